@@ -1,0 +1,67 @@
+"""Settings: zero configuration, production checks, and a loud failure without a secret key."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import database_from_url, env_bool, env_int
+from tests.conftest import ROOT
+
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "x9!k2@f7#qL0pZ3vR8sT1uW4yB6nM5cD-production-like-secret-key-for-check",
+    "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
+    "DJANGO_DEBUG": "0",
+}
+
+
+def run_manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_passes_with_production_variables():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_secret_key_with_debug_off_fails_loudly():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_SECRET_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_run_needs_no_secret_key():
+    result = run_manage("check", env={"DJANGO_DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_env_bool_rejects_garbage(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="not a boolean"):
+        env_bool("FLAG")
+    monkeypatch.setenv("FLAG", "On")
+    assert env_bool("FLAG") is True
+
+
+def test_env_int_rejects_garbage(monkeypatch):
+    monkeypatch.setenv("N", "12x")
+    with pytest.raises(ImproperlyConfigured, match="not an integer"):
+        env_int("N", 1)
+
+
+def test_database_url_parsing():
+    db = database_from_url("postgres://alice:p%40ss@db.internal:6543/tracker?sslmode=require")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "alice", "p@ss", "db.internal", "6543", "tracker",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+    with pytest.raises(ImproperlyConfigured, match="not supported"):
+        database_from_url("mysql://x@y/z")

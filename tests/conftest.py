@@ -1,0 +1,240 @@
+"""Shared fixtures: the named cast of users, the shared photos, a real Celery worker process and
+a Playwright-driven Chromium.
+
+Tests that need something this machine may lack (the photos, a broker, Chromium) skip without
+it, unless the matching REQUIRE_* variable is set, as CI does: then a missing dependency fails
+the run instead of silently skipping.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from config.services import roles_ensure_groups
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+# Tests serve static files straight from the source folders (as `make run` does) instead of
+# requiring a `collectstatic` manifest; production keeps the hashed, compressed manifest.
+settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+settings.WHITENOISE_USE_FINDERS = True
+settings.WHITENOISE_AUTOREFRESH = True
+
+
+def require_or_skip(variable: str, reason: str) -> None:
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{reason} ({variable}=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def groups(db):
+    return roles_ensure_groups()
+
+
+@pytest.fixture
+def make_user(db, groups, django_user_model):
+    def make(username: str, group: str | None = None, *, active: bool = True, password: str = "correct horse battery"):
+        user = django_user_model.objects.create_user(username=username, password=password, is_active=active)
+        if group:
+            user.groups.add(groups[group])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff_user(make_user):
+    return make_user("stella_staff", "DPA staff")
+
+
+@pytest.fixture
+def auditor_user(make_user):
+    return make_user("aldo_auditor", "Auditor")
+
+
+@pytest.fixture
+def outsider_user(make_user):
+    return make_user("olga_outsider")
+
+
+@pytest.fixture
+def inactive_staff_user(make_user):
+    return make_user("ivan_inactive", "DPA staff", active=False)
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def auditor_client(client, auditor_user):
+    client.force_login(auditor_user)
+    return client
+
+
+# --- shared photos -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def faces_dir() -> Path:
+    path = Path(os.environ.get("FACES_DIR", ROOT.parent / "shared" / "faces")).resolve()
+    if not (path / "manifest.csv").exists():
+        require_or_skip("REQUIRE_FACES", f"shared photos not found at {path}")
+    return path
+
+
+# --- Celery worker in its own process --------------------------------------------------------
+
+
+def broker_required() -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        require_or_skip("REQUIRE_SERVICES", "no CELERY_BROKER_URL: tasks run in-process")
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test run uses (pytest-django's test database)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        require_or_skip("REQUIRE_SERVICES", "a worker process needs a shared server database (PostgreSQL)")
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A `celery worker` subprocess on a queue of its own, pointed at the test database."""
+
+    def __init__(self, queue: str, log_path: Path, extra_env: dict | None = None):
+        self.queue = queue
+        self.log_path = log_path
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "WorkerProcess":
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url_for_subprocess(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            **self.extra_env,
+        }
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+             "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", self.queue,
+             "-n", f"{self.queue}@%h", "--loglevel=INFO"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early: {self.log_path.read_text()[-2000:]}")
+            if b"ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"worker not ready after {timeout}s: {self.log_path.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def start_worker(transactional_db, tmp_path):
+    """Start worker processes on fresh queues; they are stopped after the test."""
+    broker_required()
+    workers: list[WorkerProcess] = []
+
+    def start(extra_env: dict | None = None, queue: str | None = None) -> WorkerProcess:
+        """`queue=None` gives a queue of its own; pass "celery" to serve tasks sent by app code."""
+        queue = queue or f"test-{uuid.uuid4().hex[:10]}"
+        worker = WorkerProcess(queue, tmp_path / f"{queue}.log", extra_env).start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+# --- browser ---------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        require_or_skip("REQUIRE_BROWSER", f"{CHROMIUM} not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (not the live server) are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def browser_login(page, live_server, username: str, password: str = "correct horse battery") -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Each test writes files into its own media folder, never into ./var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    return Path(settings.MEDIA_ROOT)
+
+
+def have(command: str) -> bool:
+    return shutil.which(command) is not None
