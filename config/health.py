@@ -17,10 +17,10 @@ def database_status() -> dict:
 def broker_status(timeout: float = 2.0) -> dict:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "mode": "in-process (no broker configured)"}
-    from config.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=timeout) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
             conn.default_channel  # opens a channel: proves the broker answers, not just the socket
     except Exception as exc:

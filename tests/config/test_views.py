@@ -17,14 +17,8 @@ def test_healthz_reports_database_and_broker(client):
 @pytest.mark.django_db
 def test_healthz_is_503_when_broker_is_unreachable(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    from config.celery import app
-
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = original
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
 
