@@ -1,0 +1,160 @@
+"""Safe loading of untrusted images (uploads, scraped files).
+
+Steps, in order, each failing with an `ImageRejected` whose message can be shown to a citizen:
+1. size: empty files and files above UPLOAD_MAX_BYTES are refused before decoding;
+2. header: Pillow identifies the format from the bytes (never from the file name or the
+   declared content type); only JPEG, PNG and HEIC/HEIF are accepted;
+3. pixel count: width x height is checked against UPLOAD_MAX_PIXELS from the header, before
+   any pixel is decoded, so a decompression bomb never allocates its memory;
+4. decoding: truncated or corrupt data raises here (Pillow's truncated-image tolerance is off);
+5. orientation: the EXIF Orientation tag is applied (phones store selfies rotated);
+6. colour: every mode (RGBA, P, L, I;16, CMYK ...) becomes 8-bit RGB; transparency is composed
+   on white.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+try:  # HEIC/HEIF (iPhone photos) through libheif, when the wheel is installed
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    HEIF_FORMATS = {"HEIF"}
+except ImportError:  # pragma: no cover - pillow-heif is in requirements.txt
+    HEIF_FORMATS = set()
+
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+ACCEPTED_FORMATS = {"JPEG", "PNG", *HEIF_FORMATS}
+
+
+class ImageRejected(Exception):
+    """An image we will not process; `code` is stable for tests and logs, `message` is for people."""
+
+    def __init__(self, code: str, message):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    max_bytes: int
+    max_pixels: int
+
+    @classmethod
+    def from_settings(cls) -> "ImageLimits":
+        return cls(max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS)
+
+
+def _read_bytes(source: str | Path | bytes | BinaryIO, limit: int) -> bytes:
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ImageRejected("unreadable", _("The file could not be read.")) from exc
+        if size > limit:
+            raise _too_large(limit)
+        data = path.read_bytes()
+    else:
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(limit + 1)
+        if hasattr(source, "seek"):
+            source.seek(0)
+    if len(data) > limit:
+        raise _too_large(limit)
+    if not data:
+        raise ImageRejected("empty", _("The file is empty."))
+    return data
+
+
+def _too_large(limit: int) -> ImageRejected:
+    return ImageRejected(
+        "too_large", _("The file is too large: the limit is %(mb)s MB.") % {"mb": round(limit / 1_048_576, 1)}
+    )
+
+
+def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLimits | None = None) -> Image.Image:
+    """Return the image as an upright 8-bit RGB Pillow image, or raise ImageRejected."""
+    limits = limits or ImageLimits.from_settings()
+    data = _read_bytes(source, limits.max_bytes)
+    with warnings.catch_warnings():
+        # Pillow warns (and past 2x its own limit raises) on decompression bombs; we check the
+        # pixel count ourselves first, with our own limit, so both become a plain rejection.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise _too_many_pixels(limits.max_pixels) from exc
+        except UnidentifiedImageError as exc:
+            raise ImageRejected(
+                "not_an_image", _("This file is not an image we can read (use JPEG, PNG or HEIC).")
+            ) from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ImageRejected("corrupt", _("The image file is damaged and cannot be read.")) from exc
+        if image.format not in ACCEPTED_FORMATS:
+            raise ImageRejected(
+                "unsupported_format",
+                _("%(format)s images are not accepted: use JPEG, PNG or HEIC.") % {"format": image.format or "This"},
+            )
+        width, height = image.size
+        if width < 1 or height < 1 or width * height > limits.max_pixels:
+            raise _too_many_pixels(limits.max_pixels)
+        if getattr(image, "n_frames", 1) > 1 and image.format != "HEIF":
+            raise ImageRejected("animated", _("Animated images are not accepted: send a single photo."))
+        try:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            return _to_rgb(image)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise _too_many_pixels(limits.max_pixels) from exc
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise ImageRejected("corrupt", _("The image file is damaged or incomplete and cannot be read.")) from exc
+
+
+def _too_many_pixels(limit: int) -> ImageRejected:
+    return ImageRejected(
+        "too_many_pixels",
+        _("The image has too many pixels: the limit is %(mp)s megapixels.") % {"mp": round(limit / 1_000_000, 1)},
+    )
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    if image.mode in {"I;16", "I;16B", "I;16L", "I"}:
+        # 16/32-bit greyscale: scale to 8 bits instead of clipping everything above 255 to white.
+        array = np.asarray(image, dtype=np.float64)
+        peak = array.max() or 1.0
+        image = Image.fromarray((array * (255.0 / peak)).astype(np.uint8), mode="L")
+    if image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def image_to_array(image: Image.Image) -> np.ndarray:
+    """HxWx3 uint8 array, the layout face_recognition expects."""
+    return np.asarray(image.convert("RGB"), dtype=np.uint8)
+
+
+def image_to_jpeg_bytes(image: Image.Image, *, quality: int = 90) -> bytes:
+    """Re-encode: drops EXIF (GPS, device) and any payload appended to the original bytes."""
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
