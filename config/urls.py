@@ -16,6 +16,7 @@ urlpatterns = [
     path("enforcement/", include("enforcement.urls")),
     path("requests/", include("compliance.urls")),
     path("biometrics/", include("biometrics.urls")),
+    path("reports/", include("config.report_urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
