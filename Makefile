@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # Tests run with DEBUG off like production, but over plain http on the loopback.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789} \
 	DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
-RUN_ENV := DJANGO_DEBUG=1
+RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
 .PHONY: install syslibs run test worker beat bench lint format migrate clean
 
@@ -30,7 +30,7 @@ syslibs:
 	@$(BIN)/python scripts/check_system.py
 
 migrate: install
-	$(MANAGE) migrate --noinput
+	$(RUN_ENV) $(MANAGE) migrate --noinput
 
 run: migrate
 	$(RUN_ENV) $(MANAGE) demo_setup
