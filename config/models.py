@@ -1,0 +1,127 @@
+"""Project-wide models: the stored record of every generated PDF report.
+
+A report is an artefact with a life cycle (queued, running, done, failed), written by
+`config.report_services` only. Its file lives on a private storage that has no URL: it is
+served by `config.report_views.download` after a permission check, never by the web server.
+"""
+
+import os
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under MEDIA_ROOT/private/, which no URL maps to.
+
+    The location follows MEDIA_ROOT at the time of use (tests give every test its own media
+    folder), and `url()` refuses, so a template can never link such a file by mistake.
+    """
+
+    def __init__(self, subdirectory: str = "private"):
+        self.subdirectory = subdirectory
+        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+    @property
+    def base_location(self) -> str:
+        return os.path.join(settings.MEDIA_ROOT, self.subdirectory)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("private files have no URL; serve them through a view that checks permissions")
+
+    def deconstruct(self):
+        return ("config.models.PrivateStorage", (), {"subdirectory": self.subdirectory})
+
+
+_private_storage = PrivateStorage()
+
+
+def private_storage() -> PrivateStorage:
+    """Callable for FileField(storage=...) so migrations do not freeze a path."""
+    return _private_storage
+
+
+class ReportKind(models.TextChoices):
+    CASE_FILE = "case_file", _("Case file")
+    ENFORCEMENT_SUMMARY = "enforcement_summary", _("Enforcement summary")
+    COMPLIANCE_AUDIT = "compliance_audit", _("Compliance audit")
+    LETTER_ACKNOWLEDGEMENT = "letter_acknowledgement", _("Acknowledgement letter")
+    LETTER_EXTENSION = "letter_extension", _("Extension notice")
+    LETTER_REFUSAL = "letter_refusal", _("Refusal letter")
+    LETTER_ACCESS = "letter_access", _("Access response (Art. 15)")
+    ERASURE_CERTIFICATE = "erasure_certificate", _("Erasure certificate")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def report_upload_to(instance: "GeneratedReport", filename: str) -> str:
+    return f"reports/{instance.created_at:%Y/%m}/{filename}"
+
+
+class GeneratedReport(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=40, choices=ReportKind.choices)
+    # What the report was made from, as the user gave it: e.g. {"query": "country=NL&status=decided"}
+    # for a summary, {"case": "<uuid>"} for a case file. Printed in the footer and by verify_report.
+    parameters = models.JSONField(default=dict, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The requester as printed in the footer, kept even if the account is later deleted.
+    requested_by_label = models.CharField(max_length=150, blank=True)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    last_error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # A fresh token per claim of the job: only the run that holds the current token may finish it,
+    # so a redelivered task and a stale one never both record a file.
+    claim_token = models.CharField(max_length=32, blank=True)
+    file = models.FileField(storage=private_storage, upload_to=report_upload_to, max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    pdf_variant = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ReportStatus.values), name="report_status_valid"),
+            models.CheckConstraint(condition=models.Q(kind__in=ReportKind.values), name="report_kind_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status=ReportStatus.DONE) | (~models.Q(sha256="") & ~models.Q(file="")),
+                name="report_done_has_file_and_hash",
+            ),
+        ]
+        indexes = [
+            # verify_report: "which report has this SHA-256?"
+            models.Index(fields=["sha256"], name="report_sha256_idx"),
+            # letters_for_request / letter download: the latest done letter of a kind for a request.
+            models.Index(fields=["kind", "status", "-created_at"], name="report_kind_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.public_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.kind.replace('_', '-')}-{str(self.public_id)[:8]}.pdf"
