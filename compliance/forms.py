@@ -1,0 +1,261 @@
+"""Forms of the request service: the citizen's public form and the staff action forms.
+
+The public form checks every photo the same way the rest of the system reads images
+(biometrics/images.py: size, format from the bytes, pixel count before decoding, corruption,
+EXIF orientation) and then counts faces, so that the citizen learns at once that a photo cannot
+be used, in their language, instead of weeks later. A selfie that passed is kept server-side
+(PendingUpload, one hour, private storage) behind a random token in a hidden field, so a form
+re-displayed for a text error does not make the citizen choose the photo again.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from biometrics.faces import detect_boxes
+from biometrics.images import ImageRejected, image_to_array, image_to_jpeg_bytes, load_image_checked
+from compliance.models import COUNTRIES, RefusalBasis, RequestType
+
+ACCEPTED_IMAGE_TYPES = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"
+MAX_NAME_LENGTH = 120  # of the original file name shown back to the citizen
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    """A photo that passed the checks, re-encoded as JPEG (no EXIF: no GPS position, no device)."""
+
+    jpeg: bytes
+    original_name: str
+    faces: int
+
+
+def _display_name(name: str) -> str:
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return name[:MAX_NAME_LENGTH] or gettext("photo")
+
+
+def check_photo(upload, *, require_single_face: bool) -> CheckedPhoto:
+    """Read an uploaded photo safely and count its faces; raise forms.ValidationError with a
+    message a citizen understands.
+
+    A selfie must show exactly one face. An identity document may show two (many EU identity
+    cards carry a small second "ghost" portrait), so it needs at least one."""
+    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is too large: the limit is %(mb)s MB.")
+            % {"mb": round(settings.UPLOAD_MAX_BYTES / 1_048_576, 1)},
+            code="too_large",
+        )
+    try:
+        image = load_image_checked(upload)
+    except ImageRejected as rejected:
+        raise forms.ValidationError(str(rejected.message), code=rejected.code) from None
+    faces = len(detect_boxes(image_to_array(image)))
+    if faces == 0:
+        raise forms.ValidationError(
+            _(
+                "We could not find a face in this photo. Use a clear photo of your face, looking at the camera, "
+                "in good light, without sunglasses."
+            ),
+            code="no_face",
+        )
+    if require_single_face and faces > 1:
+        raise forms.ValidationError(
+            ngettext(
+                "This photo shows %(count)d face. Use a photo that shows only your own face.",
+                "This photo shows %(count)d faces. Use a photo that shows only your own face.",
+                faces,
+            )
+            % {"count": faces},
+            code="several_faces",
+        )
+    return CheckedPhoto(jpeg=image_to_jpeg_bytes(image), original_name=_display_name(upload.name), faces=faces)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Countries sorted by their name in the current language (accents ignored)."""
+
+    def key(item):
+        text = unicodedata.normalize("NFKD", str(item[1]))
+        return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+    return [("", _("Choose your country"))] + sorted(((code, str(name)) for code, name in COUNTRIES), key=key)
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """A file input that never renders a link to a stored file (our photos have no URL)."""
+
+    template_name = "django/forms/widgets/file.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"accept": ACCEPTED_IMAGE_TYPES, **(attrs or {})})
+
+    def format_value(self, value):
+        return None
+
+
+class RequestForm(forms.Form):
+    """The citizen's request. The view supplies photos already kept from an earlier attempt
+    (`kept_selfie` / `kept_id_document`: (token, original name)); a new upload replaces them."""
+
+    request_type = forms.ChoiceField(
+        label=_("What do you want to ask?"),
+        choices=[
+            (
+                RequestType.ACCESS,
+                _(
+                    "Access: tell me whether you hold photos of my face, where they came from and what you did "
+                    "with them (GDPR Art. 15)"
+                ),
+            ),
+            (
+                RequestType.ERASURE,
+                _("Erasure: delete photos of my face and everything derived from them (GDPR Art. 17)"),
+            ),
+            (RequestType.BOTH, _("Both: first tell me what you hold, then delete it")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose what you want to ask."),
+            "invalid_choice": _("Choose one of the options."),
+        },
+    )
+    name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        error_messages={
+            "required": _("Enter your name."),
+            "max_length": _("Your name can have at most %(limit_value)d characters."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send a link to this address to confirm it. The link also lets you follow your request."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter a valid email address, like name@example.org."),
+            "max_length": _("An email address can have at most %(limit_value)d characters."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = forms.ChoiceField(
+        label=_("Country where you live"),
+        choices=country_choices,
+        help_text=_("The legal deadline takes the public holidays of your country into account."),
+        error_messages={
+            "required": _("Choose the country where you live."),
+            "invalid_choice": _("Choose a country from the list."),
+        },
+    )
+    selfie = forms.FileField(
+        label=_("A photo of your face (selfie)"),
+        required=False,
+        widget=PhotoInput(),
+        help_text=_("JPEG, PNG or HEIC. Only your face, looking at the camera, in good light."),
+    )
+    selfie_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=128)
+    selfie_consent = forms.BooleanField(
+        label=_(
+            "I explicitly consent to the processing of my photo, which is biometric data, only to answer this "
+            "request (GDPR Art. 9(2)(a))."
+        ),
+        error_messages={"required": _("Without your explicit consent we cannot use your photo to answer the request.")},
+    )
+    id_document = forms.FileField(
+        label=_("Optional: a photo of your identity document"),
+        required=False,
+        widget=PhotoInput(),
+        help_text=_(
+            "Used only to check that the face on it matches your selfie, then deleted at once. "
+            "We keep no copy. You may cover your document number and other details except the photo."
+        ),
+    )
+    id_document_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=128)
+    suppression_consent = forms.BooleanField(
+        label=_(
+            "Optional: after my request is finished, keep a mathematical description of my face only to stop it "
+            "being collected again."
+        ),
+        required=False,
+        help_text=_(
+            "Photos found later on the internet that match it would be refused and not stored. We keep no "
+            "photo, only the description, and you can withdraw this at any time from your status page."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args,
+        kept_selfie: tuple[str, str] | None = None,
+        kept_id_document: tuple[str, str] | None = None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.kept_selfie = kept_selfie
+        self.kept_id_document = kept_id_document
+        self.checked_selfie: CheckedPhoto | None = None
+        self.checked_id_document: CheckedPhoto | None = None
+
+    def clean_selfie(self):
+        upload = self.cleaned_data.get("selfie")
+        if upload:
+            self.checked_selfie = check_photo(upload, require_single_face=True)
+            return upload
+        if self.kept_selfie is None:
+            raise forms.ValidationError(_("Add a photo of your face."), code="required")
+        return None
+
+    def clean_id_document(self):
+        upload = self.cleaned_data.get("id_document")
+        if upload:
+            self.checked_id_document = check_photo(upload, require_single_face=False)
+        return upload
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter your name."), code="required")
+        return name
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    visible_to_requester = forms.BooleanField(
+        label="Show this message to the requester on their status page", required=False
+    )
+
+
+class ExtendForm(forms.Form):
+    months = forms.TypedChoiceField(label="Extend by", choices=[(1, "1 month"), (2, "2 months")], coerce=int, initial=2)
+    reason = forms.CharField(
+        label="Reason (sent to the requester)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="GDPR Art. 12(3): only for complex or numerous requests; the requester is told why.",
+    )
+
+
+class RefuseForm(forms.Form):
+    basis = forms.ChoiceField(label="Legal basis", choices=[("", "Choose…"), *RefusalBasis.choices])
+    reason = forms.CharField(
+        label="Reasons (sent to the requester)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=8000,
+        help_text="The letter always adds that the requester may complain to a supervisory authority and go to court.",
+    )
+
+
+class ConfirmForm(forms.Form):
+    """An action with no input besides the button (approve, verify identity manually)."""
+
+    note = forms.CharField(label="Note for the audit trail (optional)", required=False, max_length=1000)

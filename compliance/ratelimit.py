@@ -1,0 +1,118 @@
+"""Rate limits for the public request form, kept in Django's default cache.
+
+Two budgets, each a fixed window counted with `cache.add` + `cache.incr` (atomic in Redis and
+Memcached, and under the lock of the local-memory cache):
+
+- per client address: every POST to the form counts, valid or not, because each one may run
+  face detection on an uploaded photo (the expensive part, and the one an attacker would aim at);
+- per email address: only requests actually filed count, so a person who corrects a typo is not
+  punished, but nobody can flood one mailbox (or the staff queue) with requests in its name.
+
+Cache keys hold a keyed hash of the address or email, never the value itself. IPv6 clients are
+counted per /64 network, the block one household or phone usually gets.
+
+The limits can be tuned with a `COMPLIANCE_RATE_LIMITS` setting (same shape as `DEFAULT_LIMITS`).
+With the default local-memory cache each server process counts on its own; a deployment with
+several processes needs a shared cache (Redis) as the default cache for the limits to hold.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window_seconds: int
+
+
+DEFAULT_LIMITS: dict[str, Limit] = {
+    "address": Limit(count=30, window_seconds=3600),
+    "email": Limit(count=3, window_seconds=24 * 3600),
+}
+
+
+@dataclass(frozen=True)
+class RateResult:
+    allowed: bool
+    retry_after: int  # seconds until the window resets (0 when allowed)
+
+
+def limits() -> dict[str, Limit]:
+    configured = getattr(settings, "COMPLIANCE_RATE_LIMITS", None) or {}
+    merged = dict(DEFAULT_LIMITS)
+    for scope, value in configured.items():
+        merged[scope] = value if isinstance(value, Limit) else Limit(*value)
+    return merged
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or with `COMPLIANCE_TRUSTED_PROXIES = n` the n-th
+    address from the right of X-Forwarded-For (the one our own proxies saw). Never a value a
+    client can choose when no proxy is configured."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = int(getattr(settings, "COMPLIANCE_TRUSTED_PROXIES", 0) or 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            remote = forwarded[-proxies]
+    return _network_of(remote)
+
+
+def _network_of(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip)
+
+
+def _key(scope: str, identifier: str, window_index: int) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{scope}:{identifier}".encode(), hashlib.sha256).hexdigest()
+    return f"compliance:rl:{scope}:{digest[:32]}:{window_index}"
+
+
+def _window(limit: Limit, now: float) -> tuple[int, int]:
+    index = int(now // limit.window_seconds)
+    retry_after = int((index + 1) * limit.window_seconds - now) + 1
+    return index, retry_after
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check(scope: str, identifier: str, *, now: float | None = None) -> RateResult:
+    """Is there budget left, without spending any."""
+    limit = limits()[scope]
+    now = time.time() if now is None else now
+    index, retry_after = _window(limit, now)
+    used = cache.get(_key(scope, identifier, index), 0)
+    if used >= limit.count:
+        return RateResult(False, retry_after)
+    return RateResult(True, 0)
+
+
+def hit(scope: str, identifier: str, *, now: float | None = None) -> RateResult:
+    """Spend one unit; refused (and not counted further) when the budget is used up."""
+    limit = limits()[scope]
+    now = time.time() if now is None else now
+    index, retry_after = _window(limit, now)
+    key = _key(scope, identifier, index)
+    cache.add(key, 0, timeout=limit.window_seconds + 60)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # evicted between add and incr: start again
+        cache.set(key, 1, timeout=limit.window_seconds + 60)
+        used = 1
+    if used > limit.count:
+        return RateResult(False, retry_after)
+    return RateResult(True, 0)
