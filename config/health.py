@@ -22,7 +22,7 @@ def broker_status(timeout: float = 2.0) -> dict:
     try:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=timeout) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
-            conn.default_channel  # opens a channel: proves the broker answers, not just the socket
+            _ = conn.default_channel  # opens a channel: proves the broker answers, not just the socket
     except Exception as exc:
         return {"ok": False, "mode": "broker", "error": type(exc).__name__}
     return {"ok": True, "mode": "broker"}

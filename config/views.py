@@ -1,9 +1,11 @@
+from django.contrib.auth.views import LoginView
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.health import broker_status, database_status
+from config.security import LoginThrottle
 
 
 def home(request):
@@ -32,3 +34,26 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+class ThrottledLoginView(LoginView):
+    """Django's login view with failed attempts limited per username and per address."""
+
+    throttle = LoginThrottle()
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        if self.throttle.blocked(request, username):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, self.throttle.message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        self.throttle.record_failure(self.request, self.request.POST.get("username", ""))
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        self.throttle.reset(self.request, form.get_user().get_username())
+        return super().form_valid(form)

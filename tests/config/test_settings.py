@@ -20,7 +20,12 @@ PRODUCTION_ENV = {
 def run_manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -60,7 +65,11 @@ def test_database_url_parsing():
     db = database_from_url("postgres://alice:p%40ss@db.internal:6543/tracker?sslmode=require")
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "alice", "p@ss", "db.internal", "6543", "tracker",
+        "alice",
+        "p@ss",
+        "db.internal",
+        "6543",
+        "tracker",
     )
     assert db["OPTIONS"] == {"sslmode": "require"}
     with pytest.raises(ImproperlyConfigured, match="not supported"):
