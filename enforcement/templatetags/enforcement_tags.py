@@ -1,0 +1,163 @@
+"""Template helpers for enforcement pages (and the PDF reports that reuse them).
+
+- ``{% unverified obj "field" %}``: the visible UNVERIFIED mark with the note from the data.
+- ``{{ amount|money:currency }}``, ``{{ amount|money_compact:currency }}``.
+- ``{% partial_date obj.decision_date obj.decision_date_precision %}``: "2023", "May 2023", "unknown".
+- ``{{ url|safe_href }}``: only http(s) links leave the page.
+- ``{% bar_chart data title=... %}`` and friends: the SVG charts from enforcement.charts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from enforcement import charts
+
+register = template.Library()
+
+
+# --- verification state --------------------------------------------------------------------
+
+
+def unverified_note(obj, field: str) -> str | None:
+    """The note for an unverified field, "" if unverified without a note, None if verified."""
+    if obj is None:
+        return None
+    checker = getattr(obj, "is_unverified", None)
+    flagged = checker(field) if callable(checker) else field in (getattr(obj, "unverified_fields", None) or [])
+    if not flagged:
+        return None
+    notes = getattr(obj, "verification_notes", None) or {}
+    return str(notes.get(field, "") or "")
+
+
+@register.simple_tag
+def unverified(obj, field: str):
+    """The UNVERIFIED mark for one field: the note is the tooltip and, for screen readers and
+    phones (no hover), also text inside the mark that is visually hidden."""
+    note = unverified_note(obj, field)
+    if note is None:
+        return ""
+    label = _("UNVERIFIED")
+    if not note or note.strip().upper() == label:
+        return format_html('<span class="unverified" title="{}">{}</span>', _("No source confirms this value"), label)
+    return format_html(
+        '<span class="unverified" title="{}">{}<span class="sr-only">: {}</span></span>', note, label, note
+    )
+
+
+@register.simple_tag
+def caveat(obj, field: str):
+    """A note on a value that is not marked unverified (e.g. "per efdpo.eu only"), in small print."""
+    if obj is None or unverified_note(obj, field) is not None:
+        return ""
+    note = ((getattr(obj, "verification_notes", None) or {}).get(field) or "").strip()
+    if not note:
+        return ""
+    return format_html('<span class="caveat">({})</span>', note)
+
+
+@register.filter
+def is_unverified(obj, field: str) -> bool:
+    return unverified_note(obj, field) is not None
+
+
+# --- money and dates -----------------------------------------------------------------------
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """Decimal + ISO 4217 code -> "EUR 30,500,000" (cents only when there are any)."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return charts.format_full(number, currency or "")
+
+
+@register.filter
+def money_compact(value, currency: str = "") -> str:
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return charts.format_compact(number, currency or "")
+
+
+def partial_date_text(value: datetime.date | None, precision: str | None) -> str:
+    """A date known only to the year or month is shown as such, never as a made-up day."""
+    try:
+        from enforcement.dates import partial_date_display
+    except ImportError:  # the domain helper's module; keep pages rendering without it
+        partial_date_display = None
+    if partial_date_display is not None:
+        return str(partial_date_display(value, precision))
+    if value is None or precision in (None, "", "unknown"):
+        return _("unknown")
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return date_format(value, "F Y")
+    return date_format(value, "j M Y")
+
+
+@register.simple_tag
+def partial_date(value, precision=None) -> str:
+    return partial_date_text(value, precision)
+
+
+@register.filter
+def safe_href(url) -> str:
+    """Only http(s) URLs become links; anything else (javascript:, data:) is dropped."""
+    text = str(url or "").strip()
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:
+        return ""
+    return text if scheme in ("http", "https") else ""
+
+
+@register.filter
+def hostname(url) -> str:
+    try:
+        return urlsplit(str(url or "")).hostname or ""
+    except ValueError:
+        return ""
+
+
+# --- charts --------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def bar_chart(data, **options):
+    return mark_safe(charts.bar_chart(list(data or []), **options))  # noqa: S308 - charts escape all text
+
+
+@register.simple_tag
+def column_chart(data, **options):
+    return mark_safe(charts.column_chart(list(data or []), **options))  # noqa: S308 - charts escape all text
+
+
+@register.simple_tag
+def line_chart(data, **options):
+    return mark_safe(charts.line_chart(list(data or []), **options))  # noqa: S308 - charts escape all text
+
+
+@register.simple_tag
+def cap_bar(value, cap, **options):
+    return mark_safe(charts.cap_bar(value=value, cap=cap, **options))  # noqa: S308 - charts escape all text
