@@ -23,6 +23,7 @@ from django.db.models import Q
 from enforcement.currencies import validate_country, validate_currency
 from enforcement.dates import DatePrecision, partial_date_display
 
+NOT_NEGATIVE = MinValueValidator(0, message="Must be zero or more.")
 COUNTRY_HELP = "ISO 3166-1 alpha-2 code, e.g. FR, GB, CA."
 
 
@@ -238,12 +239,18 @@ class Decision(VerifiableModel):
             models.CheckConstraint(
                 condition=~Q(decision_date_precision="unknown") | Q(decision_date__isnull=True),
                 name="decision_date_unknown_is_null",
+                violation_error_message="A decision date with precision 'unknown' must be empty.",
             ),
             models.CheckConstraint(
                 condition=Q(decision_date_precision="unknown") | Q(decision_date__isnull=False),
                 name="decision_date_known_not_null",
+                violation_error_message="Give the decision date or set its precision to 'unknown'.",
             ),
-            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="decision_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="decision_not_own_parent",
+                violation_error_message="A decision cannot be its own parent.",
+            ),
         ]
         indexes = [
             # Case list date range filter (EXISTS decision in range) and the case page timeline.
@@ -340,7 +347,7 @@ class Fine(VerifiableModel):
         UNKNOWN = "unknown", "Unknown"
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="fines")
-    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE])
     currency = models.CharField(max_length=3, validators=[validate_currency])
     payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNKNOWN)
     payment_note = models.TextField(blank=True)
@@ -367,7 +374,7 @@ class QuotedConversion(models.Model):
     """A conversion as a source reported it (e.g. EUR 30.5M reported as USD 33.7M). Never recomputed."""
 
     fine = models.ForeignKey(Fine, on_delete=models.CASCADE, related_name="quoted_conversions")
-    amount = models.DecimalField(max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+    amount = models.DecimalField(max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE])
     currency = models.CharField(max_length=3, validators=[validate_currency])
     quoted_on = models.DateField(null=True, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
@@ -443,7 +450,7 @@ class PenaltyPayment(VerifiableModel):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="penalty_payments")
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="penalty_payments")
     amount_per_unit = models.DecimalField(
-        max_digits=16, decimal_places=2, null=True, blank=True, help_text="Blank: not known."
+        max_digits=16, decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE], help_text="Blank: not known."
     )
     currency = models.CharField(max_length=3, validators=[validate_currency])
     unit = models.CharField(max_length=30, choices=Unit.choices, default=Unit.UNKNOWN)
@@ -455,7 +462,12 @@ class PenaltyPayment(VerifiableModel):
     starts_on = models.DateField(null=True, blank=True)
     start_rule = models.CharField(max_length=300, blank=True)
     cap = models.DecimalField(
-        max_digits=16, decimal_places=2, null=True, blank=True, help_text="Blank: no cap or unknown (see notes)."
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
+        help_text="Blank: no cap or unknown (see notes).",
     )
     cap_scope = models.CharField(max_length=300, blank=True)
     trigger = models.TextField(blank=True)
@@ -485,14 +497,16 @@ class PenaltyLiquidation(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     units = models.PositiveIntegerField()
-    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE])
 
     class Meta:
         ordering = ["penalty", "period_start"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="liquidation_amount_not_negative"),
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="liquidation_period_order"
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="liquidation_period_order",
+                violation_error_message="The period must not end before it starts.",
             ),
         ]
 

@@ -1,0 +1,101 @@
+"""Write services of the enforcement domain. Views, serializers, forms, admin and commands call
+these; nothing else writes enforcement records. All are keyword-only and transaction-safe, raise
+django.core.exceptions.ValidationError (keyed by field name) for invalid data, and write a
+ChangeRecord per changed field (who, when, field, old, new).
+
+Stable signatures (`data` maps model field names to cleaned Python values):
+
+    case_create(*, user, data) -> Case
+    case_update(*, case, user, data) -> Case
+    decision_create(*, case, user, data) -> Decision
+    decision_update(*, decision, user, data) -> Decision
+    fine_create(*, decision, user, data) -> Fine
+    fine_update(*, fine, user, data) -> Fine
+    quoted_conversion_create(*, fine, user, data) -> QuotedConversion
+    order_create(*, decision, user, data) -> Order
+    order_update(*, order, user, data) -> Order
+    compliance_check_create(*, order, user, data, update_status=True) -> ComplianceCheck
+    penalty_create(*, decision, user, data) -> PenaltyPayment
+    penalty_update(*, penalty, user, data) -> PenaltyPayment
+    penalty_liquidation_create(*, penalty, user, data) -> PenaltyLiquidation
+    appeal_create(*, case, user, data) -> Appeal
+    appeal_update(*, appeal, user, data) -> Appeal
+    appeal_event_create(*, appeal, user, data) -> AppealEvent
+    source_create(*, case, user, data) -> Source
+    article_create(*, case, user, data) -> ArticleReference
+    record_delete(*, obj, user) -> None            (any record of a case, not the case)
+
+    penalty_accrued(*, penalty, as_of: date) -> AccrualResult
+        (units, amount, capped, cap, remaining_to_cap, periods, liquidated, outstanding,
+         max_exposure, stopped_on, explanation, known)
+    money_to_eur(amount, currency, on_date) -> Decimal | None
+    rate_for(*, currency, on_date) -> ExchangeRate | None
+    exchange_rate_set(*, currency, valid_from, units_per_eur, source) -> (ExchangeRate, changed)
+    exchange_rates_seed() -> int
+    case_refresh_summary(*, case) -> Case
+    fine_refresh_eur(*, fine) -> Fine
+"""
+
+from enforcement.services.money import (
+    case_refresh_summary,
+    exchange_rate_set,
+    exchange_rates_seed,
+    fine_refresh_eur,
+    fines_refresh_eur,
+    money_to_eur,
+    rate_for,
+)
+from enforcement.services.penalties import AccrualPeriod, AccrualResult, penalty_accrued
+from enforcement.services.records import (
+    appeal_create,
+    appeal_event_create,
+    appeal_update,
+    article_create,
+    case_create,
+    case_update,
+    compliance_check_create,
+    decision_create,
+    decision_update,
+    fine_create,
+    fine_update,
+    order_create,
+    order_update,
+    penalty_create,
+    penalty_liquidation_create,
+    penalty_update,
+    quoted_conversion_create,
+    record_delete,
+    source_create,
+)
+
+__all__ = [
+    "AccrualPeriod",
+    "AccrualResult",
+    "appeal_create",
+    "appeal_event_create",
+    "appeal_update",
+    "article_create",
+    "case_create",
+    "case_refresh_summary",
+    "case_update",
+    "compliance_check_create",
+    "decision_create",
+    "decision_update",
+    "exchange_rate_set",
+    "exchange_rates_seed",
+    "fine_create",
+    "fine_refresh_eur",
+    "fine_update",
+    "fines_refresh_eur",
+    "money_to_eur",
+    "order_create",
+    "order_update",
+    "penalty_accrued",
+    "penalty_create",
+    "penalty_liquidation_create",
+    "penalty_update",
+    "quoted_conversion_create",
+    "rate_for",
+    "record_delete",
+    "source_create",
+]

@@ -1,0 +1,140 @@
+"""Periodic penalty payments: what has accrued, and against which cap."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from enforcement.models import ComplianceCheck, PenaltyPayment
+
+TIME_UNITS = {PenaltyPayment.Unit.DAY, PenaltyPayment.Unit.WEEK, PenaltyPayment.Unit.MONTH}
+
+
+@dataclass(frozen=True)
+class AccrualPeriod:
+    start: dt.date
+    end: dt.date  # exclusive: the first day that no longer accrues
+    units: int
+    amount: Decimal | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AccrualResult:
+    units: int | None  # None: cannot be computed from the data
+    amount: Decimal | None  # accrued, already stopped at the cap
+    capped: bool
+    cap: Decimal | None
+    remaining_to_cap: Decimal | None
+    periods: list[AccrualPeriod] = field(default_factory=list)
+    currency: str = ""
+    as_of: dt.date | None = None
+    stopped_on: dt.date | None = None  # the first compliance check showing compliance
+    liquidated: Decimal = Decimal(0)
+    explanation: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.amount is not None
+
+    @property
+    def outstanding(self) -> Decimal | None:
+        """Accrued but not yet liquidated."""
+        return None if self.amount is None else max(self.amount - self.liquidated, Decimal(0))
+
+    @property
+    def max_exposure(self) -> Decimal | None:
+        """The most the respondent can owe under this penalty: the cap (None when uncapped or unknown)."""
+        return self.cap
+
+
+def _units_between(unit: str, start: dt.date, end: dt.date) -> int:
+    if end <= start:
+        return 0
+    if unit == PenaltyPayment.Unit.DAY:
+        return (end - start).days
+    if unit == PenaltyPayment.Unit.WEEK:
+        return (end - start).days // 7
+    delta = relativedelta(end, start)
+    return delta.years * 12 + delta.months
+
+
+def penalty_accrued(*, penalty: PenaltyPayment, as_of: dt.date) -> AccrualResult:
+    """What the penalty has accrued by `as_of`.
+
+    1. Units of non-compliance are counted from `starts_on` (inclusive) up to, not including, the
+       earlier of `as_of` and the first compliance check (on or after `starts_on`) that shows the
+       order complied with. Checks of the penalty's order are used; without an order, those of any
+       order of the decision. Days count as `end - start` (CNIL: 19 Dec 2022 to 9 Feb 2023 is 52
+       days); weeks and months count whole ones.
+    2. Amount = units x amount_per_unit, stopped at `cap` when there is one (AP: EUR 5.1M in total).
+    3. When the unit is not a time period (e.g. per unanswered set of questions) or the per-unit
+       amount or the start is unknown, the accrual cannot be computed: the result carries what the
+       liquidations recorded (if any) and says why.
+    """
+    liquidations = list(penalty.liquidations.all())
+    liquidated = sum((liq.amount for liq in liquidations), Decimal(0))
+    cap = penalty.cap
+    common = {"cap": cap, "currency": penalty.currency, "as_of": as_of, "liquidated": liquidated}
+
+    missing = []
+    if penalty.unit not in TIME_UNITS:
+        missing.append(f"the unit ({penalty.get_unit_display()}) is not a period of time")
+    if penalty.amount_per_unit is None:
+        missing.append("the amount per unit is not known")
+    if penalty.starts_on is None:
+        missing.append("the start date is not known")
+    if missing:
+        reason = "Accrual cannot be computed: " + "; ".join(missing) + "."
+        if liquidations:
+            periods = [
+                AccrualPeriod(liq.period_start, liq.period_end, liq.units, liq.amount, "liquidated")
+                for liq in liquidations
+            ]
+            units = sum(liq.units for liq in liquidations)
+            return AccrualResult(
+                units=units,
+                amount=liquidated,
+                capped=cap is not None and liquidated >= cap,
+                remaining_to_cap=None if cap is None else max(cap - liquidated, Decimal(0)),
+                periods=periods,
+                explanation=reason + " Shown: the liquidated amounts.",
+                **common,
+            )
+        return AccrualResult(
+            units=None,
+            amount=None,
+            capped=False,
+            remaining_to_cap=cap,
+            explanation=reason,
+            **common,
+        )
+
+    checks = ComplianceCheck.objects.filter(complied=True, checked_on__gte=penalty.starts_on)
+    if penalty.order_id:
+        checks = checks.filter(order_id=penalty.order_id)
+    else:
+        checks = checks.filter(order__decision_id=penalty.decision_id)
+    first_compliance = checks.order_by("checked_on").values_list("checked_on", flat=True).first()
+    end = min(as_of, first_compliance) if first_compliance else as_of
+    units = _units_between(penalty.unit, penalty.starts_on, end)
+    amount = units * penalty.amount_per_unit
+    capped = cap is not None and amount >= cap
+    if capped:
+        amount = cap
+    explanation = f"{units} x {penalty.currency} {penalty.amount_per_unit:,.2f} {penalty.get_unit_display()}"
+    if first_compliance and first_compliance <= as_of:
+        explanation += f", stopped by compliance on {first_compliance.isoformat()}"
+    if capped:
+        explanation += f", stopped at the cap of {penalty.currency} {cap:,.2f}"
+    return AccrualResult(
+        units=units,
+        amount=amount,
+        capped=capped,
+        remaining_to_cap=None if cap is None else max(cap - amount, Decimal(0)),
+        periods=[AccrualPeriod(penalty.starts_on, max(end, penalty.starts_on), units, amount)],
+        stopped_on=first_compliance if first_compliance and first_compliance <= as_of else None,
+        explanation=explanation + ".",
+        **common,
+    )
