@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from enforcement.models import ComplianceCheck, PenaltyPayment
+from enforcement.models import PenaltyPayment
 
 TIME_UNITS = {PenaltyPayment.Unit.DAY, PenaltyPayment.Unit.WEEK, PenaltyPayment.Unit.MONTH}
 
@@ -111,12 +111,15 @@ def penalty_accrued(*, penalty: PenaltyPayment, as_of: dt.date) -> AccrualResult
             **common,
         )
 
-    checks = ComplianceCheck.objects.filter(complied=True, checked_on__gte=penalty.starts_on)
-    if penalty.order_id:
-        checks = checks.filter(order_id=penalty.order_id)
-    else:
-        checks = checks.filter(order__decision_id=penalty.decision_id)
-    first_compliance = checks.order_by("checked_on").values_list("checked_on", flat=True).first()
+    # Read through the relations so that a caller can prefetch them (dashboard: many penalties).
+    orders = [penalty.order] if penalty.order_id else list(penalty.decision.orders.all())
+    compliance_dates = [
+        check.checked_on
+        for order in orders
+        for check in order.checks.all()
+        if check.complied and check.checked_on >= penalty.starts_on
+    ]
+    first_compliance = min(compliance_dates) if compliance_dates else None
     end = min(as_of, first_compliance) if first_compliance else as_of
     units = _units_between(penalty.unit, penalty.starts_on, end)
     amount = units * penalty.amount_per_unit

@@ -1,0 +1,206 @@
+"""FilterSets shared by the HTML lists (enforcement.views) and the API (enforcement.api).
+
+Every parameter is validated by its form field: a bad value makes the FilterSet invalid, which the
+API turns into a 400 with the field's message and the HTML list shows next to the filter.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+
+from enforcement.currencies import ISO_3166_ALPHA2
+from enforcement.models import ArticleReference, Authority, Case, Decision, Fine, Respondent
+
+ARTICLE_PATTERN = re.compile(r"^\s*(?:art\.?\s*)?(\d{1,3})(?:\((\d{1,2})\))?(?:\(([a-z]{1,4})\))?\s*$", re.IGNORECASE)
+
+
+def parse_article_filter(value: str) -> dict:
+    """'5' -> {article: 5}; '5(1)' -> +paragraph; '5(1)(a)' -> +point. Raises ValidationError."""
+    match = ARTICLE_PATTERN.match(value or "")
+    if not match:
+        raise forms.ValidationError("Write an article like 9, 5(1) or 5(1)(a).", code="invalid_article")
+    lookup = {"article": int(match[1])}
+    if match[2]:
+        lookup["paragraph"] = int(match[2])
+    if match[3]:
+        lookup["point"] = match[3].lower()
+    return lookup
+
+
+class ArticleField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            parse_article_filter(value)
+        return value
+
+
+class CountryField(forms.CharField):
+    def clean(self, value):
+        value = (super().clean(value) or "").strip().upper()
+        if value and value not in ISO_3166_ALPHA2:
+            raise forms.ValidationError(
+                "Use a two-letter ISO 3166-1 country code such as FR or NL.", code="invalid_country"
+            )
+        return value
+
+
+class ArticleFilter(django_filters.CharFilter):
+    field_class = ArticleField
+
+
+class CountryFilter(django_filters.CharFilter):
+    field_class = CountryField
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Descending sorts put unknown values (no fine, no date) last on every database; ties are
+    broken by reference so that pages never overlap."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field_name = self.param_map[param[1:] if descending else param]
+        expression = F(field_name)
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "reference", "pk")
+
+
+CASE_ORDERING = (
+    ("latest_decision_date", "date"),
+    ("fines_eur_total", "amount"),
+    ("reference", "reference"),
+    ("authority__short_name", "authority"),
+    ("respondent__name", "respondent"),
+    ("status", "status"),
+    ("updated", "updated"),
+)
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search", max_length=200)
+    country = CountryFilter(field_name="authority__country", label="Country", max_length=2)
+    authority = django_filters.ModelChoiceFilter(
+        queryset=Authority.objects.all(), to_field_name="slug", label="Authority"
+    )
+    respondent = django_filters.ModelChoiceFilter(
+        queryset=Respondent.objects.all(), to_field_name="slug", label="Respondent"
+    )
+    legal_framework = django_filters.ChoiceFilter(choices=Case.LegalFramework.choices, label="Legal framework")
+    status = django_filters.ChoiceFilter(choices=Case.Status.choices, label="Status")
+    decision_kind = django_filters.ChoiceFilter(
+        choices=Decision.Kind.choices, method="filter_decision_kind", label="Decision kind"
+    )
+    article = ArticleFilter(method="filter_article", label="GDPR article", max_length=20)
+    amount_min = django_filters.NumberFilter(
+        field_name="fines_eur_total", lookup_expr="gte", min_value=0, label="Fines from (EUR)"
+    )
+    amount_max = django_filters.NumberFilter(
+        field_name="fines_eur_total", lookup_expr="lte", min_value=0, label="Fines up to (EUR)"
+    )
+    date_from = django_filters.DateFilter(method="filter_date_from", label="Decided from")
+    date_to = django_filters.DateFilter(method="filter_date_to", label="Decided until")
+    unpaid_only = django_filters.BooleanFilter(
+        method="filter_unpaid", widget=forms.CheckboxInput, label="Unpaid fines only"
+    )
+    ordering = NullsLastOrderingFilter(fields=CASE_ORDERING, label="Sort by")
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def is_valid(self):
+        valid = super().is_valid()
+        data = self.form.cleaned_data if valid else {}
+        low, high = data.get("amount_min"), data.get("amount_max")
+        start, end = data.get("date_from"), data.get("date_to")
+        if low is not None and high is not None and low > high:
+            self.form.add_error("amount_max", "Must not be below the lower amount.")
+        if start and end and start > end:
+            self.form.add_error("date_to", "Must not be before the start date.")
+        return valid and not self.form.errors
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        decisions = Decision.objects.filter(case=OuterRef("pk"), reference__icontains=value)
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(reference__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(respondent__name__icontains=value)
+            | Q(authority__name__icontains=value)
+            | Q(authority__short_name__icontains=value)
+            | Exists(decisions)
+        )
+
+    def filter_decision_kind(self, queryset, name, value):
+        return queryset.filter(Exists(Decision.objects.filter(case=OuterRef("pk"), kind=value)))
+
+    def filter_article(self, queryset, name, value):
+        lookup = parse_article_filter(value)
+        refs = ArticleReference.objects.filter(case=OuterRef("pk"), instrument="", **lookup)
+        return queryset.filter(Exists(refs))
+
+    def _decided_between(self, queryset, **bounds):
+        decisions = Decision.objects.filter(case=OuterRef("pk")).annotate(
+            effective=Coalesce("decision_date", "announced_date")
+        )
+        return queryset.filter(Exists(decisions.filter(**bounds)))
+
+    def filter_date_from(self, queryset, name, value):
+        return self._decided_between(queryset, effective__gte=value)
+
+    def filter_date_to(self, queryset, name, value):
+        return self._decided_between(queryset, effective__lte=value)
+
+    def filter_unpaid(self, queryset, name, value):
+        if not value:
+            return queryset
+        unpaid = Fine.objects.filter(decision__case=OuterRef("pk"), payment_status=Fine.PaymentStatus.UNPAID)
+        return queryset.filter(Exists(unpaid))
+
+
+class DecisionFilterSet(django_filters.FilterSet):
+    """Decisions of the visible cases (public register, API /decisions/)."""
+
+    q = django_filters.CharFilter(method="filter_q", label="Search", max_length=200)
+    case = django_filters.UUIDFilter(field_name="case__public_id", label="Case")
+    country = CountryFilter(field_name="case__authority__country", label="Country", max_length=2)
+    authority = django_filters.ModelChoiceFilter(
+        field_name="case__authority", queryset=Authority.objects.all(), to_field_name="slug", label="Authority"
+    )
+    kind = django_filters.ChoiceFilter(choices=Decision.Kind.choices, label="Kind")
+    date_from = django_filters.DateFilter(method="filter_date_from", label="Decided from")
+    date_to = django_filters.DateFilter(method="filter_date_to", label="Decided until")
+    ordering = NullsLastOrderingFilter(
+        fields=(("decision_date", "date"), ("announced_date", "announced"), ("kind", "kind")), label="Sort by"
+    )
+
+    class Meta:
+        model = Decision
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(case__title__icontains=value)
+            | Q(case__reference__icontains=value)
+        )
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.annotate(effective=Coalesce("decision_date", "announced_date")).filter(effective__gte=value)
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.annotate(effective=Coalesce("decision_date", "announced_date")).filter(effective__lte=value)

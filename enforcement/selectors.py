@@ -1,0 +1,293 @@
+"""Reads of the enforcement domain for the HTML views, the API and the reports.
+
+Visibility: users with Perm.VIEW_INTERNAL (staff, auditors) see every case; everyone else sees
+published cases only (the public register). Internal notes are never part of public output.
+
+    case_queryset(*, user) -> QuerySet[Case]                      visible cases, list-ready
+    case_filterset(*, user, data) -> CaseFilterSet                 bound to GET data (form + qs)
+    case_list(*, user, filters: dict) -> QuerySet[Case]            filtered; constant query count
+    case_eur_total(queryset) -> Decimal                            EUR total of the filtered set
+    case_eur_breakdown(queryset) -> EurTotal                       per currency, with the rates used
+    case_detail(*, public_id, user) -> Case                        everything the case page shows
+    case_penalty_accruals(*, case, as_of) -> list[(PenaltyPayment, AccrualResult)]
+    decision_list(*, user, filters: dict) -> QuerySet[Decision]
+    dashboard_stats(*, user, as_of=None) -> dict                   chart series (see its docstring)
+    exchange_rates_in_use() -> QuerySet[ExchangeRate]
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.http import Http404
+from django.utils import timezone
+
+from config.roles import Perm, can
+from enforcement.filters import CaseFilterSet, DecisionFilterSet
+from enforcement.models import (
+    Appeal,
+    ArticleReference,
+    Case,
+    ChangeRecord,
+    Decision,
+    ExchangeRate,
+    Fine,
+    Order,
+    PenaltyPayment,
+)
+from enforcement.services.penalties import AccrualResult, penalty_accrued
+
+
+def _cents(value) -> Decimal:
+    return (value or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def sees_internal(user) -> bool:
+    return can(user, Perm.VIEW_INTERNAL)
+
+
+def case_queryset(*, user) -> QuerySet[Case]:
+    """Visible cases with what a list row shows, in a constant number of queries per page:
+    one for the page (authority, respondent joined), one each for decisions (+fines) and GDPR
+    articles."""
+    cases = Case.objects.select_related("authority", "respondent").annotate(
+        has_unpaid=Exists(Fine.objects.filter(decision__case=OuterRef("pk"), payment_status=Fine.PaymentStatus.UNPAID))
+    )
+    if not sees_internal(user):
+        cases = cases.filter(published=True).defer("internal_notes")
+    return cases.prefetch_related(
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.order_by("decision_date", "id").prefetch_related(
+                Prefetch("fines", queryset=Fine.objects.select_related("eur_rate").order_by("id"))
+            ),
+        ),
+        Prefetch("articles", queryset=ArticleReference.objects.order_by("instrument", "article", "paragraph", "point")),
+    )
+
+
+def case_filterset(*, user, data) -> CaseFilterSet:
+    return CaseFilterSet(data=data or {}, queryset=case_queryset(user=user))
+
+
+def case_list(*, user, filters: dict) -> QuerySet[Case]:
+    """The filtered, ordered cases. Invalid filters raise django.core.exceptions.ValidationError
+    with the FilterSet's messages; views that show the form should use case_filterset()."""
+    filterset = case_filterset(user=user, data=filters)
+    if not filterset.is_valid():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def case_eur_total(queryset: QuerySet[Case]) -> Decimal:
+    """Sum of the cases' fines in EUR (each converted with the stored rate of its decision date)."""
+    total = queryset.order_by().aggregate(total=Sum("fines_eur_total"))["total"]
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
+
+
+@dataclass
+class CurrencyLine:
+    currency: str
+    amount: Decimal
+    fines: int
+    amount_eur: Decimal | None
+    rate_to_eur: Decimal | None
+    rate_valid_from: dt.date | None
+    rate_source: str
+
+
+@dataclass
+class EurTotal:
+    total_eur: Decimal
+    lines: list[CurrencyLine] = field(default_factory=list)
+    unconverted: list[CurrencyLine] = field(default_factory=list)
+
+    @property
+    def rates_used(self) -> list[CurrencyLine]:
+        return [line for line in self.lines if line.rate_to_eur is not None]
+
+
+def case_eur_breakdown(queryset: QuerySet[Case]) -> EurTotal:
+    """The EUR total of the cases' fines, per currency and rate: which stored rate converted what.
+    Fines whose currency had no rate on their date are listed as unconverted (not guessed)."""
+    fines = Fine.objects.filter(decision__case__in=queryset.order_by().values("pk"))
+    rows = (
+        fines.values("currency", "eur_rate__rate_to_eur", "eur_rate__valid_from", "eur_rate__source")
+        .annotate(amount=Sum("amount"), amount_eur=Sum("amount_eur"), count=Count("pk"))
+        .order_by("currency", "eur_rate__valid_from")
+    )
+    result = EurTotal(total_eur=Decimal(0))
+    for row in rows:
+        line = CurrencyLine(
+            currency=row["currency"],
+            amount=row["amount"],
+            fines=row["count"],
+            amount_eur=row["amount_eur"],
+            rate_to_eur=row["eur_rate__rate_to_eur"],
+            rate_valid_from=row["eur_rate__valid_from"],
+            rate_source=row["eur_rate__source"] or ("" if row["currency"] == "EUR" else "no rate stored"),
+        )
+        if row["amount_eur"] is None:
+            result.unconverted.append(line)
+        else:
+            result.lines.append(line)
+            result.total_eur += row["amount_eur"]
+    result.total_eur = result.total_eur.quantize(Decimal("0.01"))
+    return result
+
+
+def case_detail(*, public_id, user) -> Case:
+    """One visible case with everything its page shows (raises Http404 when not visible)."""
+    cases = Case.objects.select_related("authority", "respondent", "lead_authority").prefetch_related(
+        "concerned_authorities",
+        "sources",
+        Prefetch("articles", queryset=ArticleReference.objects.select_related("decision")),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.order_by("decision_date", "announced_date", "id").prefetch_related(
+                Prefetch(
+                    "fines", queryset=Fine.objects.select_related("eur_rate").prefetch_related("quoted_conversions")
+                ),
+                Prefetch("orders", queryset=Order.objects.prefetch_related("checks")),
+                Prefetch(
+                    "penalty_payments",
+                    queryset=PenaltyPayment.objects.select_related("order", "decision").prefetch_related(
+                        "liquidations__decision", "order__checks", "decision__orders__checks"
+                    ),
+                ),
+                "sources",
+                "children",
+            ),
+        ),
+        Prefetch("appeals", queryset=Appeal.objects.select_related("decision").prefetch_related("events")),
+        Prefetch("history", queryset=ChangeRecord.objects.select_related("changed_by").order_by("-changed_at", "-id")),
+    )
+    if not sees_internal(user):
+        cases = cases.filter(published=True)
+    try:
+        return cases.get(public_id=public_id)
+    except (Case.DoesNotExist, ValueError) as exc:
+        raise Http404("No such case") from exc
+
+
+def case_penalty_accruals(*, case: Case, as_of: dt.date | None = None) -> list[tuple[PenaltyPayment, AccrualResult]]:
+    as_of = as_of or timezone.localdate()
+    return [
+        (penalty, penalty_accrued(penalty=penalty, as_of=as_of))
+        for decision in case.decisions.all()
+        for penalty in decision.penalty_payments.all()
+    ]
+
+
+def decision_list(*, user, filters: dict) -> QuerySet[Decision]:
+    decisions = Decision.objects.select_related("case__authority", "case__respondent", "parent").prefetch_related(
+        "fines"
+    )
+    if not sees_internal(user):
+        decisions = decisions.filter(case__published=True)
+    filterset = DecisionFilterSet(data=filters or {}, queryset=decisions)
+    if not filterset.is_valid():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def exchange_rates_in_use() -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.filter(Q(pk__in=Fine.objects.values("eur_rate"))).order_by("currency", "valid_from")
+
+
+def dashboard_stats(*, user, as_of: dt.date | None = None, top: int = 12) -> dict:
+    """Series for the dashboard charts, over the cases the user may see. Amounts are EUR, each
+    fine converted with the stored rate of its decision date (unconverted fines are counted apart).
+
+    Returns {"fines_by_authority", "fines_by_country", "fines_by_year": [(label, eur, count)],
+    "payment_status": [(status label, eur, count)], "unpaid_total_eur", "total_eur",
+    "unconverted_fines", "penalties": [{"label", "case", "currency", "accrued", "liquidated",
+    "cap", "capped", "known", "explanation"}], "penalty_exposure_eur" (EUR penalties: the cap where
+    known, else what was liquidated), "counts": {...},
+    "rates": [ExchangeRate]}.
+    """
+    as_of = as_of or timezone.localdate()
+    fines = Fine.objects.all()
+    if not sees_internal(user):
+        fines = fines.filter(decision__case__published=True)
+    converted = fines.filter(amount_eur__isnull=False)
+
+    def series(key):
+        rows = converted.values(key).annotate(eur=Sum("amount_eur"), count=Count("pk")).order_by("-eur")
+        return [(row[key], _cents(row["eur"]), row["count"]) for row in rows]
+
+    by_authority = [
+        (
+            f"{row['decision__case__authority__short_name'] or row['decision__case__authority__name']}",
+            row["eur"],
+            row["count"],
+        )
+        for row in converted.values("decision__case__authority__short_name", "decision__case__authority__name")
+        .annotate(eur=Sum("amount_eur"), count=Count("pk"))
+        .order_by("-eur")[:top]
+    ]
+    by_country = series("decision__case__authority__country")[:top]
+    by_year = [
+        (row["year"], _cents(row["eur"]), row["count"])
+        for row in converted.annotate(year=ExtractYear(Coalesce("decision__decision_date", "decision__announced_date")))
+        .values("year")
+        .annotate(eur=Sum("amount_eur"), count=Count("pk"))
+        .order_by("year")
+        if row["year"] is not None
+    ]
+    status_labels = dict(Fine.PaymentStatus.choices)
+    by_status = [(status_labels[key], eur, count) for key, eur, count in series("payment_status")]
+    unpaid_total = converted.filter(payment_status=Fine.PaymentStatus.UNPAID).aggregate(t=Sum("amount_eur"))["t"]
+
+    penalties = PenaltyPayment.objects.select_related("decision__case__authority", "order").prefetch_related(
+        "liquidations", "order__checks", "decision__orders__checks"
+    )
+    if not sees_internal(user):
+        penalties = penalties.filter(decision__case__published=True)
+    penalty_rows = []
+    exposure = Decimal(0)
+    for penalty in penalties.order_by(F("cap").desc(nulls_last=True), "id")[: top * 4]:
+        accrual = penalty_accrued(penalty=penalty, as_of=as_of)
+        case = penalty.decision.case
+        penalty_rows.append(
+            {
+                "label": f"{case.authority.short_name or case.authority.name} {case.reference}",
+                "case": case,
+                "penalty": penalty,
+                "currency": penalty.currency,
+                "accrued": accrual.amount,
+                "liquidated": accrual.liquidated,
+                "cap": accrual.cap,
+                "capped": accrual.capped,
+                "known": accrual.known,
+                "explanation": accrual.explanation,
+            }
+        )
+        if penalty.currency == "EUR":
+            # An uncapped running penalty has no upper bound: count what was liquidated.
+            exposure += accrual.cap if accrual.cap is not None else accrual.liquidated
+    visible_cases = Case.objects.all() if sees_internal(user) else Case.objects.filter(published=True)
+    return {
+        "fines_by_authority": by_authority,
+        "fines_by_country": by_country,
+        "fines_by_year": by_year,
+        "payment_status": by_status,
+        "unpaid_total_eur": (unpaid_total or Decimal(0)).quantize(Decimal("0.01")),
+        "total_eur": (converted.aggregate(t=Sum("amount_eur"))["t"] or Decimal(0)).quantize(Decimal("0.01")),
+        "unconverted_fines": fines.filter(amount_eur__isnull=True).count(),
+        "penalties": penalty_rows[:top],
+        "penalty_exposure_eur": exposure.quantize(Decimal("0.01")),
+        "counts": {
+            "cases": visible_cases.count(),
+            "decisions": Decision.objects.filter(case__in=visible_cases).count(),
+            "fines": fines.count(),
+        },
+        "rates": list(exchange_rates_in_use()),
+        "as_of": as_of,
+    }
