@@ -29,9 +29,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core import signing
 from django.db import DatabaseError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from config.models import GeneratedReport, ReportKind, ReportStatus, private_storage, report_upload_to
 from config.pdf import ARCHIVAL_VARIANT, render_pdf
@@ -273,3 +276,65 @@ def _audit_generated(*, report: GeneratedReport, content: ReportContent, rendere
 def report_parameters_text(parameters: dict) -> str:
     """Parameters as one line, in a stable order (for the reports page and verify_report)."""
     return urlencode(sorted((key, str(value)) for key, value in parameters.items()))
+
+
+# --- citizens' letters ------------------------------------------------------------------------
+
+LETTER_KINDS = (
+    ReportKind.LETTER_ACKNOWLEDGEMENT,
+    ReportKind.LETTER_EXTENSION,
+    ReportKind.LETTER_REFUSAL,
+    ReportKind.LETTER_ACCESS,
+    ReportKind.ERASURE_CERTIFICATE,
+)
+LETTER_TOKEN_SALT = "reports.letter"  # noqa: S105 - a namespace for signing, not a secret
+
+
+def letter_link_max_age() -> int:
+    return int(getattr(settings, "REPORT_LETTER_LINK_MAX_AGE", 7 * 24 * 3600))
+
+
+def letter_token_make(*, dsr_public_id, kind: str) -> str:
+    """A signed token naming one request and one letter; it expires (`letter_link_max_age`)."""
+    if kind not in LETTER_KINDS:
+        raise ReportParameterError(f"{kind!r} is not a letter.")
+    return signing.dumps({"r": str(dsr_public_id), "k": str(kind)}, salt=LETTER_TOKEN_SALT, compress=True)
+
+
+def letter_token_read(token: str) -> tuple[str, str]:
+    try:
+        data = signing.loads(token, salt=LETTER_TOKEN_SALT, max_age=letter_link_max_age())
+    except signing.SignatureExpired:
+        raise ReportNotAllowed(
+            _("This download link has expired. Open your status page again for a new one.")
+        ) from None
+    except signing.BadSignature:
+        raise ReportNotAllowed(_("This download link is not valid.")) from None
+    if not isinstance(data, dict) or data.get("k") not in LETTER_KINDS or not data.get("r"):
+        raise ReportNotAllowed(_("This download link is not valid."))
+    return data["r"], data["k"]
+
+
+def letter_obtain(*, dsr_public_id: str, kind: str) -> GeneratedReport:
+    """The letter as it was first produced for this request, or a new one if there is none yet.
+
+    A citizen who downloads twice gets the same file (same SHA-256) rather than a new document
+    each time. The kind's clean function checks that the letter fits the request's state.
+    """
+    parameters = {"request": str(dsr_public_id)}
+    existing = (
+        GeneratedReport.objects.filter(kind=kind, status=ReportStatus.DONE, parameters__request=str(dsr_public_id))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if existing is not None:
+        # Still allowed for the request as it is now (e.g. not withdrawn data): clean re-checks.
+        report_clean_parameters(kind=kind, parameters=parameters, user=None)
+        return existing
+    return report_request(
+        kind=kind,
+        parameters=parameters,
+        user=None,
+        requested_by_label="system (requester's download)",
+        check_permission=False,
+    )
