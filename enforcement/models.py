@@ -346,6 +346,7 @@ class Fine(VerifiableModel):
         UNENFORCEABLE = "unenforceable", "Unenforceable"
         UNKNOWN = "unknown", "Unknown"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="fines")
     amount = models.DecimalField(max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE])
     currency = models.CharField(max_length=3, validators=[validate_currency])
@@ -447,6 +448,7 @@ class PenaltyPayment(VerifiableModel):
         OTHER = "other", "other"
         UNKNOWN = "unknown", "unknown"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="penalty_payments")
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="penalty_payments")
     amount_per_unit = models.DecimalField(
@@ -524,6 +526,7 @@ class Appeal(VerifiableModel):
         WITHDRAWN = "withdrawn", "Withdrawn"
         UNKNOWN = "unknown", "Unknown"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appeals")
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals")
     court = models.CharField(max_length=200, blank=True)

@@ -24,6 +24,10 @@ Stable signatures (`data` maps model field names to cleaned Python values):
     source_create(*, case, user, data) -> Source
     article_create(*, case, user, data) -> ArticleReference
     record_delete(*, obj, user) -> None            (any record of a case, not the case)
+    authority_create(*, user, data) / authority_update(*, authority, user, data) -> Authority
+    respondent_create(*, user, data) / respondent_update(*, respondent, user, data) -> Respondent
+    party_delete(*, obj, user) -> None             (authority/respondent no case refers to)
+    enforcement_import(*, rows, user=None, source_name="") -> ImportReport   (services.importer)
 
     penalty_accrued(*, penalty, as_of: date) -> AccrualResult
         (units, amount, capped, cap, remaining_to_cap, periods, liquidated, outstanding,
@@ -51,6 +55,8 @@ from enforcement.services.records import (
     appeal_event_create,
     appeal_update,
     article_create,
+    authority_create,
+    authority_update,
     case_create,
     case_update,
     compliance_check_create,
@@ -60,11 +66,14 @@ from enforcement.services.records import (
     fine_update,
     order_create,
     order_update,
+    party_delete,
     penalty_create,
     penalty_liquidation_create,
     penalty_update,
     quoted_conversion_create,
     record_delete,
+    respondent_create,
+    respondent_update,
     source_create,
 )
 
@@ -75,6 +84,8 @@ __all__ = [
     "appeal_event_create",
     "appeal_update",
     "article_create",
+    "authority_create",
+    "authority_update",
     "case_create",
     "case_refresh_summary",
     "case_update",
@@ -90,6 +101,7 @@ __all__ = [
     "money_to_eur",
     "order_create",
     "order_update",
+    "party_delete",
     "penalty_accrued",
     "penalty_create",
     "penalty_liquidation_create",
@@ -97,5 +109,7 @@ __all__ = [
     "quoted_conversion_create",
     "rate_for",
     "record_delete",
+    "respondent_create",
+    "respondent_update",
     "source_create",
 ]

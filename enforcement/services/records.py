@@ -17,6 +17,7 @@ from enforcement.models import (
     Appeal,
     AppealEvent,
     ArticleReference,
+    Authority,
     Case,
     ChangeRecord,
     ComplianceCheck,
@@ -26,6 +27,7 @@ from enforcement.models import (
     PenaltyLiquidation,
     PenaltyPayment,
     QuotedConversion,
+    Respondent,
     Source,
 )
 from enforcement.services.history import record_changes, record_event, snapshot
@@ -423,3 +425,57 @@ def record_delete(*, obj: models.Model, user) -> None:
     record_event(case=case, obj=obj, action=ChangeRecord.Action.DELETE, user=user, text=str(obj))
     obj.delete()
     case_refresh_summary(case=case)
+
+
+# --- parties (not part of a case: no case history) -----------------------------------------------
+
+AUTHORITY_FIELDS = ("slug", "name", "short_name", "country", "subdivision", "kind")
+RESPONDENT_FIELDS = (
+    "slug",
+    "name",
+    "description",
+    "country_of_establishment",
+    "eu_establishment",
+    "art27_representative",
+    "sector",
+    *VERIFICATION,
+)
+
+
+def _save_party(obj: models.Model, data: dict, fields: tuple[str, ...]) -> models.Model:
+    _check_fields(data, fields)
+    _assign(obj, data)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def authority_create(*, user, data: dict) -> Authority:
+    return _save_party(Authority(), dict(data), AUTHORITY_FIELDS)
+
+
+@transaction.atomic
+def authority_update(*, authority: Authority, user, data: dict) -> Authority:
+    return _save_party(authority, dict(data), AUTHORITY_FIELDS)
+
+
+@transaction.atomic
+def respondent_create(*, user, data: dict) -> Respondent:
+    return _save_party(Respondent(), dict(data), RESPONDENT_FIELDS)
+
+
+@transaction.atomic
+def respondent_update(*, respondent: Respondent, user, data: dict) -> Respondent:
+    return _save_party(respondent, dict(data), RESPONDENT_FIELDS)
+
+
+@transaction.atomic
+def party_delete(*, obj: Authority | Respondent, user) -> None:
+    """Delete an authority or respondent that no case refers to."""
+    in_use = obj.cases.exists() or (
+        isinstance(obj, Authority) and (obj.led_cases.exists() or obj.concerned_cases.exists())
+    )
+    if in_use:
+        raise ValidationError("Cases refer to this record; it cannot be deleted.")
+    obj.delete()
