@@ -228,20 +228,24 @@ class RequestForm(forms.Form):
         return name
 
 
+# --- staff action forms (staff pages stay in English) --------------------------------------------
+
+
 class MessageForm(forms.Form):
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
     visible_to_requester = forms.BooleanField(
-        label="Show this message to the requester on their status page", required=False
+        label="Show this message to the requester on their status page (they are told by email)", required=False
     )
 
 
 class ExtendForm(forms.Form):
-    months = forms.TypedChoiceField(label="Extend by", choices=[(1, "1 month"), (2, "2 months")], coerce=int, initial=2)
+    months = forms.TypedChoiceField(label="Extend by", choices=[(1, "1 month"), (2, "2 months")], coerce=int)
     reason = forms.CharField(
-        label="Reason (sent to the requester)",
+        label="Reasons (shown and sent to the requester)",
         widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
         max_length=4000,
-        help_text="GDPR Art. 12(3): only for complex or numerous requests; the requester is told why.",
+        help_text="GDPR Art. 12(3): only for complex or numerous requests, only while the first month runs.",
     )
 
 
@@ -250,12 +254,43 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(
         label="Reasons (sent to the requester)",
         widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=10,
         max_length=8000,
         help_text="The letter always adds that the requester may complain to a supervisory authority and go to court.",
     )
 
 
-class ConfirmForm(forms.Form):
-    """An action with no input besides the button (approve, verify identity manually)."""
+class IdentityForm(forms.Form):
+    note = forms.CharField(
+        label="How was the identity established?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        min_length=10,
+        max_length=2000,
+        help_text="Recorded in the audit trail. Never paste identity document numbers here.",
+    )
 
-    note = forms.CharField(label="Note for the audit trail (optional)", required=False, max_length=1000)
+
+class ConfirmForm(forms.Form):
+    """An action with nothing to fill in besides its button."""
+
+
+class EscalateForm(forms.Form):
+    case = forms.ModelChoiceField(
+        label="Existing case", queryset=None, required=False, help_text="Or create a new complaint case below."
+    )
+    authority = forms.ModelChoiceField(label="Authority (new case)", queryset=None, required=False)
+    respondent = forms.ModelChoiceField(label="Respondent (new case)", queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from enforcement.models import Authority, Case, Respondent
+
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = Case.objects.order_by("-pk")
+        self.fields["authority"].queryset = Authority.objects.all()
+        self.fields["respondent"].queryset = Respondent.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("case") and not (data.get("authority") and data.get("respondent")):
+            raise forms.ValidationError("Choose a case, or an authority and a respondent for a new case.")
+        return data

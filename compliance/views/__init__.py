@@ -1,0 +1,1 @@
+"""HTML views of the request service: `public` (citizens, no account) and `staff`."""

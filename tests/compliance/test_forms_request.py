@@ -1,0 +1,235 @@
+"""The public request form: every bad input shows its own message and keeps what was entered;
+a photo that passed is kept server-side so only the wrong field has to be corrected."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from compliance.models import DataSubjectRequest, PendingUpload
+from tests.compliance.web_support import (
+    FORM_URL,
+    form_data,
+    fresh_rate_limits,  # noqa: F401 - autouse fixture
+    hidden_value,
+    image_bytes,
+    selfie_upload,
+    upload,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.faces]
+
+
+def assert_other_fields_kept(html: str, data: dict) -> None:
+    assert f'value="{data["name"]}"' in html
+    assert f'value="{data["email"]}"' in html
+    assert f'<option value="{data["country"]}" selected>' in html
+    assert re.search(rf'value="{data["request_type"]}"[^>]*checked', html)
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """POST the form; after-commit work (emails, identity check) runs as it would in production."""
+
+    def do(client, data, **files):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(FORM_URL, {**data, **files})
+
+    return do
+
+
+def test_valid_request_is_filed_and_verification_email_sent(client, faces_dir, post):
+    response = post(client, form_data(), selfie=selfie_upload(faces_dir))
+    assert response.status_code == 302
+    assert response["Location"] == "/requests/new/sent/"
+    request = DataSubjectRequest.objects.get()
+    assert (request.name, request.email, request.country, request.language) == (
+        "Anna de Vries",
+        "anna@example.org",
+        "NL",
+        "en",
+    )
+    assert request.status == "awaiting_email_verification"  # the verification email went out
+    assert request.selfie_consent_at is not None and request.suppression_consent_at is None
+    assert request.selfie and request.selfie.name.endswith(".jpg") and "obama" not in request.selfie.name
+    assert request.identity_check == "not_provided"
+    assert PendingUpload.objects.count() == 0, "the kept photo is deleted once the request holds it"
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "/requests/verify/" in body and "/requests/status/" in body
+
+
+def test_form_page_has_csrf_multipart_and_plain_language_notice(client):
+    response = client.get(FORM_URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "csrfmiddlewaretoken" in html
+    assert 'enctype="multipart/form-data"' in html
+    assert "What happens to your photo" in html
+    assert "deleted as soon as your request is answered" in html
+    # The suppression opt-in is unticked; the consent box is separate from it.
+    assert (
+        'name="suppression_consent"' in html
+        and 'name="suppression_consent" id="id_suppression_consent" checked' not in html
+    )
+    assert 'name="selfie_consent"' in html
+    assert 'accept="image/jpeg,image/png,image/heic' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("notes.jpg", lambda faces_dir: b"This is a text file, not a photo." * 20, "not an image we can read"),
+        (
+            "broken.jpg",
+            lambda faces_dir: (faces_dir / "people/obama/obama.jpg").read_bytes()[:6000],
+            "damaged",
+        ),
+        ("empty-wall.png", lambda faces_dir: image_bytes("PNG", size=(400, 300)), "could not find a face"),
+        (
+            "friends.jpg",
+            lambda faces_dir: (faces_dir / "group/two_people.jpg").read_bytes(),
+            "This photo shows 2 faces",
+        ),
+        ("anim.gif", lambda faces_dir: image_bytes("GIF"), "GIF images are not accepted"),
+    ],
+)
+def test_bad_selfie_shows_its_message_and_keeps_the_other_fields(client, faces_dir, name, make, message, post):
+    data = form_data()
+    response = post(client, data, selfie=upload(name, make(faces_dir)))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert 'id="id_selfie_error"' in html
+    assert_other_fields_kept(html, data)
+    assert DataSubjectRequest.objects.count() == 0
+    assert PendingUpload.objects.count() == 0
+    assert hidden_value(html, "selfie_token") == ""
+
+
+def test_too_large_file_is_refused_before_decoding(client, faces_dir, settings, post):
+    settings.UPLOAD_MAX_BYTES = 100_000  # obama.jpg is about 280 kB
+    data = form_data()
+    response = post(client, data, selfie=selfie_upload(faces_dir))
+    html = response.content.decode()
+    assert "The file is too large: the limit is 0.1 MB." in html
+    assert_other_fields_kept(html, data)
+    assert DataSubjectRequest.objects.count() == 0
+
+
+def test_too_many_pixels_is_refused(client, faces_dir, settings, post):
+    settings.UPLOAD_MAX_PIXELS = 500_000  # obama.jpg is 910 x 1137
+    data = form_data()
+    response = post(client, data, selfie=selfie_upload(faces_dir))
+    html = response.content.decode()
+    assert "too many pixels: the limit is 0.5 megapixels" in html
+    assert_other_fields_kept(html, data)
+
+
+def test_missing_selfie_and_missing_consent_and_bad_email(client, post):
+    data = form_data(selfie_consent=None, email="anna(at)example")
+    response = post(client, data)
+    html = response.content.decode()
+    assert "Add a photo of your face." in html
+    assert "Without your explicit consent we cannot use your photo" in html
+    assert "Enter a valid email address, like name@example.org." in html
+    assert 'value="anna(at)example"' in html
+    assert 'value="Anna de Vries"' in html
+
+
+def test_missing_text_fields_have_their_own_messages(client, faces_dir, post):
+    response = post(client, {"selfie_consent": "on"}, selfie=selfie_upload(faces_dir))
+    html = response.content.decode()
+    for message in (
+        "Choose what you want to ask.",
+        "Enter your name.",
+        "Enter your email address.",
+        "Choose the country where you live.",
+    ):
+        assert message in html
+    assert "A photo is already attached (obama.jpg)" in html
+
+
+def test_unknown_country_and_request_type_are_refused(client, post):
+    response = post(client, form_data(country="US", request_type="delete_everything"))
+    html = response.content.decode()
+    assert "Choose a country from the list." in html
+    assert "Choose one of the options." in html
+
+
+def test_kept_photo_is_reused_after_a_text_error(client, faces_dir, post):
+    first = post(client, form_data(email="not-an-email"), selfie=selfie_upload(faces_dir))
+    html = first.content.decode()
+    assert "Enter a valid email address" in html
+    assert "A photo is already attached (obama.jpg) and is kept." in html
+    token = hidden_value(html, "selfie_token")
+    assert len(token) >= 40
+    assert PendingUpload.objects.count() == 1
+    # The photo is never sent back to the browser: no image, no media URL, only its name.
+    assert "<img" not in html and "/media/" not in html
+
+    second = post(client, form_data(selfie_token=token))
+    assert second.status_code == 302
+    request = DataSubjectRequest.objects.get()
+    assert request.selfie_sha256
+    assert PendingUpload.objects.count() == 0
+
+
+def test_a_rejected_replacement_drops_the_kept_photo(client, faces_dir, post):
+    first = post(client, form_data(name=""), selfie=selfie_upload(faces_dir))
+    token = hidden_value(first.content.decode(), "selfie_token")
+    assert token
+    second = post(
+        client,
+        form_data(selfie_token=token),
+        selfie=upload("group.jpg", (faces_dir / "group/two_people.jpg").read_bytes()),
+    )
+    html = second.content.decode()
+    assert "This photo shows 2 faces" in html
+    assert "A photo is already attached" not in html
+    assert hidden_value(html, "selfie_token") == ""
+    assert PendingUpload.objects.count() == 0
+
+
+def test_a_forged_or_expired_photo_token_is_not_a_photo(client, post):
+    response = post(client, form_data(selfie_token="made-up-token-that-names-nothing"))
+    assert "Add a photo of your face." in response.content.decode()
+    assert DataSubjectRequest.objects.count() == 0
+
+
+def test_id_document_and_suppression_opt_in(client, faces_dir, post):
+    response = post(
+        client,
+        form_data(suppression_consent="on", request_type="both"),
+        selfie=selfie_upload(faces_dir),
+        id_document=selfie_upload(faces_dir, "people/obama/obama2.jpg"),
+    )
+    assert response.status_code == 302
+    request = DataSubjectRequest.objects.get()
+    assert request.request_type == "both"
+    assert request.suppression_consent_at is not None
+    # The identity check ran after commit (eager tasks): the ID photo is compared, then deleted.
+    assert request.identity_check in {"matched", "mismatch"}
+    assert not request.id_document
+
+
+def test_id_document_without_a_face_is_refused(client, faces_dir, post):
+    response = post(
+        client, form_data(), selfie=selfie_upload(faces_dir), id_document=upload("card.png", image_bytes("PNG"))
+    )
+    html = response.content.decode()
+    assert 'id="id_id_document_error"' in html and "could not find a face" in html
+    assert "A photo is already attached (obama.jpg)" in html  # the good selfie is kept meanwhile
+
+
+def test_exif_rotated_selfie_is_accepted(client, faces_dir, post):
+    response = post(client, form_data(), selfie=selfie_upload(faces_dir, "odd/obama_exif_rotated.jpg"))
+    assert response.status_code == 302
+
+
+def test_csrf_is_enforced(db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(FORM_URL, form_data())
+    assert response.status_code == 403
