@@ -75,3 +75,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),  # once a day, before the working day starts
     },
 }
+
+
+from compliance import answering_tasks  # noqa: E402,F401  (issue 6 tasks, registered for workers)

@@ -125,7 +125,7 @@ def _photo_jpeg(source, field: str) -> bytes:
     try:
         image = load_image_checked(source)
     except ImageRejected as rejected:
-        raise ValidationError({field: rejected.message}, code=rejected.code) from None
+        raise ValidationError({field: ValidationError(rejected.message, code=rejected.code)}) from None
     return image_to_jpeg_bytes(image, quality=95)
 
 
@@ -457,7 +457,8 @@ def request_extend_deadline(
             author=user,
             body=str(
                 _(
-                    "The period for answering your request has been extended to %(date)s (GDPR Art. 12(3)). Reasons: %(reason)s"
+                    "The period for answering your request has been extended to %(date)s (GDPR Art. 12(3)). "
+                    "Reasons: %(reason)s"
                 )
                 % {"date": new_due.isoformat(), "reason": reason}
             ),
