@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -41,17 +42,49 @@ def unverified_note(obj, field: str) -> str | None:
 
 @register.simple_tag
 def unverified(obj, field: str):
-    """The UNVERIFIED mark for one field: the note is the tooltip and, for screen readers and
-    phones (no hover), also text inside the mark that is visually hidden."""
+    """The UNVERIFIED mark for one field: the note from the data is its tooltip and is also
+    written out next to it (phones have no hover; screen readers read it in place)."""
     note = unverified_note(obj, field)
     if note is None:
         return ""
+    return unverified_mark(note)
+
+
+@register.simple_tag(name="unverified_text")
+def unverified_mark(note: str):
     label = _("UNVERIFIED")
-    if not note or note.strip().upper() == label:
+    note = (note or "").strip()
+    rest = note
+    if note.upper().startswith("UNVERIFIED"):
+        rest = note[len("UNVERIFIED") :].strip(" :;,-")
+    if not rest:
         return format_html('<span class="unverified" title="{}">{}</span>', _("No source confirms this value"), label)
     return format_html(
-        '<span class="unverified" title="{}">{}<span class="sr-only">: {}</span></span>', note, label, note
+        '<span class="unverified" title="{}">{}</span> <span class="unverified-note">{}</span>', note, label, rest
     )
+
+
+@register.simple_tag
+def unverified_rest(obj, shown: str = ""):
+    """UNVERIFIED marks for the fields of `obj` that the page does not show next to a value
+    (`shown`: space-separated names already marked), so that no unverified fact goes unmarked."""
+    if obj is None:
+        return ""
+    skip = set(shown.split())
+    marks = []
+    for field in getattr(obj, "unverified_fields", None) or []:
+        if field in skip:
+            continue
+        try:
+            label = str(obj._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:  # a name the data uses for a group of records, e.g. "orders"
+            label = field.replace("_", " ")
+        note = unverified_note(obj, field) or ""
+        mark = unverified_mark(note)
+        marks.append(format_html('<span class="unverified-field">{}: {}</span>', label.capitalize(), mark))
+    if not marks:
+        return ""
+    return format_html('<span class="unverified-rest">{}</span>', mark_safe(" ".join(str(m) for m in marks)))  # noqa: S308
 
 
 @register.simple_tag

@@ -1,0 +1,21 @@
+"""The staff dashboard: key numbers and SVG charts of fines and penalty exposure."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from config.roles import Perm, require
+from enforcement import selectors
+from enforcement.views.common import today
+
+
+@require_GET
+@require(Perm.VIEW_INTERNAL)
+def dashboard(request):
+    stats = selectors.dashboard_stats(user=request.user, as_of=today())
+    pairs = {
+        key: [(str(label), eur) for label, eur, _count in stats[key]]
+        for key in ("fines_by_authority", "fines_by_country", "fines_by_year", "payment_status")
+    }
+    return render(request, "enforcement/dashboard.html", {"stats": stats, "series": pairs})

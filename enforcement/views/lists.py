@@ -1,0 +1,368 @@
+"""Case lists: the staff list with its CSV/JSON exports, and the public register.
+
+All three read the same `CaseFilterSet` (enforcement.filters) through the selectors, so the URL
+of a filtered list, its export and the API with the same parameters return the same cases.
+A page costs a fixed number of queries whatever its size: the page of cases (authority and
+respondent joined), one query per prefetched relation, the count and the EUR breakdown.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from config.roles import Perm, require
+from enforcement import selectors
+from enforcement.dates import partial_date_iso
+from enforcement.models import Case, PenaltyPayment
+
+PAGE_SIZES = (25, 50, 100)
+EXPORT_CHUNK = 2000
+
+# (ordering value, column heading) of the sortable columns; the values are CaseFilterSet's.
+SORTABLE = {
+    "reference": _("Case"),
+    "authority": _("Authority"),
+    "respondent": _("Respondent"),
+    "date": _("Latest decision"),
+    "amount": _("Fines (EUR)"),
+    "status": _("Status"),
+}
+
+
+# --- shared --------------------------------------------------------------------------------
+
+
+def with_penalties(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Add the penalty payments (for the cap column) to the selector's list prefetches."""
+    return cases.prefetch_related(
+        Prefetch("decisions__penalty_payments", queryset=PenaltyPayment.objects.order_by("id"))
+    )
+
+
+def filtered_cases(request, *, public: bool):
+    """(filterset, cases): cases is empty when a filter is invalid (the form shows why)."""
+    user = AnonymousUser() if public else request.user
+    filterset = selectors.case_filterset(user=user, data=request.GET)
+    cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return filterset, with_penalties(cases)
+
+
+def page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def paginate(request, cases: QuerySet[Case]):
+    paginator = Paginator(cases, page_size(request))
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+def sort_columns(request) -> dict[str, dict]:
+    """For each sortable column: the ordering to link to and the aria-sort state."""
+    current = (request.GET.get("ordering") or "").split(",")[0].strip()
+    columns = {}
+    for key, label in SORTABLE.items():
+        if current == key:
+            state, next_value = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            state, next_value = "descending", key
+        else:
+            state = None
+            next_value = f"-{key}" if key in ("date", "amount") else key  # big and recent first
+        columns[key] = {"label": label, "ordering": next_value, "aria_sort": state}
+    return columns
+
+
+def row_facts(case: Case) -> dict:
+    """What a list row and an export line show, from the prefetched relations only."""
+    decisions = list(case.decisions.all())
+    fines = [fine for decision in decisions for fine in decision.fines.all()]
+    penalties = [penalty for decision in decisions for penalty in decision.penalty_payments.all()]
+    caps = [penalty for penalty in penalties if penalty.cap is not None]
+    return {"decisions": decisions, "fines": fines, "penalties": penalties, "caps": caps}
+
+
+# --- staff list ------------------------------------------------------------------------------
+
+
+@require_GET
+@require(Perm.VIEW_INTERNAL)
+def case_list(request):
+    filterset, cases = filtered_cases(request, public=False)
+    page = paginate(request, cases)
+    rows = [(case, row_facts(case)) for case in page.object_list]
+    breakdown = selectors.case_eur_breakdown(cases)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enforcement/case_list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "rows": rows,
+            "breakdown": breakdown,
+            "columns": sort_columns(request),
+            "page_sizes": PAGE_SIZES,
+            "per_page": page_size(request),
+            "export_query": query.urlencode(),
+        },
+        status=200 if filterset.is_valid() else 400,
+    )
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """Neutralise spreadsheet formula injection: a cell that starts like a formula is made text
+    with a leading apostrophe (OWASP "CSV injection")."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _money(amount, currency) -> str:
+    return "" if amount is None else f"{currency} {amount:.2f}"
+
+
+def _marked(text: str, obj, field: str) -> str:
+    return f"{text} [UNVERIFIED]" if text and obj.is_unverified(field) else text
+
+
+def _unverified_lines(case: Case, facts: dict) -> list[str]:
+    """Every unverified value of a case as 'record field: note'."""
+    lines = []
+    records = [("case", case), ("respondent", case.respondent)]
+    records += [(f"decision {d.reference or d.get_kind_display()}", d) for d in facts["decisions"]]
+    records += [(f"fine {f.currency} {f.amount:.2f}", f) for f in facts["fines"]]
+    records += [(f"penalty {p}", p) for p in facts["penalties"]]
+    for label, obj in records:
+        for field in obj.unverified_fields or []:
+            note = obj.verification_note(field)
+            lines.append(f"{label} {field}: {note}" if note else f"{label} {field}")
+    return lines
+
+
+def export_record(case: Case, request) -> dict:
+    facts = row_facts(case)
+    return {
+        "reference": case.reference,
+        "title": _marked(case.title, case, "title"),
+        "url": request.build_absolute_uri(reverse("enforcement:case_detail", args=[case.public_id])),
+        "authority": case.authority.name,
+        "authority_short_name": case.authority.short_name,
+        "country": case.authority.country_code,
+        "respondent": case.respondent.name,
+        "legal_framework": _marked(case.get_legal_framework_display(), case, "legal_framework"),
+        "legal_framework_detail": case.legal_framework_detail,
+        "status": _marked(case.get_status_display(), case, "status"),
+        "published": case.published,
+        "latest_decision_date": case.latest_decision_date.isoformat() if case.latest_decision_date else None,
+        "decisions": [
+            {
+                "kind": decision.get_kind_display(),
+                "reference": _marked(decision.reference, decision, "reference"),
+                "decision_date": partial_date_iso(decision.decision_date, decision.decision_date_precision),
+                "decision_date_unverified": decision.is_unverified("decision_date"),
+                "announced_date": partial_date_iso(decision.announced_date, decision.announced_date_precision),
+            }
+            for decision in facts["decisions"]
+        ],
+        "fines": [
+            {
+                "amount": f"{fine.amount:.2f}",
+                "currency": fine.currency,
+                "amount_eur": None if fine.amount_eur is None else f"{fine.amount_eur:.2f}",
+                "eur_rate": None if fine.eur_rate is None else str(fine.eur_rate.rate_to_eur),
+                "eur_rate_valid_from": None if fine.eur_rate is None else fine.eur_rate.valid_from.isoformat(),
+                "payment_status": fine.payment_status,
+                "unverified_fields": list(fine.unverified_fields or []),
+            }
+            for fine in facts["fines"]
+        ],
+        "fines_eur_total": None if case.fines_eur_total is None else f"{case.fines_eur_total:.2f}",
+        "penalty_caps": [
+            {"cap": f"{p.cap:.2f}", "currency": p.currency, "unverified": p.is_unverified("cap")} for p in facts["caps"]
+        ],
+        "articles": [str(article) for article in case.articles.all()],
+        "unverified": _unverified_lines(case, facts),
+    }
+
+
+CSV_COLUMNS = (
+    "reference",
+    "title",
+    "authority",
+    "country",
+    "respondent",
+    "legal_framework",
+    "status",
+    "published",
+    "latest_decision_date",
+    "decisions",
+    "fines",
+    "fines_eur_total",
+    "payment_status",
+    "penalty_caps",
+    "articles",
+    "unverified",
+    "url",
+)
+
+
+def csv_row(record: dict) -> list[str]:
+    decisions = "; ".join(
+        f"{d['kind']} {d['decision_date'] or 'date unknown'}{' [UNVERIFIED]' if d['decision_date_unverified'] else ''}"
+        + (f" ({d['reference']})" if d["reference"] else "")
+        for d in record["decisions"]
+    )
+    fines = "; ".join(
+        f"{f['currency']} {f['amount']}" + (" [UNVERIFIED]" if "amount" in f["unverified_fields"] else "")
+        for f in record["fines"]
+    )
+    statuses = "; ".join(
+        f["payment_status"] + (" [UNVERIFIED]" if "payment_status" in f["unverified_fields"] else "")
+        for f in record["fines"]
+    )
+    caps = "; ".join(
+        f"{c['currency']} {c['cap']}" + (" [UNVERIFIED]" if c["unverified"] else "") for c in record["penalty_caps"]
+    )
+    values = {
+        **record,
+        "published": "yes" if record["published"] else "no",
+        "decisions": decisions,
+        "fines": fines,
+        "payment_status": statuses,
+        "penalty_caps": caps,
+        "articles": "; ".join(record["articles"]),
+        "unverified": " | ".join(record["unverified"]),
+    }
+    return [csv_safe(values[column]) for column in CSV_COLUMNS]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export_cases(cases: QuerySet[Case]) -> Iterable[Case]:
+    return cases.iterator(chunk_size=EXPORT_CHUNK)
+
+
+def _export_name(extension: str) -> str:
+    return f"cases-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
+
+
+@require_GET
+@require(Perm.VIEW_INTERNAL)
+@require(Perm.EXPORT)
+def case_list_csv(request):
+    filterset, cases = filtered_cases(request, public=False)
+    if not filterset.is_valid():
+        return _invalid_filters(filterset)
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # a BOM, so spreadsheet programs read UTF-8 (accents in authority names)
+        yield writer.writerow(CSV_COLUMNS)
+        for case in _export_cases(cases):
+            yield writer.writerow(csv_row(export_record(case, request)))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
+    return response
+
+
+@require_GET
+@require(Perm.VIEW_INTERNAL)
+@require(Perm.EXPORT)
+def case_list_json(request):
+    filterset, cases = filtered_cases(request, public=False)
+    if not filterset.is_valid():
+        return _invalid_filters(filterset)
+    breakdown = selectors.case_eur_breakdown(cases)
+    header = {
+        "generated_at": timezone.now().isoformat(),
+        "filters": {key: request.GET.getlist(key) for key in request.GET if key not in ("page", "per_page")},
+        "count": cases.count(),
+        "total_eur": f"{breakdown.total_eur:.2f}",
+        "rates_used": [
+            {
+                "currency": line.currency,
+                "rate_to_eur": str(line.rate_to_eur),
+                "valid_from": line.rate_valid_from.isoformat(),
+                "source": line.rate_source,
+            }
+            for line in breakdown.rates_used
+        ],
+        "unconverted": [{"currency": line.currency, "amount": f"{line.amount:.2f}"} for line in breakdown.unconverted],
+    }
+
+    def chunks() -> Iterator[str]:
+        head = json.dumps(header, ensure_ascii=False)
+        yield head[:-1] + ', "cases": ['
+        for index, case in enumerate(_export_cases(cases)):
+            yield ("," if index else "") + json.dumps(export_record(case, request), ensure_ascii=False)
+        yield "]}"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name("json")}"'
+    return response
+
+
+def _invalid_filters(filterset):
+    from django.http import JsonResponse
+
+    return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+
+
+# --- public register -----------------------------------------------------------------------------
+
+
+@require_GET
+@require(Perm.VIEW_PUBLIC)
+def register(request):
+    """Published cases and their decisions, for anyone (as the public trackers do). Staff see
+    exactly what the public sees here: their own list is at /enforcement/cases/."""
+    filterset, cases = filtered_cases(request, public=True)
+    page = paginate(request, cases)
+    rows = [(case, row_facts(case)) for case in page.object_list]
+    breakdown = selectors.case_eur_breakdown(cases)
+    return render(
+        request,
+        "enforcement/register.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "rows": rows,
+            "breakdown": breakdown,
+            "columns": sort_columns(request),
+            "page_sizes": PAGE_SIZES,
+            "per_page": page_size(request),
+        },
+        status=200 if filterset.is_valid() else 400,
+    )
