@@ -44,7 +44,8 @@ def queue(request):
     filters = request.GET.copy()
     filters.pop("page", None)
     filterset = request_queue_filterset(filters=filters, today=today)
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    # An unbound FilterSet lists everything; a bound one with errors lists nothing (the form says why).
+    queryset = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {

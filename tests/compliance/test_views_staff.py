@@ -1,0 +1,258 @@
+"""Staff pages: the queue with its filters and counts, the request page with timeline, audit
+trail and actions. Anonymous users are sent to log in, outsiders get 403, auditors read only."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from compliance import services
+from compliance.models import DataSubjectRequest
+from tests.compliance.web_support import fresh_rate_limits  # noqa: F401 - autouse fixture
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/requests/staff/"
+
+
+def detail_url(request) -> str:
+    return f"/requests/staff/{request.public_id}/"
+
+
+def action_url(request, action: str) -> str:
+    return f"/requests/staff/{request.public_id}/actions/{action}/"
+
+
+@pytest.fixture
+def cast(submit, django_capture_on_commit_callbacks):
+    """Four requests: a Dutch access request (verified, due in 3 days), a French erasure request
+    (verified, overdue), an Italian 'both' request awaiting email verification, and a Belgian
+    access request that is completed."""
+    today = timezone.localdate()
+    now = timezone.now()
+
+    def verified(**data):
+        request, token = submit(data=data, at=now)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.request_verify_email(token=token, now=now)
+        request.refresh_from_db()
+        return request
+
+    nl = verified(name="Anna de Vries", email="anna@example.org", country="NL", language="nl", request_type="access")
+    fr = verified(name="Chloé Martin", email="chloe@example.org", country="FR", language="fr", request_type="erasure")
+    it, _ = submit(
+        data={
+            "name": "Bruno Rossi",
+            "email": "bruno@example.org",
+            "country": "IT",
+            "language": "it",
+            "request_type": "both",
+        },
+        at=now,
+    )
+    be = verified(name="Luc Peeters", email="luc@example.org", country="BE", language="fr", request_type="access")
+    DataSubjectRequest.objects.filter(pk=nl.pk).update(due_date=today + timedelta(days=3))
+    DataSubjectRequest.objects.filter(pk=fr.pk).update(due_date=today - timedelta(days=2))
+    DataSubjectRequest.objects.filter(pk=be.pk).update(status="completed", completed_at=now)
+    for request in (nl, fr, it, be):
+        request.refresh_from_db()
+    return {"nl": nl, "fr": fr, "it": it, "be": be}
+
+
+def rows(response, ids: dict) -> set[str]:
+    """Which of the cast appear as rows of the queue table."""
+    html = response.content.decode()
+    table = html.split('id="request-table"', 1)[1].split("</table>", 1)[0]
+    return {key for key, public_id in ids.items() if public_id[:8] in table}
+
+
+@pytest.fixture
+def ids(cast) -> dict:
+    return {key: str(request.public_id) for key, request in cast.items()}
+
+
+# --- who may see what -----------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(client, cast):
+    for url in (QUEUE, detail_url(cast["nl"])):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    response = client.post(action_url(cast["nl"], "message"), {"message-body": "hi"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_outsider_gets_403(client, outsider_user, cast):
+    client.force_login(outsider_user)
+    assert client.get(QUEUE).status_code == 403
+    assert client.get(detail_url(cast["nl"])).status_code == 403
+    assert client.post(action_url(cast["nl"], "message"), {"message-body": "hi"}).status_code == 403
+
+
+def test_auditor_reads_everything_but_cannot_act(auditor_client, cast):
+    assert auditor_client.get(QUEUE).status_code == 200
+    page = auditor_client.get(detail_url(cast["nl"]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="readonly-note"' in html
+    assert '<form method="post" action="/requests/staff/' not in html
+    assert 'id="audit-trail"' in html and "request.submitted" in html
+    for action in ("message", "extend", "refuse", "verify_identity", "approve"):
+        response = auditor_client.post(action_url(cast["nl"], action), {})
+        assert response.status_code == 403
+    assert cast["nl"].messages.count() == 0
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+
+def test_queue_lists_counts_and_marks_overdue(staff_client, ids):
+    response = staff_client.get(QUEUE)
+    html = response.content.decode()
+    assert rows(response, ids) == {"nl", "fr", "it", "be"}
+    assert "(overdue)" in html
+    counts = html.split('aria-label="Requests per status"', 1)[1].split("</ul>", 1)[0]
+    assert 'All<span class="num">4</span>' in counts
+    assert 'Verified<span class="num">2</span>' in counts
+    assert 'Completed<span class="num">1</span>' in counts
+    assert 'Awaiting email verification<span class="num">1</span>' in counts
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("request_type=erasure", {"fr"}),
+        ("request_type=both", {"it"}),
+        ("status=verified", {"nl", "fr"}),
+        ("status=completed&status=awaiting_email_verification", {"be", "it"}),
+        ("overdue=true", {"fr"}),
+        ("due_within=5", {"nl"}),
+        ("country=IT", {"it"}),
+        ("language=fr", {"fr", "be"}),
+        ("language=fr&country=BE", {"be"}),
+        ("q=bruno", {"it"}),
+    ],
+)
+def test_queue_filters(staff_client, ids, query, expected):
+    response = staff_client.get(f"{QUEUE}?{query}")
+    assert response.status_code == 200
+    assert rows(response, ids) == expected
+
+
+def test_invalid_filter_shows_an_error_not_a_500(staff_client, ids):
+    response = staff_client.get(f"{QUEUE}?due_within=-4&country=XX")
+    assert response.status_code == 200
+    assert rows(response, ids) == set()
+    assert 'class="error"' in response.content.decode()
+
+
+# --- the request page and its actions -------------------------------------------------------
+
+
+def test_detail_shows_timeline_audit_trail_and_allowed_actions(staff_client, cast):
+    html = staff_client.get(detail_url(cast["nl"])).content.decode()
+    assert "Request received" in html and "Email address verified" in html
+    assert "request.submitted" in html and "request.email_verified" in html
+    for action in ("start_processing", "refuse", "extend", "verify_identity", "message"):
+        assert f'id="action-{action}"' in html
+    assert 'id="action-approve"' not in html  # not in this state
+    overdue = staff_client.get(detail_url(cast["fr"])).content.decode()
+    assert 'id="action-escalate"' in overdue
+
+
+def test_staff_extends_with_reasons_and_the_requester_is_told(staff_client, cast, django_capture_on_commit_callbacks):
+    request = cast["nl"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            action_url(request, "extend"),
+            {"extend-months": "2", "extend-reason": "Many sources must be checked for this request."},
+        )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.extended_due_date is not None and request.extension_months == 2
+    assert len(mail.outbox) == 1 and request.email in mail.outbox[0].to
+    page = staff_client.get(detail_url(request)).content.decode()
+    assert "request.deadline_extended" in page
+    assert 'id="action-extend"' not in page  # two months used up
+
+
+def test_invalid_action_input_is_shown_with_its_message(staff_client, cast):
+    request = cast["nl"]
+    response = staff_client.post(action_url(request, "extend"), {"extend-months": "3", "extend-reason": "short"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Select a valid choice" in html
+    assert "at least 10 characters" in html
+    request.refresh_from_db()
+    assert request.extended_due_date is None
+
+
+def test_extension_after_the_first_month_is_not_offered_nor_accepted(staff_client, cast):
+    overdue = cast["fr"]
+    assert 'id="action-extend"' not in staff_client.get(detail_url(overdue)).content.decode()
+    response = staff_client.post(
+        action_url(overdue, "extend"), {"extend-months": "1", "extend-reason": "Too late but trying anyway."}
+    )
+    assert response.status_code == 302
+    overdue.refresh_from_db()
+    assert overdue.extended_due_date is None
+
+
+def test_staff_refuses_with_basis_and_reasons(staff_client, cast, django_capture_on_commit_callbacks):
+    request = cast["nl"]
+    mail.outbox.clear()
+    missing = staff_client.post(action_url(request, "refuse"), {"refuse-basis": "", "refuse-reason": ""})
+    assert missing.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            action_url(request, "refuse"),
+            {"refuse-basis": "art_12_5_excessive", "refuse-reason": "Fifth identical request this month."},
+        )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "refused" and not request.selfie
+    assert "supervisory authority" in mail.outbox[-1].body
+
+
+def test_staff_messages_and_manual_identity(staff_client, cast, django_capture_on_commit_callbacks):
+    request = cast["nl"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            action_url(request, "message"),
+            {"message-body": "Your request is being handled.", "message-visible_to_requester": "on"},
+        )
+    assert request.messages.get().visible_to_requester
+    assert len(mail.outbox) == 1
+    response = staff_client.post(
+        action_url(request, "verify_identity"), {"verify_identity-note": "Checked by video call with the requester."}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.identity_check == "manual_verified"
+
+
+def test_staff_walks_a_request_to_completion(staff_client, cast, django_capture_on_commit_callbacks):
+    request = cast["nl"]
+    for action in ("start_processing", "mark_awaiting_review", "mark_awaiting_approval"):
+        assert staff_client.post(action_url(request, action), {}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "awaiting_approval"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post(action_url(request, "approve"), {}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "completed" and request.approved_by is not None and not request.selfie
+    # Replaying an old form is refused politely, never a 500.
+    again = staff_client.post(action_url(request, "approve"), {}, follow=True)
+    assert "is not possible while the request is Completed" in again.content.decode()
+
+
+def test_unknown_action_and_unknown_request_are_404(staff_client, cast):
+    assert staff_client.post(action_url(cast["nl"], "delete_everything"), {}).status_code == 404
+    assert staff_client.get("/requests/staff/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_actions_need_post(staff_client, cast):
+    assert staff_client.get(action_url(cast["nl"], "message")).status_code == 405
