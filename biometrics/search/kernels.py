@@ -1,0 +1,112 @@
+"""Compiled scan kernels (numba) over 4-bit codes, and a plain numpy twin used to test them.
+
+A stored vector is 64 bytes: byte j holds the code of dimension j in its low nibble and of
+dimension j + 64 in its high nibble. A query is given on a grid FINE times finer (int16 codes
+`u`), so with c the stored codes
+
+    S = sum_j (FINE * c_j - u_j) ** 2 = norms[i] - 2 * FINE * sum_j c_j * u_j + U
+
+is an exact integer (norms[i] = FINE**2 * sum_j c_j**2 is precomputed, U = sum_j u_j**2). The
+approximate distance is (step / FINE) * sqrt(S). Row i is a candidate when
+
+    S <= ((reach + bounds[i]) * FINE / step) ** 2
+
+where bounds[i] is the row's quantisation error bound and `reach` = tolerance + the query's
+error bound + a margin (see index.py for why this never drops a true match). Only the dot
+product runs per dimension, in int32 (numba types small ints as int64 unless each step is cast
+back; the casts let LLVM use vpmaddwd/vpdpwssd).
+"""
+
+import numpy as np
+from numba import njit, prange
+
+FINE = 16
+HALF = 64  # bytes per stored vector: two 4-bit codes per byte
+
+
+@njit(cache=True, nogil=True, boundscheck=False)
+def scan_candidates(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale, out):
+    """Write the row numbers (< n) that may be within reach into `out`; return how many."""
+    found = 0
+    for i in range(n):
+        dot = np.int32(0)
+        for j in range(HALF):
+            byte = packed[i, j]
+            dot = np.int32(dot + np.int32((byte & 15) * u_lo[j] + (byte >> 4) * u_hi[j]))
+        squared = np.int64(norms[i]) - np.int64(2 * FINE) * np.int64(dot) + total_u
+        limit = (reach + bounds[i]) * scale
+        if squared <= limit * limit:
+            out[found] = i
+            found += 1
+    return found
+
+
+@njit(cache=True, nogil=True, parallel=True, boundscheck=False)
+def scan_candidates_batch(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale, out, counts):
+    """One scan per query, queries spread over threads. A query whose candidates overflow its
+    row of `out` gets counts[q] > out.shape[1]; the caller rescans it alone."""
+    capacity = out.shape[1]
+    for q in prange(u_lo.shape[0]):
+        found = 0
+        for i in range(n):
+            dot = np.int32(0)
+            for j in range(HALF):
+                byte = packed[i, j]
+                dot = np.int32(dot + np.int32((byte & 15) * u_lo[q, j] + (byte >> 4) * u_hi[q, j]))
+            squared = np.int64(norms[i]) - np.int64(2 * FINE) * np.int64(dot) + total_u[q]
+            limit = (reach[q] + bounds[i]) * scale
+            if squared <= limit * limit:
+                if found < capacity:
+                    out[q, found] = i
+                found += 1
+        counts[q] = found
+
+
+@njit(cache=True, nogil=True, boundscheck=False, fastmath={"reassoc", "contract"})
+def rows_within(vectors, rows, query, limit_squared, out):
+    """The rows (from `rows`) whose float64 squared distance to `query` is <= limit_squared.
+
+    Any summation order is within about 1e-14 (relative) of numpy's, so with a limit a little
+    above the tolerance this only discards rows numpy would also reject; the rows it keeps are
+    decided by numpy itself (exact.exact_distances)."""
+    found = 0
+    for k in range(rows.shape[0]):
+        i = rows[k]
+        total = 0.0
+        for j in range(vectors.shape[1]):
+            difference = np.float64(vectors[i, j]) - query[j]
+            total += difference * difference
+        if total <= limit_squared:
+            out[found] = i
+            found += 1
+    return found
+
+
+@njit(cache=True, nogil=True, boundscheck=False)
+def rows_of(ids, n, wanted_sorted, out):
+    """Row numbers (< n) whose id is in `wanted_sorted` (ascending); returns how many."""
+    found = 0
+    m = wanted_sorted.shape[0]
+    if m == 0:
+        return 0
+    low_id = wanted_sorted[0]
+    high_id = wanted_sorted[m - 1]
+    for i in range(n):
+        value = ids[i]
+        if value < low_id or value > high_id:
+            continue
+        position = np.searchsorted(wanted_sorted, value)
+        if position < m and wanted_sorted[position] == value:
+            out[found] = i
+            found += 1
+    return found
+
+
+def scan_candidates_numpy(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale) -> np.ndarray:
+    """The same candidate set as `scan_candidates`, written plainly (for tests)."""
+    low = (packed[:n] & 15).astype(np.int64)
+    high = (packed[:n] >> 4).astype(np.int64)
+    dot = low @ u_lo.astype(np.int64) + high @ u_hi.astype(np.int64)
+    squared = norms[:n].astype(np.int64) - 2 * FINE * dot + int(total_u)
+    limit = (reach + bounds[:n].astype(np.float64)) * scale
+    return np.flatnonzero(squared <= limit * limit)
