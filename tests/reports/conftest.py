@@ -64,3 +64,14 @@ def save_page_images(path, name: str, *, pages: int = 2) -> list[Path]:
     images = sorted(ARTIFACTS.glob(f"{name}-*.png"))
     assert images, f"pdftoppm wrote no image for {path}"
     return images
+
+
+@pytest.fixture
+def clearview(db):
+    """The real Clearview enforcement record shipped with the project (15 decisions)."""
+    from enforcement.services.importer import DEFAULT_FILE, enforcement_import, load_rows
+
+    enforcement_import(rows=load_rows(DEFAULT_FILE), source_name=DEFAULT_FILE.name)
+    from enforcement.models import Case
+
+    return {case.reference: case for case in Case.objects.select_related("authority")}
