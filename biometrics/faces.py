@@ -3,67 +3,127 @@
 Encodings use dlib's ResNet model with the default 5-point landmark predictor (`model="small"`):
 the 68-point predictor's licence forbids commercial use without clearance.
 
-Detection runs on a downscaled copy (HOG cost grows with pixel count; a 1080p frame takes about
-0.7 s at upsample 1 against 0.16 s at upsample 0), the boxes are mapped back, and encodings are
-computed from the full-resolution image so that they match a naive full-size run.
+Why detection is not simply "run HOG on a downscaled copy": an encoding depends on the exact
+box it is computed from (a one-pixel change in the box moves the 5 landmarks by a pixel, which
+moves the encoding by about 0.03), so boxes found at an arbitrary scale give encodings up to
+0.15 away from those of a plain `face_locations` + `face_encodings` run. Instead detection
+reproduces the plain run's own image pyramid and skips only its most expensive levels:
+
+1. The plain run (upsample 1) scans P_0 = the image upsampled to twice its size, then
+   P_1, P_2 ... each 5/6 of the previous one (dlib `pyramid_down<6>`). Almost all of its time goes
+   into the first, largest levels, which only find faces smaller than `36 * 1.2**k` pixels.
+2. We choose k, the number of levels to skip, so that P_k's long side is at most
+   DETECT_MAX_SIDE, build P_k (the first few levels, whose scale is close to 1, with one bilinear
+   resize; the remaining ones with dlib's own `pyramid_down<6>`, so that the pixels match the
+   plain run's) and run the detector on P_k without upsampling: it scans P_k, P_k+1 ...
+3. Each box is mapped back to the original image with dlib's own point mapping through k + j
+   levels (j being the level inside P_k where it was found), rounded exactly where dlib rounds,
+   so that the box equals the plain run's box.
+4. Encodings are computed from the full-resolution image, as in the plain run.
+
+On the shared photos this gives the same boxes as the plain run for all but the weakest
+detection, at a fraction of its cost (see benchmarks/ingest.py). The price is stated plainly:
+faces smaller than about 36 * 1.2**k pixels (about 6 % of the long side of a large image, never
+less than the plain run's 40 px) are not detected.
 """
 
+import math
 from dataclasses import dataclass
 
+import dlib
 import face_recognition
 import numpy as np
+from face_recognition import api as _fr
 
 ENCODING_MODEL = "dlib_face_recognition_resnet_model_v1"
 LANDMARK_MODEL = "small"  # 5-point
 MODEL_VERSION = f"{ENCODING_MODEL}+shape_predictor_5_face_landmarks"
 
-# Longest side of the copy that detection runs on. HOG with upsample 1 finds faces down to
-# about 40 px, so at this size it finds faces of about 40 * scale px in the original.
-DETECT_MAX_SIDE = 1024
+# Longest side of the pyramid level that detection starts from. 1152 px finds faces down to
+# about 6 % of the long side (the smallest face in the shared group photos is 7.7 %).
+DETECT_MAX_SIDE = 1152
+# The first pyramid levels are replaced by one bilinear resize; with upsample 1 four levels
+# are a scale of 2 * (5/6)**4 = 0.96, close enough to 1 that one resize matches the chain.
+APPROXIMATED_LEVELS = 4
+
+_LEVEL_RATIO = 6 / 5
+_LEVEL_BOX = 73.0  # height in pixels of the frontal detector's box at the level it was found
+_PYRAMID_6 = dlib.pyramid_down(6)
+_PYRAMID_2 = dlib.pyramid_down(2)
+
+Box = tuple[int, int, int, int]  # (top, right, bottom, left), face_recognition's order
 
 
 @dataclass(frozen=True)
 class DetectedFace:
-    box: tuple[int, int, int, int]  # (top, right, bottom, left) in full-resolution pixels
+    box: Box  # in full-resolution pixels of the upright image
     encoding: np.ndarray  # float64, shape (128,)
 
 
-def detect_boxes(
-    rgb: np.ndarray, *, max_side: int = DETECT_MAX_SIDE, upsample: int = 1
-) -> list[tuple[int, int, int, int]]:
+def levels_to_skip(height: int, width: int, *, max_side: int | None, upsample: int = 1) -> int:
+    """How many levels of the plain run's pyramid to skip so that detection starts at most max_side."""
+    if max_side is None:
+        return 0
+    long_side = max(height, width) * (2**upsample)
+    if long_side <= max_side:
+        return 0
+    return math.ceil(math.log(long_side / max_side) / math.log(_LEVEL_RATIO))
+
+
+def _round(value: float) -> int:
+    # dlib converts dpoint -> point by rounding half away from zero.
+    return math.floor(value + 0.5) if value >= 0 else -math.floor(-value + 0.5)
+
+
+def _level_image(rgb: np.ndarray, *, skip: int, upsample: int) -> np.ndarray:
     height, width = rgb.shape[:2]
-    scale = min(1.0, max_side / max(height, width))
-    if scale < 1.0:
-        from PIL import Image
+    if upsample:
+        up = _PYRAMID_2.rect_up(dlib.rectangle(0, 0, width - 1, height - 1))
+        width, height = up.right() + 1, up.bottom() + 1
+    approximated = min(skip, APPROXIMATED_LEVELS) if upsample else 0
+    for _ in range(approximated):
+        width, height = (5 * width) // 6, (5 * height) // 6
+    level = dlib.resize_image(rgb, height, width) if upsample or approximated else rgb
+    for _ in range(skip - approximated):
+        level = _PYRAMID_6(level)
+    return level
 
-        small = np.asarray(
-            Image.fromarray(rgb).resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.BILINEAR)
-        )
+
+def _box_from_level(rect, *, skip: int, upsample: int) -> dlib.rectangle:
+    """Map a detection on P_skip back to the original image exactly as the plain run would."""
+    inner = max(0, round(math.log(max(rect.height(), 1) / _LEVEL_BOX) / math.log(_LEVEL_RATIO)))
+    corners = [dlib.dpoint(rect.left(), rect.top()), dlib.dpoint(rect.right(), rect.bottom())]
+    for _ in range(inner):
+        corners = [_PYRAMID_6.point_down(p) for p in corners]
+    corners = [dlib.dpoint(_round(p.x), _round(p.y)) for p in corners]  # the box at its own level
+    for _ in range(skip + inner):
+        corners = [_PYRAMID_6.point_up(p) for p in corners]
+    box = dlib.rectangle(*(_round(v) for v in (corners[0].x, corners[0].y, corners[1].x, corners[1].y)))
+    return _PYRAMID_2.rect_down(box) if upsample else box
+
+
+def detect_boxes(rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1) -> list[Box]:
+    """Face boxes in full-resolution pixels; `max_side=None` runs the plain detector on everything."""
+    if upsample not in (0, 1):
+        raise ValueError("upsample must be 0 or 1")
+    height, width = rgb.shape[:2]
+    skip = levels_to_skip(height, width, max_side=max_side, upsample=upsample)
+    if skip == 0:
+        rects = _fr.face_detector(rgb, upsample)
     else:
-        small = rgb
-    boxes = face_recognition.face_locations(small, number_of_times_to_upsample=upsample, model="hog")
-    if scale == 1.0:
-        return [tuple(int(v) for v in box) for box in boxes]
-    mapped = []
-    for top, right, bottom, left in boxes:
-        mapped.append(
-            (
-                max(0, round(top / scale)),
-                min(width, round(right / scale)),
-                min(height, round(bottom / scale)),
-                max(0, round(left / scale)),
-            )
-        )
-    return mapped
+        level = _level_image(rgb, skip=skip, upsample=upsample)
+        rects = [_box_from_level(rect, skip=skip, upsample=upsample) for rect in _fr.face_detector(level, 0)]
+    boxes = [_fr._trim_css_to_bounds(_fr._rect_to_css(rect), rgb.shape) for rect in rects]
+    return [tuple(int(v) for v in box) for box in boxes if box[2] > box[0] and box[1] > box[3]]
 
 
-def encode_boxes(rgb: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[np.ndarray]:
+def encode_boxes(rgb: np.ndarray, boxes: list[Box]) -> list[np.ndarray]:
     if not boxes:
         return []
     return face_recognition.face_encodings(rgb, known_face_locations=boxes, num_jitters=1, model=LANDMARK_MODEL)
 
 
-def detect_faces(rgb: np.ndarray, *, max_side: int = DETECT_MAX_SIDE, upsample: int = 1) -> list[DetectedFace]:
+def detect_faces(rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1) -> list[DetectedFace]:
     boxes = detect_boxes(rgb, max_side=max_side, upsample=upsample)
     encodings = encode_boxes(rgb, boxes)
     return [

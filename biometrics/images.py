@@ -4,8 +4,9 @@ Steps, in order, each failing with an `ImageRejected` whose message can be shown
 1. size: empty files and files above UPLOAD_MAX_BYTES are refused before decoding;
 2. header: Pillow identifies the format from the bytes (never from the file name or the
    declared content type); only JPEG, PNG and HEIC/HEIF are accepted;
-3. pixel count: width x height is checked against UPLOAD_MAX_PIXELS from the header, before
-   any pixel is decoded, so a decompression bomb never allocates its memory;
+3. dimensions: width x height is checked against UPLOAD_MAX_PIXELS and each side against
+   MAX_SIDE from the header, before any pixel is decoded, so a decompression bomb never
+   allocates its memory and a 20,000-pixel-wide strip is refused as absurd;
 4. decoding: truncated or corrupt data raises here (Pillow's truncated-image tolerance is off);
 5. orientation: the EXIF Orientation tag is applied (phones store selfies rotated);
 6. colour: every mode (RGBA, P, L, I;16, CMYK ...) becomes 8-bit RGB; transparency is composed
@@ -13,6 +14,7 @@ Steps, in order, each failing with an `ImageRejected` whose message can be shown
 """
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,19 @@ except ImportError:  # pragma: no cover - pillow-heif is in requirements.txt
     HEIF_FORMATS = set()
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
+# What Pillow's decoders and its EXIF parser raise on malformed input (all of them were seen on
+# fuzzed files); each becomes a "corrupt" rejection instead of a server error.
+_DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    struct.error,
+    KeyError,
+    IndexError,
+    TypeError,
+    ZeroDivisionError,
+)
 ACCEPTED_FORMATS = {"JPEG", "PNG", *HEIF_FORMATS}
 
 
@@ -47,10 +62,16 @@ class ImageRejected(Exception):
         return str(self.message)
 
 
+# No camera or scraped photo is wider or taller than this; longer sides are banners, strips or
+# attacks on the decoder, and dlib's detector would spend seconds on them.
+MAX_SIDE = 12_000
+
+
 @dataclass(frozen=True)
 class ImageLimits:
     max_bytes: int
     max_pixels: int
+    max_side: int = MAX_SIDE
 
     @classmethod
     def from_settings(cls) -> "ImageLimits":
@@ -114,7 +135,17 @@ def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLi
         width, height = image.size
         if width < 1 or height < 1 or width * height > limits.max_pixels:
             raise _too_many_pixels(limits.max_pixels)
-        if getattr(image, "n_frames", 1) > 1 and image.format != "HEIF":
+        if max(width, height) > limits.max_side:
+            raise ImageRejected(
+                "absurd_size",
+                _("The image is %(width)s x %(height)s pixels: no side may be longer than %(limit)s pixels.")
+                % {"width": width, "height": height, "limit": limits.max_side},
+            )
+        try:
+            animated = getattr(image, "n_frames", 1) > 1 and image.format != "HEIF"
+        except _DECODE_ERRORS as exc:
+            raise ImageRejected("corrupt", _("The image file is damaged and cannot be read.")) from exc
+        if animated:
             raise ImageRejected("animated", _("Animated images are not accepted: send a single photo."))
         try:
             image.load()
@@ -122,7 +153,9 @@ def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLi
             return _to_rgb(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _too_many_pixels(limits.max_pixels) from exc
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        except MemoryError as exc:
+            raise _too_many_pixels(limits.max_pixels) from exc
+        except _DECODE_ERRORS as exc:
             raise ImageRejected("corrupt", _("The image file is damaged or incomplete and cannot be read.")) from exc
 
 
@@ -149,8 +182,10 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 
 
 def image_to_array(image: Image.Image) -> np.ndarray:
-    """HxWx3 uint8 array, the layout face_recognition expects."""
-    return np.asarray(image.convert("RGB"), dtype=np.uint8)
+    """HxWx3 uint8 array, the layout face_recognition expects (no copy when already RGB)."""
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    return np.asarray(image, dtype=np.uint8)
 
 
 def image_to_jpeg_bytes(image: Image.Image, *, quality: int = 90) -> bytes:
