@@ -271,12 +271,19 @@ def bar_chart(
         )
     for index, ((label, value), value_label) in enumerate(zip(rows, value_labels, strict=True)):
         y = plot_top + index * row_height
-        body.append(_text(plot_left, y + 15, _truncate(label, width - 2 * pad), full=label))
+        shown = _truncate(label, width - 2 * pad - 6)
+        # A white band behind the label keeps it legible where gridlines cross it.
+        body.append(
+            f'<rect x="{_fmt(plot_left + 1)}" y="{_fmt(y + 2)}" '
+            f'width="{_fmt(min(_text_width(shown) + 6, width - pad))}" height="17" fill="#fff"/>'
+        )
+        body.append(_text(plot_left + 4, y + 15, shown, full=label))
         bar_width = max(float(value) * scale, 2 if value > 0 else 0)
         bar_y = y + 21
         body.append(
-            f'<rect x="{_fmt(plot_left)}" y="{_fmt(bar_y)}" width="{_fmt(bar_width)}" height="{bar_height}" '
-            f'fill="{color}" rx="2"><title>{escape(label)}: {escape(format_full(value, unit))}</title></rect>'
+            f'<rect class="bar" x="{_fmt(plot_left)}" y="{_fmt(bar_y)}" width="{_fmt(bar_width)}" '
+            f'height="{bar_height}" fill="{color}" rx="2">'
+            f"<title>{escape(label)}: {escape(format_full(value, unit))}</title></rect>"
         )
         body.append(
             _text(plot_left + bar_width + 6, bar_y + bar_height - 4, value_label, size=FONT_SIZE - 1, weight="600")
@@ -378,8 +385,8 @@ def column_chart(
         y = y_of(value)
         bar_height = max(bottom - y, 2 if value > 0 else 0)
         body.append(
-            f'<rect x="{_fmt(center - bar_width / 2)}" y="{_fmt(bottom - bar_height)}" width="{_fmt(bar_width)}" '
-            f'height="{_fmt(bar_height)}" fill="{color}" rx="2">'
+            f'<rect class="bar" x="{_fmt(center - bar_width / 2)}" y="{_fmt(bottom - bar_height)}" '
+            f'width="{_fmt(bar_width)}" height="{_fmt(bar_height)}" fill="{color}" rx="2">'
             f"<title>{escape(label)}: {escape(format_full(value, unit))}</title></rect>"
         )
         body.append(

@@ -6,7 +6,7 @@ app_name = "enforcement"
 
 urlpatterns = [
     # Public register: published cases only, for anyone.
-    path("", views.register, name="register"),
+    path("register/", views.register, name="register"),
     path("register/<uuid:public_id>/", views.register_case, name="register_case"),
     # Staff and auditors.
     path("dashboard/", views.dashboard, name="dashboard"),

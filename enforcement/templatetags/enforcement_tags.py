@@ -47,6 +47,11 @@ def unverified(obj, field: str):
     note = unverified_note(obj, field)
     if note is None:
         return ""
+    value = getattr(obj, field, None)
+    if isinstance(value, str) and note.strip() and note.strip() == value.strip():
+        # The value itself is the note (e.g. a reported fact ending in "outcome UNVERIFIED"): the
+        # text is already on the page, the mark carries it as its tooltip.
+        return format_html('<span class="unverified" title="{}">{}</span>', note, _("UNVERIFIED"))
     return unverified_mark(note)
 
 

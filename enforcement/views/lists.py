@@ -51,11 +51,31 @@ def with_penalties(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def polish_filter_form(form) -> None:
+    """Browser date pickers and number keyboards, and "Any" instead of dashes in the selects."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if name in ("date_from", "date_to"):
+            widget.input_type = "date"
+        if name in ("amount_min", "amount_max"):
+            widget.attrs.update({"min": "0", "step": "any", "inputmode": "decimal"})
+        if name == "country":
+            widget.attrs.update({"size": "4", "autocapitalize": "characters", "placeholder": "NL"})
+        if name == "article":
+            widget.attrs.update({"placeholder": "5(1)(a)"})
+        if hasattr(field, "empty_label") and field.empty_label is not None:
+            field.empty_label = _("Any")
+        choices = getattr(field, "choices", None)
+        if choices is not None and not hasattr(field, "queryset"):
+            field.choices = [("", _("Any")) if value == "" else (value, label) for value, label in choices]
+
+
 def filtered_cases(request, *, public: bool):
     """(filterset, cases): cases is empty when a filter is invalid (the form shows why)."""
     user = AnonymousUser() if public else request.user
     filterset = selectors.case_filterset(user=user, data=request.GET)
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    polish_filter_form(filterset.form)
     return filterset, with_penalties(cases)
 
 

@@ -21,6 +21,10 @@ def parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)  # noqa: S314 - our own output, not untrusted input
 
 
+def bars(root: ET.Element) -> list[ET.Element]:
+    return [rect for rect in root.iter(f"{SVG}rect") if rect.get("class") == "bar"]
+
+
 def _visible(node: ET.Element) -> str:
     """The text a sighted reader sees (the tooltip <title> child excluded)."""
     title = node.find(f"{SVG}title")
@@ -93,7 +97,7 @@ def test_bar_chart_is_accessible_and_labels_every_bar():
 
 def test_bar_lengths_are_proportional_to_values():
     root = parse(charts.bar_chart(BY_AUTHORITY, title="t"))
-    widths = [float(rect.get("width")) for rect in root.iter(f"{SVG}rect")]
+    widths = [float(rect.get("width")) for rect in bars(root)]
     assert len(widths) == 4
     assert widths[0] / widths[1] == pytest.approx(30.5 / 25.2, rel=0.01)
     assert widths[0] / widths[2] == pytest.approx(30.5 / 20, rel=0.01)
@@ -102,7 +106,7 @@ def test_bar_lengths_are_proportional_to_values():
 
 def test_tiny_values_stay_visible_and_zero_stays_empty():
     root = parse(charts.bar_chart([("big", 1_000_000), ("tiny", 1), ("none", 0)], title="t"))
-    widths = [float(rect.get("width")) for rect in root.iter(f"{SVG}rect")]
+    widths = [float(rect.get("width")) for rect in bars(root)]
     assert widths[1] >= 2
     assert widths[2] == 0
 
@@ -144,7 +148,7 @@ def test_negative_bars_and_bad_values_are_refused():
 def test_column_chart_heights_axis_and_labels():
     data = [("2021", Decimal("230000")), ("2022", Decimal("68800000")), ("2024", Decimal("30500000"))]
     root = parse(charts.column_chart(data, title="Fines by year", unit="EUR", x_label="Year of decision"))
-    rects = list(root.iter(f"{SVG}rect"))
+    rects = bars(root)
     heights = [float(rect.get("height")) for rect in rects]
     assert heights[1] / heights[2] == pytest.approx(68.8 / 30.5, rel=0.01)
     # every bar sits on the same baseline
