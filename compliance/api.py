@@ -1,0 +1,339 @@
+"""/api/v1/ endpoints of the request service (staff and auditors only).
+
+    GET  requests/                     the queue (filters: request_type, status, due_within, overdue,
+                                       country, language, identity_check, q; ordering)
+    GET  requests/counts/              {status: n, ..., "overdue": n}
+    GET  requests/{public_id}/         one request
+    GET  requests/{public_id}/messages/  and  .../audit/
+    POST requests/{public_id}/start-processing/ | mark-awaiting-review/ | mark-awaiting-approval/
+         | approve/ | refuse/ {basis, reason} | extend/ {months, reason} | message/ {body,
+         visible_to_requester} | verify-identity/ {note} | withdraw/ | escalate/ {case} or
+         {authority, respondent}
+    GET  audit-events/                 the audit trail (filters: request, action); audit-events/verify/
+
+Reads need Perm.VIEW_INTERNAL (auditors and staff), actions Perm.EDIT (staff). The same
+FilterSet as the HTML queue. Selfies, ID photos, tokens, token hashes and the hashed client
+address are never serialised.
+"""
+
+from django.core.exceptions import ValidationError
+from django_filters import rest_framework as filters
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+
+from compliance import selectors, services
+from compliance.audit import audit_verify
+from compliance.filters import RequestFilterSet
+from compliance.models import AuditEvent, DataSubjectRequest, RefusalBasis, RequestMessage
+from config.roles import Perm
+
+# --- serializers ----------------------------------------------------------------------------------
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    request_type_display = serializers.CharField(source="get_request_type_display", read_only=True)
+    effective_due_date = serializers.DateField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+    has_selfie = serializers.SerializerMethodField()
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    enforcement_case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DataSubjectRequest
+        fields = [
+            "public_id",
+            "request_type",
+            "request_type_display",
+            "status",
+            "status_display",
+            "name",
+            "email",
+            "country",
+            "language",
+            "received_at",
+            "email_verified_at",
+            "due_date",
+            "extended_due_date",
+            "effective_due_date",
+            "overdue",
+            "extension_months",
+            "extension_reason",
+            "extended_at",
+            "extension_notified_at",
+            "refusal_basis",
+            "refusal_reason",
+            "refused_at",
+            "approved_at",
+            "approved_by",
+            "completed_at",
+            "withdrawn_at",
+            "expired_at",
+            "identity_check",
+            "identity_checked_at",
+            "selfie_consent_at",
+            "suppression_consent_at",
+            "has_selfie",
+            "biometrics_purged_at",
+            "enforcement_case",
+            "escalated_at",
+            "allowed_actions",
+            "created",
+            "updated",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, obj) -> bool:
+        return services.request_is_overdue(obj)
+
+    def get_has_selfie(self, obj) -> bool:
+        return bool(obj.selfie)
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return selectors.request_allowed_actions(obj)
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = RequestMessage
+        fields = ["id", "author", "body", "visible_to_requester", "created_at"]
+        read_only_fields = fields
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "seq",
+            "created_at",
+            "actor",
+            "actor_label",
+            "action",
+            "request_public_id",
+            "object_type",
+            "object_id",
+            "details",
+            "prev_hash",
+            "hash",
+        ]
+        read_only_fields = fields
+
+
+class RefuseInput(serializers.Serializer):
+    basis = serializers.ChoiceField(choices=RefusalBasis.choices)
+    reason = serializers.CharField(max_length=5000, trim_whitespace=True)
+
+
+class ExtendInput(serializers.Serializer):
+    months = serializers.IntegerField(min_value=1, max_value=2)
+    reason = serializers.CharField(max_length=5000, trim_whitespace=True)
+
+
+class MessageInput(serializers.Serializer):
+    body = serializers.CharField(max_length=10_000, trim_whitespace=True)
+    visible_to_requester = serializers.BooleanField(default=False)
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, trim_whitespace=True)
+
+
+class EscalateInput(serializers.Serializer):
+    case = serializers.UUIDField(required=False, help_text="public_id of an existing enforcement case")
+    authority = serializers.IntegerField(required=False, help_text="id of the authority for a new case")
+    respondent = serializers.IntegerField(required=False, help_text="id of the respondent for a new case")
+
+    def validate(self, attrs):
+        from enforcement.models import Authority, Case, Respondent
+
+        if attrs.get("case"):
+            case = Case.objects.filter(public_id=attrs["case"]).first()
+            if case is None:
+                raise serializers.ValidationError({"case": "No case with this id."})
+            return {"case": case}
+        if not (attrs.get("authority") and attrs.get("respondent")):
+            raise serializers.ValidationError("Give a case, or an authority and a respondent for a new case.")
+        authority = Authority.objects.filter(pk=attrs["authority"]).first()
+        respondent = Respondent.objects.filter(pk=attrs["respondent"]).first()
+        errors = {}
+        if authority is None:
+            errors["authority"] = "No authority with this id."
+        if respondent is None:
+            errors["respondent"] = "No respondent with this id."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {"authority": authority, "respondent": respondent}
+
+
+# --- views ------------------------------------------------------------------------------------------
+
+
+def _error_response(exc: ValidationError) -> Response:
+    code = status.HTTP_409_CONFLICT if isinstance(exc, services.ActionNotAllowed) else status.HTTP_400_BAD_REQUEST
+    if hasattr(exc, "error_dict"):
+        body = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    else:
+        body = {"detail": " ".join(str(m) for m in exc.messages)}
+    return Response(body, status=code)
+
+
+class RequestViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RequestSerializer
+    read_perm = Perm.VIEW_INTERNAL
+    write_perm = Perm.EDIT
+    lookup_field = "public_id"
+    lookup_value_regex = "[0-9a-fA-F-]{32,36}"
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filterset_class = RequestFilterSet
+    ordering_fields = ["effective_due", "received_at", "status", "request_type", "country"]
+    ordering = ["effective_due", "received_at"]
+
+    def get_queryset(self):
+        return selectors.request_queue_base()
+
+    @action(detail=False, methods=["get"])
+    def counts(self, request):
+        counts = selectors.request_counts_by_status()
+        counts["overdue"] = selectors.request_overdue_count()
+        return Response(counts)
+
+    @action(detail=True, methods=["get"])
+    def messages(self, request, public_id=None):
+        obj = self.get_object()
+        return Response(MessageSerializer(selectors.request_messages_for_staff(obj), many=True).data)
+
+    @action(detail=True, methods=["get"])
+    def audit(self, request, public_id=None):
+        obj = self.get_object()
+        return Response(AuditEventSerializer(selectors.request_audit_trail(obj), many=True).data)
+
+    def _act(self, request, call, input_class=None):
+        obj = self.get_object()
+        data = {}
+        if input_class is not None:
+            serializer = input_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        try:
+            changed = call(obj, data)
+        except ValidationError as exc:
+            return _error_response(exc)
+        obj.refresh_from_db()
+        body = {"changed": bool(changed), "request": RequestSerializer(obj, context={"request": request}).data}
+        if isinstance(changed, RequestMessage):
+            body["message"] = MessageSerializer(changed).data
+        return Response(body, status=status.HTTP_200_OK)
+
+    @action(detail=True, methods=["post"], url_path="start-processing")
+    def start_processing(self, request, public_id=None):
+        return self._act(request, lambda obj, _d: services.request_start_processing(request=obj, user=request.user))
+
+    @action(detail=True, methods=["post"], url_path="mark-awaiting-review")
+    def mark_awaiting_review(self, request, public_id=None):
+        return self._act(request, lambda obj, _d: services.request_mark_awaiting_review(request=obj, user=request.user))
+
+    @action(detail=True, methods=["post"], url_path="mark-awaiting-approval")
+    def mark_awaiting_approval(self, request, public_id=None):
+        return self._act(
+            request, lambda obj, _d: services.request_mark_awaiting_approval(request=obj, user=request.user)
+        )
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, public_id=None):
+        return self._act(request, lambda obj, _d: services.request_approve(request=obj, user=request.user))
+
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, public_id=None):
+        return self._act(
+            request,
+            lambda obj, d: services.request_refuse(
+                request=obj, user=request.user, basis=d["basis"], reason=d["reason"]
+            ),
+            RefuseInput,
+        )
+
+    @action(detail=True, methods=["post"])
+    def extend(self, request, public_id=None):
+        return self._act(
+            request,
+            lambda obj, d: services.request_extend_deadline(
+                request=obj, user=request.user, months=d["months"], reason=d["reason"]
+            ),
+            ExtendInput,
+        )
+
+    @action(detail=True, methods=["post"])
+    def message(self, request, public_id=None):
+        return self._act(
+            request,
+            lambda obj, d: services.request_add_message(
+                request=obj, user=request.user, body=d["body"], visible_to_requester=d["visible_to_requester"]
+            ),
+            MessageInput,
+        )
+
+    @action(detail=True, methods=["post"], url_path="verify-identity")
+    def verify_identity(self, request, public_id=None):
+        return self._act(
+            request,
+            lambda obj, d: services.request_verify_identity_manually(request=obj, user=request.user, note=d["note"]),
+            NoteInput,
+        )
+
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, public_id=None):
+        return self._act(request, lambda obj, _d: services.request_withdraw(request=obj, user=request.user))
+
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, public_id=None):
+        return self._act(
+            request,
+            lambda obj, d: services.request_escalate_to_complaint(request=obj, user=request.user, **d),
+            EscalateInput,
+        )
+
+
+class AuditEventFilterSet(filters.FilterSet):
+    request = filters.UUIDFilter(field_name="request_public_id")
+    action = filters.CharFilter(field_name="action")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["request", "action"]
+
+
+class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = AuditEventSerializer
+    read_perm = Perm.VIEW_INTERNAL
+    write_perm = Perm.EDIT
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = AuditEventFilterSet
+
+    def get_queryset(self):
+        return AuditEvent.objects.select_related("actor").order_by("-seq")
+
+    @action(detail=False, methods=["get"])
+    def verify(self, request):
+        result = audit_verify()
+        return Response(
+            {
+                "ok": result.ok,
+                "checked": result.checked,
+                "broken_at_id": result.broken_at_id,
+                "broken_at_seq": result.broken_at_seq,
+                "reason": result.reason,
+            }
+        )
+
+
+def register(router) -> None:
+    router.register("requests", RequestViewSet, basename="compliance-request")
+    router.register("audit-events", AuditEventViewSet, basename="compliance-audit-event")
