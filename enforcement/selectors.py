@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
@@ -77,9 +78,7 @@ def case_list(*, user, filters: dict) -> QuerySet[Case]:
     with the FilterSet's messages; views that show the form should use case_filterset()."""
     filterset = case_filterset(user=user, data=filters)
     if not filterset.is_valid():
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError(filterset.errors)
+        raise DjangoValidationError(filterset.errors)
     return filterset.qs
 
 
@@ -170,7 +169,7 @@ def case_detail(*, public_id, user) -> Case:
         cases = cases.filter(published=True)
     try:
         return cases.get(public_id=public_id)
-    except (Case.DoesNotExist, ValueError) as exc:
+    except (Case.DoesNotExist, ValueError, DjangoValidationError) as exc:  # a malformed id is just not found
         raise Http404("No such case") from exc
 
 
@@ -191,9 +190,7 @@ def decision_list(*, user, filters: dict) -> QuerySet[Decision]:
         decisions = decisions.filter(case__published=True)
     filterset = DecisionFilterSet(data=filters or {}, queryset=decisions)
     if not filterset.is_valid():
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError(filterset.errors)
+        raise DjangoValidationError(filterset.errors)
     return filterset.qs
 
 
