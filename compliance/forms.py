@@ -186,7 +186,7 @@ class RequestForm(forms.Form):
         required=False,
         help_text=_(
             "Photos found later on the internet that match it would be refused and not stored. We keep no "
-            "photo, only the description, and you can withdraw this at any time from your status page."
+            "photo, only the description. You can withdraw this consent at any time."
         ),
     )
 

@@ -1,0 +1,155 @@
+"""Public pages and emails in English, Dutch, French and Italian: the browser's Accept-Language
+picks the language, the footer switcher changes it, and the request records it."""
+
+import polib
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.utils import translation
+
+from compliance.emails import email_render
+from compliance.forms import RequestForm
+from compliance.models import DataSubjectRequest
+from tests.compliance.web_support import (
+    FORM_URL,
+    form_data,
+    fresh_rate_limits,  # noqa: F401 - autouse fixture
+    selfie_upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADINGS = {
+    "en": "Ask whether your face is held, or have it erased",
+    "nl": "Vraag of uw gezicht wordt bewaard, of laat het wissen",
+    "fr": "Demandez si votre visage est conservé, ou faites-le effacer",
+    "it": "Chieda se il suo volto è conservato, o lo faccia cancellare",
+}
+
+
+@pytest.mark.parametrize(
+    ("accept", "language"), [("nl-NL,nl;q=0.9,en;q=0.5", "nl"), ("fr-BE", "fr"), ("it", "it"), ("de-DE,de;q=0.9", "en")]
+)
+def test_accept_language_picks_the_form_language(client, accept, language):
+    response = client.get(FORM_URL, HTTP_ACCEPT_LANGUAGE=accept)
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert HEADINGS[language] in html
+
+
+def test_dutch_form_is_fully_dutch(client):
+    html = client.get(FORM_URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    for dutch in (
+        "Wat er met uw foto gebeurt",
+        "Uw volledige naam",
+        "Land waar u woont",
+        "Mijn verzoek versturen",
+        "Inzage: vertel mij",
+        "Kies uw land",
+        "Nederland",
+        "Duitsland",
+    ):
+        assert dutch in html
+    for english in (
+        "What happens to your photo",
+        "Your full name",
+        "Send my request",
+        "Choose your country",
+        "Skip to content",
+        "Language",
+    ):
+        assert english not in html
+
+
+def test_countries_are_sorted_in_the_visitors_language():
+    with translation.override("nl"):
+        labels = [label for code, label in RequestForm().fields["country"].choices][1:]
+    assert labels == sorted(labels, key=str.casefold)
+    assert labels.index("België") < labels.index("Duitsland") < labels.index("Nederland")
+
+
+def test_validation_messages_are_translated(client, faces_dir):
+    response = client.post(
+        FORM_URL,
+        {**form_data(email="geen-adres"), "selfie": selfie_upload(faces_dir, "group/two_people.jpg")},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    html = response.content.decode()
+    assert "Vul een geldig e-mailadres in" in html
+    assert "Op deze foto staan 2 gezichten." in html
+
+
+def test_language_switcher_sets_the_language(client):
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": FORM_URL}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 302
+    html = client.get(FORM_URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert HEADINGS["fr"] in html  # the chosen language beats the browser's
+    assert settings.LANGUAGE_COOKIE_NAME in client.cookies
+
+
+def test_request_records_the_language_and_emails_use_it(client, faces_dir, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(FORM_URL, {**form_data(), "selfie": selfie_upload(faces_dir)}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 302
+    assert DataSubjectRequest.objects.get().language == "nl"
+    message = mail.outbox[-1]
+    assert message.subject == "Bevestig uw verzoek over gegevensbescherming"
+    assert "Bevestig uw e-mailadres met deze link" in message.body
+    html = message.alternatives[0][0]
+    assert 'lang="nl"' in html and "Mijn e-mailadres bevestigen" in html
+    submitted = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Kijk in uw e-mail" in submitted
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "it"])
+@pytest.mark.parametrize(
+    "kind", ["verification", "acknowledgement", "extension", "message", "refusal", "completed", "withdrawn", "expired"]
+)
+def test_every_citizen_email_is_translated(verified_request, staff_user, now, kind, language):
+    from compliance import services
+
+    services.request_extend_deadline(
+        request=verified_request, user=staff_user, months=1, reason="Many sources to check.", now=now
+    )
+    verified_request.refresh_from_db()
+    verified_request.refusal_basis = "art_12_5_excessive"
+    verified_request.refusal_reason = "Repeated request."
+    context = {
+        "req": verified_request,
+        "status_url": "https://example.org/s/",
+        "verify_url": "https://example.org/v/",
+        "message": verified_request.messages.first(),
+    }
+    with translation.override("en"):
+        english = email_render(kind=kind, language="en", context=context)
+    translated = email_render(kind=kind, language=language, context=context)
+    assert translated.subject and translated.subject != english.subject
+    assert translated.text != english.text and translated.html != english.html
+    assert f'lang="{language}"' in translated.html
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "it"])
+def test_every_public_string_has_a_translation(language):
+    """Everything on the citizen's pages and emails, and the shared layout, is translated."""
+    catalogue = polib.pofile(str(settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"))
+    public_sources = (
+        "templates/compliance/email/",
+        "templates/compliance/request",
+        "templates/compliance/status",
+        "templates/compliance/verify",
+        "templates/compliance/download",
+        "templates/base.html",
+        "compliance/forms.py",
+        "compliance/views/public.py",
+        "biometrics/images.py",
+        "compliance/emails.py",
+    )
+    missing = [
+        entry.msgid
+        for entry in catalogue
+        if any(path.startswith(public_sources) for path, _line in entry.occurrences)
+        and not (entry.msgstr or all(entry.msgstr_plural.values() if entry.msgstr_plural else [False]))
+        and "Sent to DPA staff" not in entry.msgid
+    ]
+    assert missing == []
+    assert not [entry.msgid for entry in catalogue if "fuzzy" in entry.flags]
