@@ -27,7 +27,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -274,8 +273,8 @@ def _audit_generated(*, report: GeneratedReport, content: ReportContent, rendere
 
 
 def report_parameters_text(parameters: dict) -> str:
-    """Parameters as one line, in a stable order (for the reports page and verify_report)."""
-    return urlencode(sorted((key, str(value)) for key, value in parameters.items()))
+    """Parameters as one readable line, in a stable order (for the reports page and verify_report)."""
+    return "; ".join(f"{key}={value}" for key, value in sorted(parameters.items()))
 
 
 # --- citizens' letters ------------------------------------------------------------------------

@@ -1,0 +1,215 @@
+"""The reports pages: who may see and export what, the status page, downloads, citizens' letters."""
+
+import hashlib
+from datetime import datetime
+
+import pytest
+from django.urls import reverse
+
+from compliance.models import RefusalBasis, RequestStatus
+from compliance.reports import letters_for_request
+from config.models import GeneratedReport, ReportKind, ReportStatus
+from config.report_services import letter_token_make
+from tests.reports.factories import AMSTERDAM, RequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def body_of(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+@pytest.fixture
+def done_report(staff_user):
+    from config.report_services import report_request
+
+    dsr = RequestFactory()
+    return report_request(
+        kind=ReportKind.LETTER_ACKNOWLEDGEMENT, parameters={"request": str(dsr.public_id)}, user=staff_user
+    )
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["list", "detail", "download"])
+def test_anonymous_users_are_sent_to_log_in(client, done_report, name):
+    args = [] if name == "list" else [done_report.public_id]
+    response = client.get(reverse(f"reports:{name}", args=args))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["list", "detail", "download"])
+def test_outsiders_are_forbidden(client, outsider_user, done_report, name):
+    client.force_login(outsider_user)
+    args = [] if name == "list" else [done_report.public_id]
+    assert client.get(reverse(f"reports:{name}", args=args)).status_code == 403
+
+
+def test_outsiders_cannot_export(client, outsider_user, clearview):
+    client.force_login(outsider_user)
+    case = next(iter(clearview.values()))
+    response = client.post(reverse("reports:export"), {"kind": "case_file", "case": str(case.public_id)})
+    assert response.status_code == 403
+    assert not GeneratedReport.objects.exists()
+
+
+def test_an_auditor_exports_a_case_file_and_downloads_it(auditor_client, clearview):
+    case = clearview["nl-ap-2024"]
+    response = auditor_client.post(
+        reverse("reports:export"), {"kind": "case_file", "case": str(case.public_id), "next": "/enforcement/"}
+    )
+    report = GeneratedReport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:download", args=[report.public_id])
+    download = auditor_client.get(response["Location"])
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert "attachment" in download["Content-Disposition"]
+    assert download["Cache-Control"] == "private, no-store"
+    assert hashlib.sha256(body_of(download)).hexdigest() == report.sha256
+    assert report.requested_by_label == "aldo_auditor"
+
+
+def test_the_reports_page_lists_stored_reports_with_status_and_download(auditor_client, done_report):
+    response = auditor_client.get(reverse("reports:list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("reports:download", args=[done_report.public_id]) in html
+    assert "Acknowledgement letter" in html and "Done" in html
+    assert done_report.sha256[:17] in html
+
+
+def test_a_large_report_is_queued_and_followed_on_its_status_page(
+    auditor_client, clearview, django_capture_on_commit_callbacks, settings
+):
+    # Keep the task from running: the page must show the queued state first.
+    response = auditor_client.post(reverse("reports:export"), {"kind": "enforcement_summary", "query": "country=FR"})
+    report = GeneratedReport.objects.get()
+    assert response["Location"] == reverse("reports:detail", args=[report.public_id])
+    page = auditor_client.get(response["Location"]).content.decode()
+    assert report.status == ReportStatus.QUEUED
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "Waiting for a worker" in page
+    # Download before it is done goes back to the status page.
+    assert auditor_client.get(reverse("reports:download", args=[report.public_id]))["Location"] == response["Location"]
+
+    from config.report_services import report_generate
+
+    report_generate(report_id=report.pk)
+    page = auditor_client.get(response["Location"]).content.decode()
+    assert "http-equiv" not in page
+    assert reverse("reports:download", args=[report.public_id]) in page
+    assert "country=FR" in page
+
+
+def test_export_with_bad_parameters_shows_the_reason_and_creates_nothing(auditor_client, clearview):
+    response = auditor_client.post(
+        reverse("reports:export"), {"kind": "enforcement_summary", "query": "date_from=not-a-date"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "The filter is not valid" in response.content.decode()
+    response = auditor_client.post(reverse("reports:export"), {"kind": "no_such_kind"}, follow=True)
+    assert "could not be started" in response.content.decode()
+    response = auditor_client.post(reverse("reports:export"), {"kind": "case_file", "case": "x" * 50}, follow=True)
+    assert response.status_code == 200
+    assert not GeneratedReport.objects.exists()
+
+
+def test_export_is_post_only_and_next_must_stay_on_this_site(auditor_client, clearview):
+    assert auditor_client.get(reverse("reports:export")).status_code == 405
+    response = auditor_client.post(
+        reverse("reports:export"), {"kind": "case_file", "case": "bad", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("reports:list")
+
+
+def test_audit_form_validates_the_period(auditor_client, django_capture_on_commit_callbacks):
+    backwards = {"audit-period_start": "2025-02-01", "audit-period_end": "2025-01-01"}
+    response = auditor_client.post(reverse("reports:export_audit"), backwards, follow=True)
+    assert "before its start" in response.content.decode()
+    response = auditor_client.post(
+        reverse("reports:export_audit"), {"audit-period_start": "garbage", "audit-period_end": ""}, follow=True
+    )
+    assert "could not be started" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = auditor_client.post(
+            reverse("reports:export_audit"), {"audit-period_start": "2025-01-01", "audit-period_end": "2025-01-31"}
+        )
+    report = GeneratedReport.objects.get(kind=ReportKind.COMPLIANCE_AUDIT)
+    assert response["Location"] == reverse("reports:detail", args=[report.public_id])
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.last_error
+
+
+def test_the_export_button_is_shown_only_to_roles_that_may_export(rf, staff_user, outsider_user):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    from config.roles import role_context
+
+    for user, shown in ((staff_user, True), (outsider_user, False), (AnonymousUser(), False)):
+        request = rf.get("/enforcement/cases/?country=NL")
+        request.user = user
+        html = render_to_string(
+            "reports/export_button.html",
+            {"kind": "enforcement_summary", "query": "country=NL", **role_context(request)},
+            request=request,
+        )
+        assert ("Export PDF" in html) is shown
+        if shown:
+            assert 'name="query" value="country=NL"' in html and reverse("reports:export") in html
+
+
+# --- citizens ----------------------------------------------------------------------------------
+
+
+def test_a_requester_downloads_letters_only_through_the_signed_link(client):
+    dsr = RequestFactory(
+        language="en",
+        status=RequestStatus.REFUSED,
+        refusal_basis=RefusalBasis.MANIFESTLY_UNFOUNDED,
+        refusal_reason="The request names no person.",
+        refused_at=datetime(2025, 1, 20, 9, 0, tzinfo=AMSTERDAM),
+    )
+    links = {link.kind: link for link in letters_for_request(dsr)}
+    assert set(links) == {ReportKind.LETTER_ACKNOWLEDGEMENT, ReportKind.LETTER_REFUSAL}
+
+    first = client.get(links[ReportKind.LETTER_REFUSAL].url)
+    assert first.status_code == 200
+    assert first["Content-Type"] == "application/pdf"
+    body = body_of(first)
+    report = GeneratedReport.objects.get(kind=ReportKind.LETTER_REFUSAL)
+    assert hashlib.sha256(body).hexdigest() == report.sha256
+    assert report.requested_by is None and report.requested_by_label.startswith("system")
+    # A second download gives the same document, not a new one.
+    assert hashlib.sha256(body_of(client.get(links[ReportKind.LETTER_REFUSAL].url))).hexdigest() == report.sha256
+    assert GeneratedReport.objects.filter(kind=ReportKind.LETTER_REFUSAL).count() == 1
+    # The listing now points at the produced letter.
+    assert {link.kind: link for link in letters_for_request(dsr)}[ReportKind.LETTER_REFUSAL].report == report
+    # The staff download URL is not open to the citizen.
+    assert client.get(reverse("reports:download", args=[report.public_id])).status_code == 302
+
+
+def test_a_tampered_or_expired_or_unfitting_letter_link_is_refused(client, settings):
+    dsr = RequestFactory()  # not refused
+    good = reverse("reports:letter", args=[letter_token_make(dsr_public_id=dsr.public_id, kind="letter_refusal")])
+    response = client.get(good)
+    assert response.status_code == 404
+    assert "not refused" in response.content.decode()
+
+    token = letter_token_make(dsr_public_id=dsr.public_id, kind="letter_acknowledgement")
+    tampered = reverse("reports:letter", args=[token[:-2] + ("AA" if not token.endswith("AA") else "BB")])
+    response = client.get(tampered)
+    assert response.status_code == 404 and "not valid" in response.content.decode()
+
+    settings.REPORT_LETTER_LINK_MAX_AGE = -1  # every link is older than this
+    response = client.get(reverse("reports:letter", args=[token]))
+    assert response.status_code == 404 and "expired" in response.content.decode()
+    assert not GeneratedReport.objects.exists()
+
+
+def test_unverified_requests_get_no_letters(db):
+    dsr = RequestFactory(email_verified_at=None, status=RequestStatus.AWAITING_EMAIL)
+    assert letters_for_request(dsr) == []
