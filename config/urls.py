@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("enforcement/", include("enforcement.urls")),
+    path("requests/answer/", include("compliance.answering_urls")),
     path("requests/", include("compliance.urls")),
     path("biometrics/", include("biometrics.urls")),
     path("reports/", include("config.report_urls")),

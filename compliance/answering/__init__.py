@@ -1,0 +1,1 @@
+"""Answering data-subject requests (issue 6): matching, review, access packages, erasure."""

@@ -1,0 +1,196 @@
+"""Answering a request (issue 6): the actions staff and the workflow take, as services.
+
+    verified --(answering_schedule_matching, on commit)--> matching task --> processing
+      --> awaiting_staff_review: staff confirm or reject each possible match (review_decide)
+      --> review_finish: access/both build the package (task), then awaiting_approval
+      --> answer_approve: access: the package is released and the request completed;
+          erasure/both: the package (both) is released and the erasure runs (task); the request
+          is completed when the re-check finds nothing left.
+
+Every function is keyword-only, checks permission and state, changes state with a conditional
+update and writes the audit trail in the same transaction; tasks are sent on commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.answering.access import package_discard
+from compliance.audit import audit_record
+from compliance.models import (
+    AccessPackage,
+    AccessPackageStatus,
+    DataSubjectRequest,
+    ErasureRecord,
+    ErasureStatus,
+    MatchingRun,
+    RequestMatch,
+    RequestStatus,
+    RequestType,
+    ReviewStatus,
+)
+from config.roles import Perm, can
+
+ACCESS_TYPES = (RequestType.ACCESS, RequestType.BOTH)
+ERASURE_TYPES = (RequestType.ERASURE, RequestType.BOTH)
+
+
+class AnswerNotAllowed(ValidationError):
+    """The action does not fit the request's state; the message is shown to staff."""
+
+
+def _require_staff(user) -> None:
+    if not can(user, Perm.EDIT):
+        raise PermissionDenied("Only DPA staff can act on requests.")
+
+
+def answering_schedule_matching(*, request: DataSubjectRequest) -> None:
+    """Queue the matching task after the current transaction commits (call it on verification)."""
+    from compliance.answering_tasks import answering_match_request
+
+    request_id = request.pk
+    transaction.on_commit(lambda: answering_match_request.delay(request_id))
+
+
+def review_decide(*, match: RequestMatch, user, confirm: bool, now: datetime | None = None) -> bool:
+    """Confirm (it is the requester) or reject (someone else) one match, while the request is in
+    review. A changed decision is allowed until review is finished; each one is audited."""
+    _require_staff(user)
+    now = now or timezone.now()
+    new_status = ReviewStatus.CONFIRMED if confirm else ReviewStatus.REJECTED
+    with transaction.atomic():
+        request = DataSubjectRequest.objects.select_for_update().get(pk=match.request_id)
+        if request.status != RequestStatus.AWAITING_REVIEW:
+            raise AnswerNotAllowed("Matches can only be decided while the request awaits staff review.")
+        changed = (
+            RequestMatch.objects.filter(pk=match.pk)
+            .exclude(review_status=new_status, reviewed_by=user)
+            .update(review_status=new_status, reviewed_by=user, reviewed_at=now)
+        )
+        if changed:
+            audit_record(
+                action="answering.match_confirmed" if confirm else "answering.match_rejected",
+                actor=user,
+                request=request,
+                object_type="compliance.requestmatch",
+                object_id=match.pk,
+                details={"band": match.band, "distance": round(match.distance, 4), "face_ref": match.face_id_snapshot},
+            )
+    match.refresh_from_db()
+    return bool(changed)
+
+
+def review_finish(*, request: DataSubjectRequest, user=None) -> None:
+    """All matches decided: build the access package (access/both, on a worker) or, for an
+    erasure alone, send the request for approval at once. `user` is None when the workflow does
+    it by itself (no possible match to decide)."""
+    from compliance.answering_tasks import answering_build_package
+    from compliance.services.requests import request_mark_awaiting_approval
+
+    if user is not None:
+        _require_staff(user)
+    with transaction.atomic():
+        request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != RequestStatus.AWAITING_REVIEW:
+            raise AnswerNotAllowed("Review can only be finished while the request awaits staff review.")
+        run = MatchingRun.objects.filter(request=request).first()
+        if run is None or run.finished_at is None:
+            raise AnswerNotAllowed("The store has not been searched yet.")
+        pending = request.matches.filter(review_status=ReviewStatus.PENDING).count()
+        if pending:
+            raise AnswerNotAllowed(f"{pending} possible match(es) still need a decision.")
+        audit_record(
+            action="answering.review_finished",
+            actor=user,
+            actor_label="" if user else "worker",
+            request=request,
+            details={"disclosed": request.matches.exclude(review_status=ReviewStatus.REJECTED).count()},
+        )
+        if request.request_type in ACCESS_TYPES:
+            package, _ = AccessPackage.objects.get_or_create(request=request, defaults={"language": request.language})
+            if package.status not in (AccessPackageStatus.PENDING, AccessPackageStatus.RELEASED):
+                package_discard(package=package)  # decisions may have changed since it was built
+            request_id, user_id = request.pk, getattr(user, "pk", None)
+            transaction.on_commit(lambda: answering_build_package.delay(request_id, user_id))
+        else:
+            request_mark_awaiting_approval(request=request, user=user)
+
+
+def package_ready(*, request_id: int, user_id: int | None = None) -> None:
+    """After the package is built: send the request for approval (called by the build task)."""
+    from django.contrib.auth import get_user_model
+
+    from compliance.services.requests import request_mark_awaiting_approval
+
+    request = DataSubjectRequest.objects.get(pk=request_id)
+    package = AccessPackage.objects.filter(request=request).first()
+    if package is None or package.status != AccessPackageStatus.READY:
+        return
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if request.status == RequestStatus.AWAITING_REVIEW:
+        request_mark_awaiting_approval(request=request, user=user)
+
+
+def answer_approve(*, request: DataSubjectRequest, user, now: datetime | None = None) -> None:
+    """Staff approve the answer (see the module docstring)."""
+    from compliance.answering_tasks import answering_execute_erasure
+    from compliance.services.requests import request_approve
+
+    _require_staff(user)
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != RequestStatus.AWAITING_APPROVAL:
+            raise AnswerNotAllowed("Only a request awaiting approval can be approved.")
+        if request.request_type in ACCESS_TYPES:
+            package = AccessPackage.objects.filter(request=request).first()
+            if package is None or package.status not in (AccessPackageStatus.READY, AccessPackageStatus.RELEASED):
+                raise AnswerNotAllowed("The access package is not ready.")
+            if AccessPackage.objects.filter(pk=package.pk, status=AccessPackageStatus.READY).update(
+                status=AccessPackageStatus.RELEASED, released_at=now, released_by=user
+            ):
+                audit_record(
+                    action="answering.package_released",
+                    actor=user,
+                    request=request,
+                    object_type="compliance.accesspackage",
+                    object_id=package.pk,
+                    details={"pdf_sha256": package.pdf_sha256, "zip_sha256": package.zip_sha256},
+                )
+        if request.request_type in ERASURE_TYPES:
+            erasure, created = ErasureRecord.objects.get_or_create(
+                request=request, defaults={"approved_by": user, "approved_at": now}
+            )
+            if created:
+                audit_record(
+                    action="answering.erasure_approved",
+                    actor=user,
+                    request=request,
+                    object_type="compliance.erasurerecord",
+                    object_id=erasure.pk,
+                )
+            if erasure.status in (ErasureStatus.PLANNED, ErasureStatus.RUNNING):
+                request_id = request.pk
+                transaction.on_commit(lambda: answering_execute_erasure.delay(request_id))
+        else:
+            request_approve(request=request, user=user, now=now)
+
+
+def erasure_retry(*, request: DataSubjectRequest, user) -> None:
+    """Run a failed or alerted erasure again (e.g. after staff rejected the remaining faces or
+    the store came back). The journal makes it resume where it stopped."""
+    from compliance.answering_tasks import answering_execute_erasure
+
+    _require_staff(user)
+    with transaction.atomic():
+        moved = ErasureRecord.objects.filter(
+            request=request, status__in=[ErasureStatus.FAILED, ErasureStatus.ALERT]
+        ).update(status=ErasureStatus.PLANNED, alert="", last_error="")
+        if moved:
+            audit_record(action="answering.erasure_retried", actor=user, request=request)
+            request_id = request.pk
+            transaction.on_commit(lambda: answering_execute_erasure.delay(request_id))
