@@ -228,6 +228,12 @@ class FaceIndex:
         self.remove(ids)
         self.add(ids, photo_ids, vectors)
 
+    def wipe(self) -> None:
+        """Zero every array and empty the index (before dropping it: no vector stays behind)."""
+        for array in self._arrays():
+            array[: self.n] = 0
+        self.n = 0
+
     @property
     def nbytes(self) -> int:
         return sum(array.nbytes for array in self._arrays())

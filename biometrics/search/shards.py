@@ -1,0 +1,74 @@
+"""Scale-out: the face table split into shards (face id modulo the shard count) searched in
+parallel by Celery workers, one group per search, merged here.
+
+Each worker process keeps the index of every shard it has been asked about (store.store_for),
+fresh through the same protocol as a single process. The broker carries only the query
+encodings and, back, (face id, photo id, distance) triples: never stored encodings. The merged
+answer is re-checked against the face table once more, so a face erased while the shards were
+answering is not returned. See README.md for growing this to billions of faces.
+"""
+
+import numpy as np
+from celery import group
+from celery.exceptions import TimeoutError as CeleryTimeoutError
+from celery.result import allow_join_result
+from django.conf import settings
+
+from biometrics.search.store import store_for
+
+
+class SearchUnavailable(RuntimeError):
+    """The shard workers did not answer in time (no worker on the queue, or overloaded)."""
+
+
+def configured_shards() -> int:
+    return int(getattr(settings, "FACE_SEARCH_SHARDS", 0) or 0)
+
+
+def shard_search(*, shard: int, shards: int, encodings: list[list[float]], tolerance: float) -> list[list[list]]:
+    """Search this process's index of one shard; [[face_id, photo_id, distance], ...] per query."""
+    queries = np.asarray(encodings, dtype=np.float64).reshape(-1, 128)
+    results = store_for(shard, shards).search(queries, tolerance)
+    return [
+        [[int(i), int(p), float(d)] for i, p, d in zip(hits.ids, hits.photo_ids, hits.distances, strict=True)]
+        for hits in results
+    ]
+
+
+def merge(per_shard: list[list[list[list]]], queries: int) -> list[list[tuple[float, int, int]]]:
+    merged: list[list[tuple[float, int, int]]] = [[] for _ in range(queries)]
+    for shard_answer in per_shard:
+        for position, rows in enumerate(shard_answer):
+            merged[position].extend((float(d), int(i), int(p)) for i, p, d in rows)
+    for rows in merged:
+        rows.sort()
+    return merged
+
+
+def search_sharded(queries: np.ndarray, *, tolerance: float, shards: int, queue: str | None = None, timeout=None):
+    """Fan the queries out to `shards` shard tasks (a Celery group), merge and re-check."""
+    from biometrics.search import Match
+    from biometrics.search.store import _faces
+    from biometrics.search.tasks import search_shard
+
+    queue = queue or getattr(settings, "FACE_SEARCH_QUEUE", None)
+    timeout = timeout or getattr(settings, "FACE_SEARCH_TIMEOUT", 60)
+    encodings = np.asarray(queries, dtype=np.float64).tolist()  # float64 repr round-trips exactly in JSON
+    options = {"queue": queue} if queue else {}
+    job = group(search_shard.s(shard, shards, encodings, tolerance).set(**options) for shard in range(shards))
+    result = job.apply_async()
+    try:
+        # Joining inside a task is allowed because shard tasks never wait on anything
+        # themselves; in production give them their own queue (FACE_SEARCH_QUEUE) so that they
+        # are never stuck behind the tasks that wait for them.
+        with allow_join_result():
+            per_shard = result.get(timeout=timeout)
+    except CeleryTimeoutError as exc:
+        result.revoke()
+        raise SearchUnavailable(f"face search shards did not answer within {timeout} s") from exc
+    merged = merge(per_shard, len(encodings))
+    found = sorted({face_id for rows in merged for _d, face_id, _p in rows})
+    present: set[int] = set()
+    for start in range(0, len(found), 5000):
+        present.update(_faces().filter(id__in=found[start : start + 5000]).values_list("id", flat=True))
+    return [[Match(i, p, d) for d, i, p in rows if i in present] for rows in merged]

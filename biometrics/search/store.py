@@ -1,0 +1,233 @@
+"""The per-process index of the face table (or of one shard of it), kept fresh on every search.
+
+Freshness protocol (cheap per query, correct under concurrency):
+1. Triggers on the face table (triggers.py) give every statement that inserts, updates or
+   deletes faces a generation number, taken under the single IndexGeneration row's lock and
+   held until commit, and log the touched face ids under that generation (IndexChange). So
+   generations become visible in order, and seeing generation g means seeing all changes <= g.
+2. The index remembers (epoch, generation g, token of g) of the state it has applied.
+3. Before every search it runs one indexed query: the current (epoch, generation, token) and
+   the token stored for its own g. Same epoch and generation and token: nothing changed. A
+   higher generation whose row for g still carries its token: apply the changes in (g, G]:
+   remove every touched id from memory, re-read those ids from the face table and add the
+   ones that exist. Anything else (another epoch, a lower generation, g's token gone or
+   different: a rollback, a flush, a restore, pruned history): reload in full.
+4. After searching, the ids it would return are re-checked against the face table in the same
+   request; an id no longer there is dropped from the answer and from memory. A face erased
+   by a transaction that committed before the search began is therefore never returned, even
+   if a concurrent refresh raced with it.
+Erased vectors are overwritten in memory (index.FaceIndex.remove), and nothing is written to
+disk: a restart reloads from the database.
+"""
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models.functions import Mod
+
+from biometrics.search.exact import DIMENSIONS
+from biometrics.search.index import FaceIndex, Hits
+from biometrics.search.triggers import CHANGE, GENERATION, face_table, triggers_present
+
+LOAD_CHUNK = 20_000
+RECHECK_CHUNK = 5_000
+ENCODING_BYTES = DIMENSIONS * 4
+
+
+@dataclass(frozen=True)
+class StoreState:
+    epoch: str | None
+    generation: int
+    token: str | None
+
+
+def state_read(known_generation: int) -> tuple[StoreState, str | None]:
+    """The store's current state, and the token the change log holds for `known_generation`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Table names are this module's constants; values are parameters.
+            f"SELECT g.epoch, g.value, g.token, "  # noqa: S608
+            f"(SELECT c.token FROM {CHANGE} c WHERE c.generation = %s LIMIT 1) "
+            f"FROM {GENERATION} g WHERE g.id = 1",
+            [known_generation],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return StoreState(None, 0, None), None
+    return StoreState(row[0], int(row[1]), row[2]), row[3]
+
+
+def changed_face_ids(after: int, upto: int) -> np.ndarray:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT face_id FROM {CHANGE} WHERE generation > %s AND generation <= %s",  # noqa: S608
+            [after, upto],
+        )
+        return np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
+
+
+def _faces():
+    from biometrics.models import Face
+
+    return Face.objects.order_by()
+
+
+def _decode(rows: list[tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    photo_ids = np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows))
+    blobs = [bytes(row[2]) for row in rows]
+    if any(len(blob) != ENCODING_BYTES for blob in blobs):
+        raise ValueError(f"a stored face encoding is not {ENCODING_BYTES} bytes")
+    vectors = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(-1, DIMENSIONS).astype(np.float32)
+    return ids, photo_ids, vectors
+
+
+class StoreIndex:
+    """Faces with id % shards == shard, searchable exactly and always fresh (see module doc)."""
+
+    def __init__(self, shard: int = 0, shards: int = 1):
+        if shards < 1 or not 0 <= shard < shards:
+            raise ValueError("shard must be in 0 .. shards - 1")
+        self.shard = shard
+        self.shards = shards
+        self.index: FaceIndex | None = None
+        self.state = StoreState(None, 0, None)
+        self.reloads = 0  # full loads, for tests and operators
+        self._lock = threading.Lock()
+
+    def _queryset(self):
+        faces = _faces()
+        if self.shards > 1:
+            faces = faces.annotate(search_shard=Mod("id", self.shards)).filter(search_shard=self.shard)
+        return faces
+
+    def _mine(self, ids: np.ndarray) -> np.ndarray:
+        return ids[ids % self.shards == self.shard] if self.shards > 1 else ids
+
+    # --- loading and refreshing -------------------------------------------------------------
+
+    def _load(self, state: StoreState) -> None:
+        if not triggers_present(connection, face_table()):
+            raise ImproperlyConfigured(
+                "the face search triggers are missing: add 'biometrics.search' to INSTALLED_APPS and run migrate"
+            )
+        parts, batch = [], []
+        for row in self._queryset().values_list("id", "photo_id", "encoding").iterator(chunk_size=LOAD_CHUNK):
+            batch.append(row)
+            if len(batch) == LOAD_CHUNK:
+                parts.append(_decode(batch))
+                batch = []
+        if batch:
+            parts.append(_decode(batch))
+        if parts:
+            ids, photo_ids, vectors = (np.concatenate(column) for column in zip(*parts, strict=True))
+        else:
+            ids = photo_ids = np.empty(0, dtype=np.int64)
+            vectors = np.empty((0, DIMENSIONS), dtype=np.float32)
+        del parts
+        if self.index is not None:
+            self.index.wipe()
+        self.index = FaceIndex.build(ids, photo_ids, vectors)
+        vectors[:] = 0
+        self.state = state
+        self.reloads += 1
+
+    def _apply(self, touched: np.ndarray) -> None:
+        touched = self._mine(touched)
+        if len(touched) == 0:
+            return
+        self.index.remove(touched)
+        for start in range(0, len(touched), RECHECK_CHUNK):
+            chunk = touched[start : start + RECHECK_CHUNK].tolist()
+            rows = list(_faces().filter(id__in=chunk).values_list("id", "photo_id", "encoding"))
+            if rows:
+                self.index.add(*_decode(rows))
+
+    def refresh(self) -> None:
+        """Bring the index up to the committed (or this transaction's) state of the face table."""
+        current, token_of_known = state_read(self.state.generation)
+        known = self.state
+        if self.index is None or current.epoch != known.epoch or current.generation < known.generation:
+            self._load(current)
+        elif current.generation == known.generation:
+            if current.token != known.token:
+                self._load(current)
+        elif known.generation > 0 and token_of_known != known.token:
+            self._load(current)
+        else:
+            self._apply(changed_face_ids(known.generation, current.generation))
+            self.state = current
+
+    # --- searching --------------------------------------------------------------------------
+
+    def _present(self, ids: np.ndarray) -> set[int]:
+        present: set[int] = set()
+        unique = np.unique(ids).tolist()
+        for start in range(0, len(unique), RECHECK_CHUNK):
+            present.update(_faces().filter(id__in=unique[start : start + RECHECK_CHUNK]).values_list("id", flat=True))
+        return present
+
+    def search_loaded(self, queries: np.ndarray, tolerance: float) -> list[Hits]:
+        """Search what is in memory now, then drop (and forget) ids the face table no longer has."""
+        if len(queries) == 1:
+            results = [self.index.search(queries[0], tolerance=tolerance)]
+        else:
+            results = self.index.search_batch(queries, tolerance=tolerance)
+        found = np.concatenate([hits.ids for hits in results]) if results else np.empty(0, dtype=np.int64)
+        if len(found) == 0:
+            return results
+        present = self._present(found)
+        gone = [face_id for face_id in np.unique(found).tolist() if face_id not in present]
+        if not gone:
+            return results
+        self.index.remove(gone)
+        return [_without(hits, gone) for hits in results]
+
+    def search(self, queries: np.ndarray, tolerance: float) -> list[Hits]:
+        with self._lock:
+            self.refresh()
+            return self.search_loaded(queries, tolerance)
+
+    def stats(self) -> dict:
+        with self._lock:
+            index = self.index
+            return {
+                "shard": self.shard,
+                "shards": self.shards,
+                "faces": index.n if index else 0,
+                "bytes": index.nbytes if index else 0,
+                "generation": self.state.generation,
+                "reloads": self.reloads,
+            }
+
+
+def _without(hits: Hits, gone: list[int]) -> Hits:
+    keep = ~np.isin(hits.ids, np.asarray(gone, dtype=np.int64))
+    return Hits(hits.ids[keep], hits.photo_ids[keep], hits.distances[keep])
+
+
+_stores: dict[tuple[int, int], StoreIndex] = {}
+_stores_lock = threading.Lock()
+
+
+def store_for(shard: int = 0, shards: int = 1) -> StoreIndex:
+    """This process's index of one shard (created on first use, loaded on first search)."""
+    with _stores_lock:
+        store = _stores.get((shard, shards))
+        if store is None:
+            store = _stores[(shard, shards)] = StoreIndex(shard, shards)
+        return store
+
+
+def stores_forget() -> None:
+    """Drop every index of this process (their memory is wiped first)."""
+    with _stores_lock:
+        for store in _stores.values():
+            with store._lock:
+                if store.index is not None:
+                    store.index.wipe()
+                    store.index = None
+        _stores.clear()

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from biometrics.search.shards import shard_search
+
+
+@shared_task(name="biometrics.search_shard", acks_late=False)
+def search_shard(shard: int, shards: int, encodings: list[list[float]], tolerance: float) -> list[list[list]]:
+    """Search one shard of the face store held in this worker's memory.
+
+    Reads only; a lost or repeated run does no harm (acks_late off: a search is re-asked, not
+    redelivered). The arguments are query encodings, the result (face id, photo id, distance)
+    triples per query: stored encodings never travel through the broker."""
+    return shard_search(shard=shard, shards=shards, encodings=encodings, tolerance=tolerance)
