@@ -6,6 +6,8 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
 
 from compliance import services
 from compliance.audit import audit_verify
@@ -52,6 +54,8 @@ def test_submit_stores_the_request_and_sends_the_verification_email_in_the_reque
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["anna@example.org"]
+    with translation.override("nl"):
+        assert email.subject == gettext("Confirm your data protection request")
     assert f"/verify/{token}/" in email.body or token in email.body
     assert status_token in email.body
     html = email.alternatives[0][0]
@@ -152,7 +156,8 @@ def test_full_path_to_completion_is_guarded_and_audited(
     assert request.approved_by == staff_user and request.completed_at == now
     assert not request.selfie and request.biometrics_purged_at == now
     assert not selfie_path.exists()
-    assert "completed" in mail.outbox[-1].subject.lower() or "answered" in mail.outbox[-1].subject.lower()
+    with translation.override("nl"):  # the requester's language
+        assert mail.outbox[-1].subject == gettext("Your data protection request has been answered")
 
     # running it again does nothing
     assert services.request_approve(request=request, user=staff_user, now=now) is False
@@ -221,8 +226,6 @@ def test_refusal_needs_basis_and_reasons_and_the_letter_names_the_remedies(
         assert "Fourth identical request this month." in body
     # In the requester's language (Dutch here) when the catalogue is compiled; the remedies are
     # always there: checked in English below, where the text cannot be translated away.
-    from django.utils import translation
-
     from compliance.emails import email_render, refusal_letter, remedies_text
 
     with translation.override("en"):
@@ -434,3 +437,24 @@ def test_escalation_can_link_an_existing_case(request_in, staff_user, authority_
     )
     assert linked == case
     assert case.data_subject_requests.get() == request
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr", "it"])
+def test_refusal_email_is_in_the_requesters_language_and_names_the_remedies(
+    submit, staff_user, now, language, django_capture_on_commit_callbacks
+):
+    from compliance.emails import remedies_text
+
+    request, token = submit(data={"language": language, "email": f"{language}@example.org"})
+    services.request_verify_email(token=token, now=now)
+    request.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_refuse(
+            request=request, user=staff_user, basis=RefusalBasis.OTHER, reason="The photo shows a cartoon.", now=now
+        )
+    letter = mail.outbox[-1]
+    assert letter.to == [f"{language}@example.org"]
+    with translation.override(language):
+        assert letter.subject == gettext("Decision on your data protection request")
+        remedies = remedies_text()
+    assert remedies in letter.body
