@@ -382,4 +382,6 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"Audit chain head at #{self.last_seq}"
+
+
 from compliance.models_answering import *  # noqa: E402,F401,F403  (issue 6 models)
