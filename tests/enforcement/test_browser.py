@@ -1,0 +1,147 @@
+"""The enforcement pages in a real Chromium, on the real Clearview record (the demo data).
+
+Each test leaves a full-page screenshot in test-artifacts/<test name>.png (the `page` fixture),
+at desktop width and at a 375 px phone width.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from enforcement.models import Case
+from tests.conftest import browser_login
+
+DEMO_FILE = Path(__file__).resolve().parents[2] / "enforcement" / "data" / "clearview_enforcement.json"
+WIDTHS = [pytest.param(1280, id="desktop"), pytest.param(375, id="phone")]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """The shipped copy of ../shared/data/clearview_enforcement.json, through the real importer."""
+    call_command("import_enforcement", str(DEMO_FILE), verbosity=0)
+    return Case.objects.get(reference="nl-ap-2024")
+
+
+def at_width(page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900 if width > 600 else 800})
+
+
+def no_horizontal_overflow(page) -> bool:
+    """The page itself never scrolls sideways (wide tables scroll inside their own box)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_dashboard(page, live_server, staff_user, demo_data, width):
+    at_width(page, width)
+    browser_login(page, live_server, "stella_staff")
+    page.goto(f"{live_server.url}/enforcement/dashboard/")
+    assert page.get_by_role("heading", name="Enforcement dashboard", level=1).is_visible()
+    charts = page.locator("svg[role=img]")
+    titles = [charts.nth(i).locator("title").first.text_content() for i in range(charts.count())]
+    for title in ("Fines by authority (EUR)", "Fines by country (EUR)", "Fines by year of decision (EUR)"):
+        assert title in titles
+    by_authority = page.get_by_role("img", name=re.compile("Fines by authority"))
+    assert by_authority.is_visible()
+    assert "AP (Dutch DPA): EUR 30,500,000" in by_authority.locator("desc").text_content()
+    assert by_authority.get_by_text("EUR 30.5M").is_visible()
+    # Rendered big enough to read: the chart is at least 300 px wide on a phone.
+    assert by_authority.bounding_box()["width"] >= (300 if width < 600 else 400)
+    assert page.get_by_text("penalty exposure").is_visible()
+    cap = page.get_by_role("img", name=re.compile("Liquidated against the cap"))
+    assert "EUR 5,100,000 cap" in cap.first.locator("desc").text_content()
+    assert no_horizontal_overflow(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_case_list_filtered_to_nl(page, live_server, staff_user, demo_data, width):
+    at_width(page, width)
+    browser_login(page, live_server, "stella_staff")
+    page.goto(f"{live_server.url}/enforcement/cases/")
+    assert page.locator(".result-summary .count strong").text_content() == "14"
+    page.get_by_label("Country").fill("NL")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "country=NL" in page.url  # the filter is in the URL: bookmarkable
+    rows = page.locator("table.case-table tbody tr")
+    assert rows.count() == 1
+    row = rows.first
+    assert row.get_by_text("nl-ap-2024").is_visible()
+    assert row.get_by_text("EUR 30,500,000").is_visible()
+    assert row.get_by_text("EUR 5,100,000").is_visible()  # the penalty cap
+    assert page.get_by_test_id("eur-total").text_content() == "EUR 30,500,000"
+    # The export links carry the same filter.
+    assert "country=NL" in page.get_by_role("link", name="Export CSV").get_attribute("href")
+    assert no_horizontal_overflow(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_case_page(page, live_server, staff_user, demo_data, width):
+    at_width(page, width)
+    browser_login(page, live_server, "stella_staff")
+    page.goto(f"{live_server.url}/enforcement/cases/?country=FR&ordering=date")
+    page.get_by_role("link", name=re.compile("CNIL")).first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Penalty payments").is_visible()
+    assert page.get_by_text("EUR 100,000", exact=True).first.is_visible()
+    assert page.get_by_text("52", exact=True).first.is_visible()  # the liquidated days
+    assert page.get_by_text("Liquidated: EUR 5,200,000.").first.is_visible()
+    unverified = page.locator(".unverified")
+    assert unverified.count() >= 1
+    assert unverified.first.get_attribute("title")
+    for heading in ("Parties", "Timeline", "Decisions", "Appeals", "Sources", "Internal notes", "History"):
+        assert page.get_by_role("heading", name=re.compile(f"^{heading}")).count() == 1, heading
+    source = page.locator(".sources a").first
+    assert source.get_attribute("rel") == "noopener noreferrer"
+    assert no_horizontal_overflow(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_public_register_as_anonymous(page, live_server, demo_data, width):
+    from enforcement import services
+
+    hidden = Case.objects.get(reference="de-hmbbfdi-2021")
+    services.case_update(case=hidden, user=None, data={"published": False, "internal_notes": "SECRET-NOTE-42"})
+    at_width(page, width)
+    page.goto(f"{live_server.url}/enforcement/register/")
+    assert page.get_by_role("heading", name="Public register of enforcement decisions").is_visible()
+    assert page.locator("table.case-table tbody tr").count() == 13
+    assert page.get_by_text("de-hmbbfdi-2021", exact=True).count() == 0
+    page.get_by_label("Country").fill("NL")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name=re.compile("Clearview")).first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("EUR 5,100,000").first.is_visible()
+    assert page.get_by_role("heading", name="Internal notes").count() == 0
+    assert page.get_by_role("heading", name="History").count() == 0
+    assert page.get_by_role("link", name="Edit case").count() == 0
+    response = page.goto(f"{live_server.url}/enforcement/register/{hidden.public_id}/")
+    assert response.status == 404
+    assert "SECRET-NOTE-42" not in page.content()
+    page.goto(f"{live_server.url}/enforcement/register/")  # the screenshot shows the register
+    assert no_horizontal_overflow(page)
+
+
+def test_staff_edits_a_fine_and_the_history_shows_it(page, live_server, staff_user, demo_data):
+    browser_login(page, live_server, "stella_staff")
+    page.goto(f"{live_server.url}/enforcement/cases/{demo_data.public_id}/")
+    page.get_by_role("link", name="Edit fine").click()
+    page.wait_for_load_state()
+    page.locator("#id_amount").fill("-5")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("A fine cannot be negative.").is_visible()
+    page.locator("#id_amount").fill("30500000")
+    page.locator("#id_payment_status").select_option("unpaid")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "#history" in page.url
+    history = page.locator("#history table")
+    row = history.locator("tr", has_text="payment_status").first
+    assert row.get_by_text("stella_staff").is_visible()
+    assert row.get_by_text("Unknown").is_visible() and row.get_by_text("Unpaid").is_visible()
