@@ -46,6 +46,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 logger = logging.getLogger(__name__)
 
 ARCHIVAL_VARIANT = "pdf/a-3b"
+PRINT_STYLESHEET = "css/print.css"
 MAX_RESOURCE_BYTES = 25 * 1024 * 1024  # no single image or stylesheet larger than this
 
 
@@ -121,8 +122,7 @@ class ProjectFileFetcher(URLFetcher):
         if parts.query:
             raise ResourceRefused("query strings are not allowed")
         path = unquote(parts.path)
-        static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
-        media_prefix = "/" + settings.MEDIA_URL.strip("/") + "/"
+        static_prefix, media_prefix = _url_path_prefix(settings.STATIC_URL), _url_path_prefix(settings.MEDIA_URL)
         if path.startswith(static_prefix):
             return self._static(path[len(static_prefix) :])
         if path.startswith(media_prefix):
@@ -167,6 +167,21 @@ def _static_roots() -> list[str]:
             if location and str(location) not in roots:
                 roots.append(str(location))
     return roots
+
+
+def _url_path_prefix(url: str) -> str:
+    """ "static/" or "https://cdn.example/static/" -> "/static/"."""
+    return "/" + urlsplit(url).path.strip("/") + "/"
+
+
+def pdf_static_url(name: str) -> str:
+    """The URL of a static file for a PDF template, by its plain name.
+
+    Not `{% static %}`: with the manifest storage of production that needs collectstatic's
+    manifest in every process, and a worker must be able to render without it; the fetcher finds
+    the plain name in STATIC_ROOT or in the source folders.
+    """
+    return pdf_base_url() + _url_path_prefix(settings.STATIC_URL).lstrip("/") + name
 
 
 def pdf_base_url() -> str:
@@ -252,5 +267,5 @@ def render_pdf(
     fetcher: ProjectFileFetcher | None = None,
 ) -> RenderedPdf:
     """Render a Django template to a PDF file at `target` (see the module docstring)."""
-    html = render_to_string(template, context)
+    html = render_to_string(template, {"pdf_stylesheet": pdf_static_url(PRINT_STYLESHEET), **context})
     return html_to_pdf(html=html, target=target, pdf_variant=pdf_variant, tagged=tagged, fetcher=fetcher)
