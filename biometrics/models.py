@@ -123,12 +123,11 @@ class FaceChangeKind(models.TextChoices):
 
 
 class FaceChange(models.Model):
-    """Append-only log of face inserts and deletes, written in the same transaction as the change.
+    """Append-only history of face inserts and deletes, written by the services in the same
+    transaction as the change (what was added or erased when, for reports and audits).
 
-    In-memory search indexes remember the last id they applied; anything newer is a change they
-    have not seen (a new face to add, an erased face never to return). Sequence ids commit in
-    order per transaction, so readers also re-check ids against the Face table (see
-    biometrics.search).
+    The search indexes keep fresh from their own trigger-fed log (biometrics.search), which
+    also sees changes made outside the services.
     """
 
     face_id = models.BigIntegerField()
