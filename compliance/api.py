@@ -7,8 +7,8 @@
     GET  requests/{public_id}/messages/  and  .../audit/
     POST requests/{public_id}/start-processing/ | mark-awaiting-review/ | mark-awaiting-approval/
          | approve/ | refuse/ {basis, reason} | extend/ {months, reason} | message/ {body,
-         visible_to_requester} | verify-identity/ {note} | withdraw/ | escalate/ {case} or
-         {authority, respondent}
+         visible_to_requester} | verify-identity/ {note} | withdraw/ | reissue-status-link/ |
+         escalate/ {case} or {authority, respondent}
     GET  audit-events/                 the audit trail (filters: request, action); audit-events/verify/
 
 Reads need Perm.VIEW_INTERNAL (auditors and staff), actions Perm.EDIT (staff). The same
@@ -291,6 +291,14 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def withdraw(self, request, public_id=None):
         return self._act(request, lambda obj, _d: services.request_withdraw(request=obj, user=request.user))
+
+    @action(detail=True, methods=["post"], url_path="reissue-status-link")
+    def reissue_status_link(self, request, public_id=None):
+        """A new status link emailed to the requester (the old one stops working); the token
+        itself is never in the response."""
+        return self._act(
+            request, lambda obj, _d: bool(services.request_reissue_status_link(request=obj, user=request.user))
+        )
 
     @action(detail=True, methods=["post"])
     def escalate(self, request, public_id=None):

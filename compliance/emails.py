@@ -11,7 +11,9 @@ DataSubjectRequest), `status_url` (the requester's private status page), `site_u
     extension         (req.extended_due_date, req.extension_reason)
     message           message (a RequestMessage visible to the requester)
     refusal           letter (refusal_letter()), remedies (remedies_text())
-    completed, withdrawn, expired
+    completed, withdrawn
+    expired           (not sent by the expiry task: the address was never confirmed, and the
+                       verification email already said the request lapses after 7 days)
     staff_reminder    requests (list of {"req", "url"}), days -- to staff, in LANGUAGE_CODE
 
 The refusal letter's text is built here, not in a template, so that it always carries the

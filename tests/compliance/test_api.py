@@ -188,3 +188,19 @@ def test_audit_trail_endpoint_and_chain_check(auditor_api, verified_request):
     assert auditor_api.get("/api/v1/audit-events/verify/").json()["ok"] is True
     assert auditor_api.delete(f"/api/v1/audit-events/{events[0]['id']}/").status_code in (403, 405)
     assert json.loads(auditor_api.get("/api/v1/audit-events/verify/").content)["checked"] >= 2
+
+
+def test_reissue_status_link_emails_a_new_link_and_never_returns_it(
+    staff_api, verified_request, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    old = status_token_for(verified_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_api.post(url(verified_request, "reissue-status-link"))
+    assert response.status_code == 200
+    verified_request.refresh_from_db()
+    new = status_token_for(verified_request)
+    assert new and new != old
+    assert new not in response.content.decode()
+    assert new in mail.outbox[-1].body
