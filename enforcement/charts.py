@@ -361,7 +361,7 @@ def column_chart(
     """Vertical bars for a handful of ordered categories (years), value written above each bar."""
     rows = _check(data, allow_negative=False)
     chart_id = chart_id or _chart_id("column", title, rows)
-    short = value_format or (lambda value: format_compact(value, unit))
+    short = value_format or format_compact  # the unit is written on the value axis
     desc = _describe(rows, lambda value: format_full(value, unit), description)
     if not rows:
         return _empty(
@@ -430,7 +430,7 @@ def line_chart(
     """A line through ordered categories (years, months), a marker and a value at every point."""
     rows = _check(data, allow_negative=True)
     chart_id = chart_id or _chart_id("line", title, rows)
-    short = value_format or (lambda value: format_compact(value, unit))
+    short = value_format or format_compact  # the unit is written on the value axis
     desc = _describe(rows, lambda value: format_full(value, unit), description)
     if not rows:
         return _empty(
@@ -538,8 +538,16 @@ def cap_bar(
             f'<line x1="{_fmt(pad + track_width)}" y1="{bar_y - 4}" x2="{_fmt(pad + track_width)}" '
             f'y2="{bar_y + bar_height + 4}" stroke="{INK}" stroke-width="2"/>'
         )
-    body.append(_text(pad, bar_y + bar_height + 20, summary, size=FONT_SIZE - 1))
-    height = bar_y + bar_height + 30
+    # The summary goes on two lines when one would not fit (narrow charts on phones).
+    summary_lines = [summary]
+    if _text_width(summary, FONT_SIZE - 1) > track_width and " of " in summary:
+        head, tail = summary.split(" of ", 1)
+        summary_lines = [head, f"of {tail}"]
+    elif _text_width(summary, FONT_SIZE - 1) > track_width and "; " in summary:
+        summary_lines = summary.split("; ", 1)
+    for index, line in enumerate(summary_lines):
+        body.append(_text(pad, bar_y + bar_height + 20 + index * 18, line, size=FONT_SIZE - 1))
+    height = bar_y + bar_height + 30 + (len(summary_lines) - 1) * 18
     return _document(
         chart_id=chart_id,
         width=width,

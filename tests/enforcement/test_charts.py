@@ -155,7 +155,8 @@ def test_column_chart_heights_axis_and_labels():
     bottoms = {round(float(rect.get("y")) + float(rect.get("height")), 1) for rect in rects}
     assert len(bottoms) == 1
     visible = [_visible(node) for node in root.iter(f"{SVG}text")]
-    assert {"2021", "2022", "2024", "EUR 68.8M", "Year of decision", "EUR", "80M"} <= set(visible)
+    # value labels without the unit: the value axis says EUR once
+    assert {"2021", "2022", "2024", "68.8M", "Year of decision", "EUR", "80M"} <= set(visible)
 
 
 def test_line_chart_points_follow_the_values():
@@ -177,6 +178,17 @@ def test_cap_bar_shows_accrued_against_cap():
     text = " ".join(_visible(node) for node in root.iter(f"{SVG}text"))
     assert "EUR 2,550,000 accrued of EUR 5,100,000 cap (50%)" in text
     assert "EUR 5,100,000 cap" in root.find(f"{SVG}desc").text
+
+
+def test_cap_bar_summary_wraps_on_narrow_charts():
+    root = parse(
+        charts.cap_bar(
+            value=Decimal("0"), cap=Decimal("5100000"), title="t", unit="EUR", width=300, value_label="liquidated"
+        )
+    )
+    lines = [_visible(node) for node in root.iter(f"{SVG}text")][1:]
+    assert lines == ["EUR 0 liquidated", "of EUR 5,100,000 cap (0%)"]
+    assert float(root.get("height")) > float(parse(charts.cap_bar(value=0, cap=1, title="t")).get("height"))
 
 
 def test_cap_bar_never_overflows_and_handles_missing_cap():
