@@ -3,7 +3,7 @@
 Citizens have no account. A request is reached only through the unguessable tokens sent to the
 requester's mailbox (only their hashes are stored), so no URL built from an id can show one
 request to another person. Every response here is marked private and not cacheable, and the
-status page tells browsers not to send its URL onwards as a referrer.
+status page tells browsers not to send its URL to other sites as a referrer.
 """
 
 from django.contrib import messages
@@ -66,7 +66,10 @@ STATES_WITHOUT_DUE_DATE = (
 
 def _private(response):
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin": a token in our URL never travels to another site in a Referer header. Not
+    # "no-referrer": with it browsers send "Origin: null" on our own form posts, which CSRF
+    # protection (rightly) refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from compliance import services
 from compliance.forms import ConfirmForm, EscalateForm, ExtendForm, IdentityForm, MessageForm, RefuseForm
-from compliance.models import DataSubjectRequest, RequestStatus
+from compliance.models import DataSubjectRequest, IdentityCheck, RequestStatus
 from compliance.selectors import (
     request_allowed_actions,
     request_audit_trail,
@@ -44,6 +44,7 @@ def queue(request):
     filters = request.GET.copy()
     filters.pop("page", None)
     filterset = request_queue_filterset(filters=filters, today=today)
+    _polish_filter_form(filterset.form)
     # An unbound FilterSet lists everything; a bound one with errors lists nothing (the form says why).
     queryset = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -69,6 +70,18 @@ def queue(request):
         "querystring_without_page": f"{filters.urlencode()}&" if filters else "",
     }
     return render(request, "compliance/staff/queue.html", context)
+
+
+def _polish_filter_form(form: forms.Form) -> None:
+    """Friendlier widgets for the shared FilterSet's form (the API ignores widgets)."""
+    for name in ("request_type", "country", "language"):
+        widget = form.fields[name].widget
+        widget.choices = [("", "Any"), *[choice for choice in widget.choices if choice[0] != ""]]
+    form.fields["status"].widget.attrs["size"] = 4
+    form.fields["overdue"].widget = forms.Select(
+        choices=[("", "Any"), ("true", "Overdue only"), ("false", "Not overdue")]
+    )
+    form.fields["identity_check"].widget = forms.Select(choices=[("", "Any"), *IdentityCheck.choices])
 
 
 # --- one request -------------------------------------------------------------------------------
@@ -189,7 +202,11 @@ def _timeline(req: DataSubjectRequest) -> list[dict]:
     for at, text in (
         (req.email_verified_at, "Email address verified"),
         (req.identity_checked_at, f"Identity check: {req.get_identity_check_display()}"),
-        (req.extended_at, f"Deadline extended to {req.extended_due_date} (+{req.extension_months} months in total)"),
+        (
+            req.extended_at,
+            f"Deadline extended to {req.extended_due_date} "
+            f"(+{req.extension_months} month{'s' if req.extension_months != 1 else ''} in total)",
+        ),
         (req.extension_notified_at, "Requester notified of the extension"),
         (req.approved_at, "Answer approved" + (f" by {req.approved_by.get_username()}" if req.approved_by else "")),
         (req.refused_at, f"Refused: {req.get_refusal_basis_display()}"),

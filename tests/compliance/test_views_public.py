@@ -86,7 +86,7 @@ def test_status_page_shows_state_due_date_and_visible_messages_only(client, veri
     assert "We are looking at it." in html
     assert "internal: check the ID" not in html
     assert verified_request.email not in html  # nothing the page does not need
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 

@@ -213,7 +213,7 @@ def test_staff_refuses_with_basis_and_reasons(staff_client, cast, django_capture
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == "refused" and not request.selfie
-    assert "supervisory authority" in mail.outbox[-1].body
+    assert "toezichthoudende autoriteit" in mail.outbox[-1].body  # the remedies, in the requester's Dutch
 
 
 def test_staff_messages_and_manual_identity(staff_client, cast, django_capture_on_commit_callbacks):
