@@ -45,7 +45,23 @@ def merge(per_shard: list[list[list[list]]], queries: int) -> list[list[tuple[fl
     return merged
 
 
-def search_sharded(queries: np.ndarray, *, tolerance: float, shards: int, queue: str | None = None, timeout=None):
+def shard_queue(base: str | None, shard: int, per_shard: bool) -> str | None:
+    """The queue a shard's task goes to: `base`, or `base.<shard>` when each shard has its own
+    workers (so that a machine keeps only its shards in memory)."""
+    if not base:
+        return None
+    return f"{base}.{shard}" if per_shard else base
+
+
+def search_sharded(
+    queries: np.ndarray,
+    *,
+    tolerance: float,
+    shards: int,
+    queue: str | None = None,
+    per_shard_queues: bool | None = None,
+    timeout: float | None = None,
+):
     """Fan the queries out to `shards` shard tasks (a Celery group), merge and re-check."""
     from biometrics.search import Match
     from biometrics.search.store import _faces
@@ -54,8 +70,14 @@ def search_sharded(queries: np.ndarray, *, tolerance: float, shards: int, queue:
     queue = queue or getattr(settings, "FACE_SEARCH_QUEUE", None)
     timeout = timeout or getattr(settings, "FACE_SEARCH_TIMEOUT", 60)
     encodings = np.asarray(queries, dtype=np.float64).tolist()  # float64 repr round-trips exactly in JSON
-    options = {"queue": queue} if queue else {}
-    job = group(search_shard.s(shard, shards, encodings, tolerance).set(**options) for shard in range(shards))
+    if per_shard_queues is None:
+        per_shard_queues = bool(getattr(settings, "FACE_SEARCH_QUEUE_PER_SHARD", False))
+    signatures = []
+    for shard in range(shards):
+        signature = search_shard.s(shard, shards, encodings, tolerance)
+        name = shard_queue(queue, shard, per_shard_queues)
+        signatures.append(signature.set(queue=name) if name else signature)
+    job = group(signatures)
     result = job.apply_async()
     try:
         # Joining inside a task is allowed because shard tasks never wait on anything

@@ -1,0 +1,235 @@
+"""The database-backed index: fresh on every search, never returns an erased face."""
+
+import uuid
+
+import numpy as np
+import pytest
+from django.db import connection, transaction
+
+from biometrics.models import Face, SourcePhoto, encoding_to_bytes
+from biometrics.search import Match, search_faces, search_faces_batch
+from biometrics.search.exact import brute_force
+from biometrics.search.store import StoreIndex, state_read, store_for, stores_forget
+from biometrics.search.triggers import face_table, triggers_present
+
+SIGMA = 0.84 / np.sqrt(256)
+
+
+def make_photo() -> SourcePhoto:
+    digest = uuid.uuid4().hex * 2
+    return SourcePhoto.objects.create(
+        source_url=f"https://example.org/{digest[:8]}.jpg",
+        sha256=digest,
+        image=f"x/{digest}.jpg",
+        width=100,
+        height=100,
+        size_bytes=1000,
+    )
+
+
+def make_faces(vectors, photo: SourcePhoto | None = None) -> list[Face]:
+    photo = photo or make_photo()
+    return Face.objects.bulk_create(
+        Face(
+            photo=photo,
+            top=0,
+            right=10,
+            bottom=10,
+            left=0,
+            encoding=encoding_to_bytes(v),
+            model_name="test",
+            model_version="1",
+        )
+        for v in vectors
+    )
+
+
+def table() -> tuple[np.ndarray, np.ndarray]:
+    rows = list(Face.objects.values_list("id", "encoding"))
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    vectors = np.array([np.frombuffer(bytes(r[1]), dtype="<f4") for r in rows]).reshape(-1, 128)
+    return ids, vectors
+
+
+def assert_mirrors_the_table(store: StoreIndex) -> None:
+    """The index holds exactly the face table: same ids, same vectors."""
+    ids, vectors = table()
+    index = store.index
+    order = np.argsort(index.ids[: index.n])
+    assert index.ids[: index.n][order].tolist() == sorted(ids.tolist())
+    assert np.array_equal(index.vectors[: index.n][order], vectors[np.argsort(ids)])
+
+
+def as_pairs(matches: list[Match]) -> list[tuple[int, float]]:
+    return [(m.face_id, m.distance) for m in matches]
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(42)
+
+
+@pytest.fixture
+def people(rng):
+    """Five people with four photos each (~0.4 apart) among 200 strangers."""
+    centre = rng.normal(0, 1.3 / np.sqrt(128), 128)
+    persons = [centre + rng.standard_normal(128) * SIGMA for _ in range(5)]
+    strangers = centre + rng.standard_normal((200, 128)) * SIGMA
+    for person in persons:
+        make_faces(person + rng.standard_normal((4, 128)) * 0.025)
+    make_faces(strangers)
+    return centre, persons
+
+
+@pytest.fixture(autouse=True)
+def forget_indexes():
+    stores_forget()
+    yield
+    stores_forget()
+
+
+def test_triggers_are_installed_by_migrate(db):
+    assert triggers_present(connection, face_table())
+
+
+def test_search_faces_equals_brute_force_over_the_face_table(db, people, rng):
+    centre, persons = people
+    ids, vectors = table()
+    queries = [p + rng.standard_normal(128) * 0.02 for p in persons] + [centre + rng.standard_normal(128) * SIGMA]
+    for tolerance in (0.3, 0.5, 0.6, 0.8):
+        batch = search_faces_batch(queries, tolerance=tolerance)
+        for query, got in zip(queries, batch, strict=True):
+            assert as_pairs(got) == brute_force(ids, vectors, query, tolerance)
+            assert as_pairs(search_faces(query, tolerance=tolerance)) == as_pairs(got)
+    found = search_faces(persons[0], tolerance=0.6)
+    assert len(found) >= 4
+    assert all(isinstance(m, Match) and m.photo_id == Face.objects.get(pk=m.face_id).photo_id for m in found)
+    assert [m.distance for m in found] == sorted(m.distance for m in found)
+
+
+def test_every_change_gets_a_generation_including_cascades_and_bulk_deletes(db, rng):
+    before, _ = state_read(0)
+    faces = make_faces(rng.standard_normal((3, 128)) * 0.1)
+    after_insert, _ = state_read(0)
+    assert after_insert.generation > before.generation
+    Face.objects.filter(pk=faces[0].pk).update(left=1)
+    after_update, _ = state_read(0)
+    assert after_update.generation > after_insert.generation
+    faces[1].photo.delete()  # cascades to its faces
+    after_cascade, _ = state_read(0)
+    assert after_cascade.generation > after_update.generation
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT face_id FROM biometrics_search_change WHERE generation > %s", [after_update.generation]
+        )
+        assert {row[0] for row in cursor.fetchall()} == {f.pk for f in faces}
+
+
+def test_inserted_face_is_found_right_after_commit_and_deleted_never_again(db, people, rng):
+    centre, persons = people
+    store = StoreIndex()
+    query = persons[2]
+    first = store.search(query[None], 0.6)[0]
+    assert len(first) >= 4
+    loads = store.reloads
+
+    new = make_faces([query + rng.standard_normal(128) * 0.01])[0]
+    hits = store.search(query[None], 0.6)[0]
+    assert new.pk in hits.ids.tolist()
+    assert store.reloads == loads  # applied as a change, not a reload
+
+    erased = int(first.ids[0])
+    Face.objects.filter(pk=erased).delete()
+    hits = store.search(query[None], 0.6)[0]
+    assert erased not in hits.ids.tolist()
+    assert erased not in store.index.ids[: store.index.n].tolist()  # gone from memory too
+    assert store.reloads == loads
+    assert_mirrors_the_table(store)
+    ids, vectors = table()
+    assert list(zip(hits.ids.tolist(), hits.distances.tolist(), strict=True)) == brute_force(ids, vectors, query, 0.6)
+
+
+def test_a_stale_index_never_returns_a_deleted_face(db, people):
+    """Even if a search ran on memory from before the erasure (a race with the refresh), the
+    re-check against the face table drops the face, and forgets it."""
+    _centre, persons = people
+    store = StoreIndex()
+    store.search(persons[1][None], 0.6)
+    victim = int(store.search(persons[1][None], 0.6)[0].ids[0])
+    Face.objects.filter(pk=victim).delete()
+    stale = store.search_loaded(persons[1][None], 0.6)[0]  # no refresh: memory predates the delete
+    assert victim not in stale.ids.tolist()
+    assert victim not in store.index.ids[: store.index.n].tolist()
+
+
+def test_rolled_back_changes_are_undone_in_memory(db, people, rng):
+    """A search inside a transaction sees its own uncommitted faces; after a rollback the index
+    notices that the history it applied never happened and reloads."""
+    _centre, persons = people
+    store = StoreIndex()
+    store.search(persons[0][None], 0.6)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ghost = make_faces([persons[0]])[0]
+        assert ghost.pk in store.search(persons[0][None], 0.6)[0].ids.tolist()
+        raise RuntimeError("roll back")
+    loads = store.reloads
+    # New changes reach the same generation number with another token: detected.
+    make_faces([persons[3]])
+    hits = store.search(persons[0][None], 0.6)[0]
+    assert ghost.pk not in hits.ids.tolist() or Face.objects.filter(pk=ghost.pk).exists()  # SQLite reuses ids
+    assert_mirrors_the_table(store)
+    assert store.reloads == loads + 1
+    ids, vectors = table()
+    assert list(zip(hits.ids.tolist(), hits.distances.tolist(), strict=True)) == brute_force(
+        ids, vectors, persons[0], 0.6
+    )
+
+
+def test_shards_in_one_process_equal_the_whole(db, people, rng):
+    centre, persons = people
+    queries = np.stack([*persons, centre])
+    whole = StoreIndex().search(queries, 0.7)
+    for shards in (2, 3):
+        parts = [StoreIndex(k, shards).search(queries, 0.7) for k in range(shards)]
+        for position, hits in enumerate(whole):
+            merged = sorted(
+                (d, i)
+                for part in parts
+                for i, d in zip(part[position].ids.tolist(), part[position].distances.tolist(), strict=True)
+            )
+            assert merged == sorted(zip(hits.distances.tolist(), hits.ids.tolist(), strict=True))
+
+
+@pytest.fixture
+def tasks_in_process():
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_sharded_search_faces_equals_local(db, people, settings, tasks_in_process):
+    """FACE_SEARCH_SHARDS > 1 fans out through a Celery group, run in-process here (with real
+    worker processes in test_search_workers.py)."""
+    _centre, persons = people
+    local = [search_faces(p, tolerance=0.6) for p in persons]
+    settings.FACE_SEARCH_SHARDS = 3
+    assert [search_faces(p, tolerance=0.6) for p in persons] == local
+    assert search_faces_batch(persons, tolerance=0.6) == local
+
+
+def test_the_registry_keeps_one_index_per_shard(db):
+    assert store_for(0, 1) is store_for(0, 1)
+    assert store_for(1, 2) is not store_for(0, 2)
+    with pytest.raises(ValueError):
+        StoreIndex(2, 2)
+
+
+def test_search_faces_validates_input(db):
+    with pytest.raises(ValueError):
+        search_faces(np.zeros(12), tolerance=0.6)
+    with pytest.raises(ValueError):
+        search_faces(np.zeros(128), tolerance=float("nan"))
+    assert search_faces_batch([], tolerance=0.6) == []
