@@ -2,17 +2,17 @@
 service. Each is safe to run twice (the services guard every change with a conditional update).
 Sent with transaction.on_commit by the services.
 
-BEAT_SCHEDULE is merged into CELERY_BEAT_SCHEDULE by config/settings.py.
+BEAT_SCHEDULE (defined in compliance/schedule.py, importable from settings) lists the beat entries.
 """
 
 import smtplib
 import socket
 
 from celery import shared_task
-from celery.schedules import crontab
 
 from compliance import services
 from compliance.models import DataSubjectRequest
+from compliance.schedule import BEAT_SCHEDULE  # noqa: F401 - re-exported for settings and tests
 
 # Transient mail-server failures worth retrying; anything else is a bug and fails loudly.
 TRANSIENT_EMAIL_ERRORS = (
@@ -59,22 +59,3 @@ def send_due_reminders() -> int:
 @shared_task
 def delete_leftover_photos() -> dict:
     return services.request_photos_delete_leftovers()
-
-
-BEAT_SCHEDULE = {
-    "compliance-expire-unverified-requests": {
-        "task": "compliance.tasks.expire_unverified_requests",
-        "schedule": crontab(minute=15),  # hourly: an unverified request lives at most 7 days + 1 hour
-    },
-    "compliance-delete-leftover-photos": {
-        "task": "compliance.tasks.delete_leftover_photos",
-        "schedule": crontab(minute="*/10"),  # pending uploads live one hour; check every 10 minutes
-    },
-    "compliance-send-due-reminders": {
-        "task": "compliance.tasks.send_due_reminders",
-        "schedule": crontab(hour=7, minute=30),  # once a day, before the working day starts
-    },
-}
-
-
-from compliance import answering_tasks  # noqa: E402,F401  (issue 6 tasks, registered for workers)
