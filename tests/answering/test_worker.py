@@ -1,0 +1,197 @@
+"""The same flows against PostgreSQL, Redis and real Celery worker processes, including a
+worker killed with SIGKILL in the middle of an erasure (several kill points) and the task
+redelivered to a fresh worker.
+
+Redelivery: tasks are acks_late with reject_on_worker_lost; a message whose worker died stays
+unacknowledged in Redis and is handed out again after the visibility timeout, which the workers
+here get as 5 seconds (CELERY_VISIBILITY_TIMEOUT) so the test does not wait an hour.
+"""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from compliance.models import ErasureStatus, RequestStatus
+from tests.answering import checks
+from tests.answering.conftest import person_paths
+
+pytestmark = [pytest.mark.worker, pytest.mark.faces, pytest.mark.slow]
+
+VISIBILITY = "5"
+
+
+def wait_until(predicate, *, timeout: float, what: str, worker=None):
+    """Poll another process's progress (the database, a file); never a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    log = worker.log_path.read_text()[-3000:] if worker else ""
+    raise AssertionError(f"timed out waiting for {what}\n{log}")
+
+
+def status_of(request):
+    request.refresh_from_db()
+    return request.status
+
+
+def test_access_and_erasure_with_a_real_worker(
+    start_worker, faces_dir, manifest, detections, staff_user, media_root, client
+):
+    from compliance.answering.selectors import requester_downloads
+    from compliance.answering.services import answer_approve
+    from tests.answering.conftest import ingest_shared_photos
+
+    store = ingest_shared_photos(faces_dir, manifest, detections)
+    worker = start_worker(queue="celery", extra_env={"CELERY_VISIBILITY_TIMEOUT": VISIBILITY})
+    selfie_encoding = detections["people/obama/obama.jpg"][1][0].encoding
+    request = _file(faces_dir, "access", "w1@example.org")
+    wait_until(
+        lambda: status_of(request) == RequestStatus.AWAITING_APPROVAL,
+        timeout=120,
+        what="matching and package on the worker",
+        worker=worker,
+    )
+    request.refresh_from_db()
+    checks.check_access_package(
+        request=request,
+        store_ids=store,
+        manifest=manifest,
+        faces_dir=faces_dir,
+        detections=detections,
+        selfie_encoding=selfie_encoding,
+    )
+    answer_approve(request=request, user=staff_user)
+    assert status_of(request) == RequestStatus.COMPLETED
+    links = requester_downloads(request)
+    assert [client.get(link["url"]).status_code for link in links] == [200, 200]
+
+    before = checks.store_snapshot()
+    erasure_request = _file(faces_dir, "erasure", "w2@example.org")
+    wait_until(
+        lambda: status_of(erasure_request) == RequestStatus.AWAITING_APPROVAL,
+        timeout=120,
+        what="matching on the worker",
+        worker=worker,
+    )
+    answer_approve(request=erasure_request, user=staff_user)
+    wait_until(
+        lambda: status_of(erasure_request) == RequestStatus.COMPLETED,
+        timeout=120,
+        what="erasure on the worker",
+        worker=worker,
+    )
+    assert erasure_request.erasure.status == ErasureStatus.DONE
+    assert erasure_request.erasure.faces_deleted == len(person_paths(manifest, "obama"))
+    checks.check_erasure(
+        before=before,
+        after=checks.store_snapshot(),
+        store_ids=store,
+        manifest=manifest,
+        person="obama",
+        detections=detections,
+        selfie_encoding=selfie_encoding,
+        media_root=media_root,
+    )
+
+
+def _file(faces_dir: Path, request_type: str, email: str, selfie: str = "people/obama/obama.jpg"):
+    from django.db import transaction
+
+    from compliance import services
+    from compliance.answering.services import answering_schedule_matching
+
+    request, token = services.request_submit(
+        data={
+            "request_type": request_type,
+            "name": "Barack Example",
+            "email": email,
+            "country": "NL",
+            "language": "en",
+            "selfie_consent": True,
+        },
+        selfie_file=(faces_dir / selfie).read_bytes(),
+        ip="198.51.100.7",
+    )
+    with transaction.atomic():
+        request, _token = services.request_verify_email(token=token)
+        answering_schedule_matching(request=request)
+    return request
+
+
+KILL_POINTS = [
+    "erasure:planned",
+    "redact:file_staged",
+    "redact:staged",
+    "redact:file_moved",
+    "redact:db_done",
+    "delete:db_done",
+    "erasure:rechecked",
+    "erasure:certificate",
+]
+
+
+@pytest.mark.parametrize("kill_at", KILL_POINTS)
+def test_worker_killed_mid_erasure_and_the_retry_completes_it(
+    kill_at, start_worker, faces_dir, manifest, detections, staff_user, media_root, tmp_path
+):
+    """SIGKILL the worker when the erasure reaches `kill_at` (biometrics.erasure's test hook
+    blocks there), start a new worker, and the redelivered task finishes the erasure: the person
+    is gone, everyone else is untouched, no file is orphaned and nothing is done twice."""
+    from compliance.answering.services import answer_approve
+    from compliance.models import AuditEvent
+    from tests.answering.conftest import ingest_shared_photos
+
+    store = ingest_shared_photos(faces_dir, manifest, detections)
+    selfie_encoding = detections["people/obama/obama.jpg"][1][0].encoding
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    env = {"CELERY_VISIBILITY_TIMEOUT": VISIBILITY, "DPA_ERASURE_HOOK_DIR": str(hook)}
+    first = start_worker(queue="celery", extra_env={**env, "DPA_ERASURE_STOP_AT": kill_at})
+    request = _file(faces_dir, "erasure", f"kill-{kill_at.replace(':', '-')}@example.org")
+    wait_until(
+        lambda: status_of(request) == RequestStatus.AWAITING_APPROVAL, timeout=120, what="matching", worker=first
+    )
+    before = checks.store_snapshot()
+    answer_approve(request=request, user=staff_user)
+    checkpoints = hook / "checkpoints"
+    wait_until(
+        lambda: checkpoints.exists() and kill_at in checkpoints.read_text().split(),
+        timeout=120,
+        what=f"the erasure to reach {kill_at}",
+        worker=first,
+    )
+    first.kill()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.AWAITING_APPROVAL  # not finished by the killed worker
+
+    second = start_worker(queue="celery", extra_env=env)
+    wait_until(
+        lambda: status_of(request) == RequestStatus.COMPLETED,
+        timeout=180,
+        what="the redelivered erasure to complete",
+        worker=second,
+    )
+    erasure = request.erasure
+    erasure.refresh_from_db()
+    assert erasure.status == ErasureStatus.DONE
+    assert erasure.attempts >= 2
+    assert all(action.state == "done" for action in erasure.actions.all())
+    assert erasure.faces_deleted == len(person_paths(manifest, "obama"))
+    checks.check_erasure(
+        before=before,
+        after=checks.store_snapshot(),
+        store_ids=store,
+        manifest=manifest,
+        person="obama",
+        detections=detections,
+        selfie_encoding=selfie_encoding,
+        media_root=media_root,
+    )
+    assert not list(Path(media_root).glob("**/*.part"))
+    done = AuditEvent.objects.filter(request_public_id=request.public_id, action="answering.erasure_done")
+    assert done.count() == 1
+    assert not request.selfie
