@@ -122,6 +122,8 @@ def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLi
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _too_many_pixels(limits.max_pixels) from exc
         except UnidentifiedImageError as exc:
+            if _has_accepted_signature(data):
+                raise ImageRejected("corrupt", _("The image file is damaged and cannot be read.")) from exc
             raise ImageRejected(
                 "not_an_image", _("This file is not an image we can read (use JPEG, PNG or HEIC).")
             ) from exc
@@ -157,6 +159,11 @@ def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLi
             raise _too_many_pixels(limits.max_pixels) from exc
         except _DECODE_ERRORS as exc:
             raise ImageRejected("corrupt", _("The image file is damaged or incomplete and cannot be read.")) from exc
+
+
+def _has_accepted_signature(data: bytes) -> bool:
+    """Starts like a JPEG, PNG or HEIF file (so a failure to read it means damage, not format)."""
+    return data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n" or data[4:8] == b"ftyp"
 
 
 def _too_many_pixels(limit: int) -> ImageRejected:

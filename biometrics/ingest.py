@@ -451,7 +451,7 @@ def _run_local(items, *, limits, record, workers: int, max_side) -> None:
         for future in pending:
             future.cancel()
         executor.shutdown(wait=False, cancel_futures=True)
-        for process in list(getattr(executor, "_processes", {}).values()):
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
             process.terminate()
         raise
     executor.shutdown(wait=True)
