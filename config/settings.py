@@ -169,7 +169,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
-CELERY_BEAT_SCHEDULE: dict = {}
+from compliance.schedule import BEAT_SCHEDULE as COMPLIANCE_BEAT_SCHEDULE  # noqa: E402 - imports no models
+
+CELERY_BEAT_SCHEDULE = {**COMPLIANCE_BEAT_SCHEDULE}
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
@@ -197,6 +199,10 @@ SPECTACULAR_SETTINGS = {
 
 # Face matching (see biometrics/ and the README for calibration).
 FACE_TOLERANCE = env_float("FACE_TOLERANCE", 0.6)
+
+# Data-subject requests.
+COMPLIANCE_REMINDER_DAYS = env_int("COMPLIANCE_REMINDER_DAYS", 5)
+COMPLIANCE_IDENTITY_TOLERANCE = env_float("COMPLIANCE_IDENTITY_TOLERANCE", 0.5)
 
 # Security: the production values are the defaults; DEBUG relaxes only what breaks http://127.0.0.1.
 SECURE_CONTENT_TYPE_NOSNIFF = True
