@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+KEY_PREFIX = "compliance:rl"
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -79,7 +81,7 @@ def _network_of(address: str) -> str:
 
 def _key(scope: str, identifier: str, window_index: int) -> str:
     digest = hmac.new(settings.SECRET_KEY.encode(), f"{scope}:{identifier}".encode(), hashlib.sha256).hexdigest()
-    return f"compliance:rl:{scope}:{digest[:32]}:{window_index}"
+    return f"{KEY_PREFIX}:{scope}:{digest[:32]}:{window_index}"
 
 
 def _window(limit: Limit, now: float) -> tuple[int, int]:

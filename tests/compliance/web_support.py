@@ -3,22 +3,23 @@ the form's valid data, and a clean rate-limit cache for every test."""
 
 import io
 import re
+import uuid
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+
+from compliance import ratelimit
 
 FORM_URL = "/requests/new/"
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Every test starts with unused rate-limit budgets (the default cache is per process)."""
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_rate_limits(monkeypatch):
+    """Every test starts with unused rate-limit budgets: its counters live under a key prefix of
+    its own, so nothing is flushed (a shared Redis cache may hold other data)."""
+    monkeypatch.setattr(ratelimit, "KEY_PREFIX", f"test-rl-{uuid.uuid4().hex}")
 
 
 def image_bytes(fmt="JPEG", size=(320, 240), color=(120, 160, 200)) -> bytes:
