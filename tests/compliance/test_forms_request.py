@@ -233,3 +233,19 @@ def test_csrf_is_enforced(db):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(FORM_URL, form_data())
     assert response.status_code == 403
+
+
+def test_heic_selfie_from_a_phone_is_accepted(client, faces_dir, post):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    from io import BytesIO
+
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    buffer = BytesIO()
+    Image.open(faces_dir / "people/obama/obama.jpg").save(buffer, format="HEIF", quality=80)
+    response = post(client, form_data(), selfie=upload("IMG_0001.HEIC", buffer.getvalue(), "image/heic"))
+    assert response.status_code == 302
+    stored = DataSubjectRequest.objects.get().selfie
+    with stored.open("rb") as handle:
+        assert handle.read(3) == b"\xff\xd8\xff"  # kept as a re-encoded JPEG

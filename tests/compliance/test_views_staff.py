@@ -256,3 +256,40 @@ def test_unknown_action_and_unknown_request_are_404(staff_client, cast):
 
 def test_actions_need_post(staff_client, cast):
     assert staff_client.get(action_url(cast["nl"], "message")).status_code == 405
+
+
+def test_overdue_request_is_escalated_into_a_new_complaint_case(staff_client, cast):
+    from enforcement.models import Authority, Respondent
+
+    authority = Authority.objects.create(
+        name="Commission nationale de l'informatique et des libertés",
+        short_name="CNIL",
+        country="FR",
+        kind="eu_eea_dpa",
+        slug="cnil",
+    )
+    respondent = Respondent.objects.create(name="Clearview AI Inc.", country_of_establishment="US", slug="clearview")
+    overdue = cast["fr"]
+    incomplete = staff_client.post(action_url(overdue, "escalate"), {"escalate-authority": authority.pk})
+    assert incomplete.status_code == 400
+    assert "Choose a case, or an authority and a respondent" in incomplete.content.decode()
+
+    response = staff_client.post(
+        action_url(overdue, "escalate"), {"escalate-authority": authority.pk, "escalate-respondent": respondent.pk}
+    )
+    assert response.status_code == 302
+    overdue.refresh_from_db()
+    assert overdue.enforcement_case is not None
+    assert overdue.enforcement_case.respondent == respondent
+    page = staff_client.get(detail_url(overdue)).content.decode()
+    assert "request.escalated" in page and 'id="action-escalate"' not in page
+    # Not offered, and refused, for a request that is not overdue.
+    assert (
+        staff_client.post(
+            action_url(cast["nl"], "escalate"),
+            {"escalate-authority": authority.pk, "escalate-respondent": respondent.pk},
+        ).status_code
+        == 302
+    )
+    cast["nl"].refresh_from_db()
+    assert cast["nl"].enforcement_case is None
