@@ -174,6 +174,16 @@ class Case(VerifiableModel):
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 
+    @property
+    def has_unpaid(self) -> bool:
+        """Whether a fine of the case is unpaid. Reads the decisions and fines that the list
+        selectors prefetch (an EXISTS per row cost more than the whole page at 100,000 cases)."""
+        return any(
+            fine.payment_status == Fine.PaymentStatus.UNPAID
+            for decision in self.decisions.all()
+            for fine in decision.fines.all()
+        )
+
 
 class Source(models.Model):
     class Kind(models.TextChoices):

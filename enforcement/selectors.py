@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 from django.utils import timezone
@@ -53,9 +53,7 @@ def case_queryset(*, user) -> QuerySet[Case]:
     """Visible cases with what a list row shows, in a constant number of queries per page:
     one for the page (authority, respondent joined), one each for decisions (+fines) and GDPR
     articles."""
-    cases = Case.objects.select_related("authority", "respondent").annotate(
-        has_unpaid=Exists(Fine.objects.filter(decision__case=OuterRef("pk"), payment_status=Fine.PaymentStatus.UNPAID))
-    )
+    cases = Case.objects.select_related("authority", "respondent")
     if not sees_internal(user):
         cases = cases.filter(published=True).defer("internal_notes")
     return cases.prefetch_related(
