@@ -24,13 +24,14 @@ import importlib
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
-from django.db import DatabaseError, OperationalError, transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -71,6 +72,8 @@ class ReportContent:
     # A data-subject request the document belongs to: the audit record is linked to it.
     request: object | None = None
     footer_labels: dict = field(default_factory=dict)
+    # Called once the PDF is written (or failed): e.g. removes images unpacked for the rendering.
+    cleanup: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -185,41 +188,83 @@ def report_generate(*, report_id: int, now: datetime | None = None) -> Generated
         return report  # done or failed already: nothing to do
     spec = report_kind_spec(report.kind)
     _, build = spec.functions()
-    relative = report_upload_to(report, f"{report.public_id}-{token[:8]}.pdf")
-    target = Path(private_storage().path(relative))
+    content = None
     try:
         content = build(report=report, parameters=report.parameters, user=report.requested_by)
-        with translation.override(content.language):
-            context = {
-                **content.context,
-                "report": report,
-                "report_meta": {
-                    "id": str(report.public_id),
-                    "kind": report.get_kind_display(),
-                    "title": content.title,
-                    "generated_at": now,
-                    "generated_by": report.requested_by_label,
-                    "filter_text": content.filter_text,
-                    "filter_short": footer_filter_text(content.filter_text),
-                    "pdf_variant": spec.pdf_variant or "",
-                    "labels": content.footer_labels,
-                },
-            }
-            rendered = render_pdf(
-                template=content.template, context=context, target=target, pdf_variant=spec.pdf_variant
-            )
+        return _render_and_record(report=report, token=token, content=content, spec=spec, now=now)
     except OperationalError:
         raise  # transient database trouble: the task retries, the claim is taken again
     except ReportError as error:
         _fail(report, token, str(error))
-        report.refresh_from_db()
-        return report
     except Exception as error:
         logger.exception("report %s (%s) failed", report.public_id, report.kind)
         _fail(report, token, f"{type(error).__name__}: {error}")
-        report.refresh_from_db()
-        return report
+    finally:
+        if content is not None and content.cleanup is not None:
+            content.cleanup()
+    report.refresh_from_db()
+    return report
 
+
+def report_generate_from_content(
+    *,
+    kind: str,
+    parameters: dict,
+    content: ReportContent,
+    user=None,
+    requested_by_label: str = "",
+    now: datetime | None = None,
+) -> GeneratedReport:
+    """Store, render and record a document whose content another service assembled.
+
+    For documents made inside a larger job that already holds what they show (the access
+    package's letter with its redacted photos, the erasure certificate written just before the
+    erasure is marked done): the PDF gets the same footer, private storage, SHA-256 and audit
+    record as every report, so `verify_report` recognises it. Raises what rendering raises; the
+    report is then marked failed.
+    """
+    spec = report_kind_spec(kind)
+    now = now or timezone.now()
+    label = requested_by_label or (user.get_username() if user is not None and user.is_authenticated else "system")
+    report = GeneratedReport.objects.create(
+        kind=spec.kind,
+        parameters=dict(parameters),
+        requested_by=user if user is not None and user.is_authenticated else None,
+        requested_by_label=label[:150],
+        status=ReportStatus.QUEUED,
+        created_at=now,
+    )
+    token = _claim(report.pk, now)
+    try:
+        return _render_and_record(report=report, token=token, content=content, spec=spec, now=now)
+    except Exception as error:
+        _fail(report, token, f"{type(error).__name__}: {error}")
+        raise
+
+
+def _render_and_record(
+    *, report: GeneratedReport, token: str, content: ReportContent, spec: ReportKindSpec, now: datetime
+) -> GeneratedReport:
+    """Render `content` to the report's file and record it (done + audit) if the claim holds."""
+    relative = report_upload_to(report, f"{report.public_id}-{token[:8]}.pdf")
+    target = Path(private_storage().path(relative))
+    with translation.override(content.language):
+        context = {
+            **content.context,
+            "report": report,
+            "report_meta": {
+                "id": str(report.public_id),
+                "kind": report.get_kind_display(),
+                "title": content.title,
+                "generated_at": now,
+                "generated_by": report.requested_by_label,
+                "filter_text": content.filter_text,
+                "filter_short": footer_filter_text(content.filter_text),
+                "pdf_variant": spec.pdf_variant or "",
+                "labels": content.footer_labels,
+            },
+        }
+        rendered = render_pdf(template=content.template, context=context, target=target, pdf_variant=spec.pdf_variant)
     try:
         with transaction.atomic():
             finished = GeneratedReport.objects.filter(
@@ -236,7 +281,7 @@ def report_generate(*, report_id: int, now: datetime | None = None) -> Generated
             )
             if finished:
                 _audit_generated(report=report, content=content, rendered=rendered, generated_at=now)
-    except DatabaseError:
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(target)
         raise

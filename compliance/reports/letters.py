@@ -12,18 +12,29 @@ PDF and later ones return the same file.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import re
+import shutil
+import tempfile
 import uuid
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
-from compliance.models import DataSubjectRequest, RequestStatus, RequestType
+from compliance.models import COUNTRIES, DataSubjectRequest, RequestStatus, RequestType
 from compliance.reports.texts import letter_language, text_for
 from config.models import GeneratedReport, ReportKind, ReportStatus
 from config.report_services import ReportContent, ReportParameterError, letter_token_make
+
+logger = logging.getLogger(__name__)
+PACKAGE_IMAGE = re.compile(r"images/([0-9a-f-]{36})\.jpg")
 
 # --- shared pieces -------------------------------------------------------------------------
 
@@ -73,6 +84,8 @@ def _letter_context(dsr: DataSubjectRequest, **extra) -> dict:
         "t": texts,
         "controller": controller_identity(),
         "authority": supervisory_authority_for(dsr.country),
+        # Lazy: translated when the template renders, inside the letter's language.
+        "country_name": dict(COUNTRIES).get(dsr.country, dsr.country),
         "request_type_text": texts[f"type_{dsr.request_type}"],
         **extra,
     }
@@ -204,8 +217,6 @@ class AccessPhoto:
 
     @property
     def image_uri(self) -> str:
-        from pathlib import Path
-
         return Path(self.image_path).resolve().as_uri() if self.image_path else ""
 
 
@@ -308,12 +319,20 @@ def access_response_data(dsr: DataSubjectRequest, *, image_paths: dict[str, str]
 
 
 def access_response_clean(*, parameters: dict, user) -> dict:
+    """Staff may preview the Art. 15 letter once the store was searched; the requester gets it
+    only after staff released the access package (GDPR Art. 15(4): nothing unreviewed leaves)."""
+    from compliance.models import AccessPackageStatus
+
     dsr = _request_from(parameters)
     if dsr.request_type not in (RequestType.ACCESS, RequestType.BOTH):
         raise ReportParameterError("This request does not ask for access.")
     run = getattr(dsr, "matching_run", None)
     if run is None or run.finished_at is None:
         raise ReportParameterError("The store has not been searched for this request yet.")
+    if user is None:
+        package = getattr(dsr, "access_package", None)
+        if package is None or package.status != AccessPackageStatus.RELEASED:
+            raise ReportParameterError("The answer to this request has not been approved for release yet.")
     return {"request": str(dsr.public_id)}
 
 
@@ -366,12 +385,44 @@ def access_response_context(dsr: DataSubjectRequest, data: AccessResponseData) -
     return context
 
 
+def _unpack_package_images(dsr: DataSubjectRequest) -> tuple[dict[str, str], Callable[[], None] | None]:
+    """The redacted copies from the access package's ZIP (images/<photo id>.jpg), unpacked to a
+    private temporary folder for the rendering; returns (photo id -> path, cleanup)."""
+    package = getattr(dsr, "access_package", None)
+    if package is None or not package.zip_sha256 or not package.zip:
+        return {}, None
+    folder = Path(tempfile.mkdtemp(prefix="access-letter-", dir=_work_folder()))
+    paths = {}
+    try:
+        with package.zip.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+            for name in archive.namelist():
+                match = PACKAGE_IMAGE.fullmatch(name)
+                if not match:
+                    continue
+                target = folder / f"{match.group(1)}.jpg"
+                target.write_bytes(archive.read(name))
+                paths[match.group(1)] = str(target)
+    except (OSError, zipfile.BadZipFile):
+        logger.warning("access letter: the package ZIP of request %s could not be read", dsr.public_id)
+    return paths, lambda: shutil.rmtree(folder, ignore_errors=True)
+
+
+def _work_folder() -> Path:
+    from config.models import private_storage
+
+    folder = Path(private_storage().path("reports/work"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def access_response_build(*, report, parameters: dict, user) -> ReportContent:
     dsr = _request_from(parameters)
-    context = access_response_context(dsr, access_response_data(dsr))
-    return _content(
+    image_paths, cleanup = _unpack_package_images(dsr)
+    context = access_response_context(dsr, access_response_data(dsr, image_paths=image_paths))
+    content = _content(
         dsr=dsr, kind="access_response", subject=_subject("access_response", context["lang"]), context=context
     )
+    return dataclasses.replace(content, cleanup=cleanup)
 
 
 # --- erasure certificate (GDPR Art. 17) ----------------------------------------------------

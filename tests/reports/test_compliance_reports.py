@@ -1,0 +1,319 @@
+"""The Art. 15 access letter, the erasure certificate and the compliance audit, from rows."""
+
+import hashlib
+import io
+import zipfile
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from PIL import Image
+from pypdf import PdfReader
+
+from biometrics.models import Customer, Face, SearchEvent, SearchResult, SourcePhoto
+from compliance.audit import audit_record
+from compliance.models import (
+    AccessPackage,
+    AccessPackageStatus,
+    ErasureAction,
+    ErasureActionKind,
+    ErasureActionState,
+    ErasureRecipient,
+    ErasureRecord,
+    ErasureStatus,
+    MatchBand,
+    MatchingRun,
+    RefusalBasis,
+    RequestMatch,
+    RequestStatus,
+    RequestType,
+    ReviewStatus,
+)
+from compliance.reports import letters_for_request
+from config.models import ReportKind, ReportStatus, private_storage
+from config.report_services import ReportParameterError, report_clean_parameters, report_request
+from tests.reports.conftest import has, pdf_text, pdf_xmp, save_page_images
+from tests.reports.factories import AMSTERDAM, RequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg(color, size=(160, 120)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=AMSTERDAM)
+
+
+def make_photo(index: int) -> SourcePhoto:
+    data = jpeg((40 * index % 255, 90, 140))
+    sha = hashlib.sha256(data).hexdigest()
+    photo = SourcePhoto(
+        source_url=f"https://images.example-news.test/2023/{index}.jpg",
+        page_url=f"https://www.example-news.test/articles/{index}-a-very-long-article-slug-about-a-public-event-in-utrecht",
+        source_domain="images.example-news.test",
+        collected_at=at(f"2023-0{index}-1{index}"),
+        sha256=sha,
+        width=160,
+        height=120,
+        size_bytes=len(data),
+    )
+    photo.image.save(f"{sha}.jpg", ContentFile(data), save=False)
+    photo.save()
+    return photo
+
+
+@pytest.fixture
+def access_case(media_root):
+    dsr = RequestFactory(request_type=RequestType.ACCESS, status=RequestStatus.AWAITING_APPROVAL, name="Sanne Bakker")
+    MatchingRun.objects.create(
+        request=dsr, status="done", confident_tolerance=0.45, possible_tolerance=0.55, finished_at=at("2025-01-16")
+    )
+    photos, faces = [], []
+    for index in (1, 2):
+        photo = make_photo(index)
+        face = Face.objects.create(
+            photo=photo, top=10, right=60, bottom=60, left=10, encoding=bytes(512), model_name="small", model_version="t"
+        )
+        photos.append(photo)
+        faces.append(face)
+        RequestMatch.objects.create(
+            request=dsr, face=face, face_id_snapshot=face.pk, photo_id_snapshot=photo.pk,
+            photo_public_id=photo.public_id, photo_sha256=photo.sha256, source_url=photo.source_url,
+            page_url=photo.page_url, collected_at=photo.collected_at, top=10, right=60, bottom=60, left=10,
+            distance=0.31 + index / 100, band=MatchBand.CONFIDENT,
+        )
+    # A possible match staff rejected (someone else): never disclosed.
+    other = make_photo(3)
+    RequestMatch.objects.create(
+        request=dsr, face=None, face_id_snapshot=999999, photo_id_snapshot=other.pk, photo_public_id=other.public_id,
+        photo_sha256=other.sha256, source_url="https://elsewhere.test/other.jpg", page_url="https://elsewhere.test/p",
+        collected_at=other.collected_at, top=1, right=2, bottom=2, left=1, distance=0.52, band=MatchBand.POSSIBLE,
+        review_status=ReviewStatus.REJECTED,
+    )
+    police = Customer.objects.create(name="Metropolitan Example Police", kind="police", country="US")
+    agency = Customer.objects.create(name="Rijksrecherche Voorbeeld", kind="government", country="NL")
+    for customer, when, face in ((police, "2024-03-01", faces[0]), (police, "2024-05-02", faces[1]), (agency, "2024-06-03", faces[0])):
+        search = SearchEvent.objects.create(customer=customer, searched_at=at(when))
+        SearchResult.objects.create(
+            search=search, face=face, face_ref=face.pk, photo_public_id=face.photo.public_id,
+            photo_sha256=face.photo.sha256, distance=0.3,
+        )
+    # The package as the answering side leaves it: a ZIP with the redacted copies.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("access_response.json", "{}")
+        for shade, photo in zip((200, 90), photos, strict=True):
+            archive.writestr(f"images/{photo.public_id}.jpg", jpeg((shade, shade, shade)))
+    package = AccessPackage(request=dsr, status=AccessPackageStatus.READY, pdf_sha256="x" * 64)
+    package.zip.save("package.zip", ContentFile(buffer.getvalue()), save=False)
+    package.zip_sha256 = hashlib.sha256(buffer.getvalue()).hexdigest()
+    package.save()
+    return dsr, photos, package
+
+
+def test_access_letter_answers_every_item_of_article_15(access_case, staff_user, media_root):
+    dsr, photos, package = access_case
+    report = report_request(kind=ReportKind.LETTER_ACCESS, parameters={"request": str(dsr.public_id)}, user=staff_user)
+    assert report.status == ReportStatus.DONE, report.last_error
+    text = pdf_text(report.file.path)
+    assert has(text, "Sanne Bakker")
+    assert has(text, "Yes.") and has(text, "2 photos")
+    for heading in ("(Art. 15(1))", "(Art. 15(3))", "(Art. 15(1)(a))", "(Art. 15(1)(b))", "(Art. 15(1)(c))",
+                    "(Art. 15(2))", "(Art. 15(1)(d))", "(Art. 15(1)(e))", "(Art. 15(1)(g))", "(Art. 15(1)(h))",
+                    "(Art. 15(1)(f))", "(Art. 15(4))"):
+        assert has(text, heading), heading
+    assert has(text, photos[0].page_url)
+    assert has(text, "Metropolitan Example Police") and has(text, "Rijksrecherche Voorbeeld")
+    assert has(text, "recipients in US")  # a transfer outside the EU/EEA, with its safeguards
+    assert has(text, "elsewhere.test") is False  # the rejected match is not disclosed
+    assert has(text, "2 such templates")
+    reader = PdfReader(report.file.path)
+    embedded = {hashlib.sha256(image.data).hexdigest() for page in reader.pages for image in page.images}
+    assert len(embedded) == 2  # both redacted copies are in the letter
+    assert 'pdfaid:part="3"' in pdf_xmp(report.file.path)
+    assert list((media_root / "private" / "reports" / "work").iterdir()) == []  # unpacked images removed
+    save_page_images(report.file.path, "letter-access-en", pages=3)
+
+
+def test_the_requester_gets_the_access_letter_only_after_release(access_case, client):
+    dsr, _, package = access_case
+    with pytest.raises(ReportParameterError, match="approved"):
+        report_clean_parameters(kind=ReportKind.LETTER_ACCESS, parameters={"request": str(dsr.public_id)}, user=None)
+    assert ReportKind.LETTER_ACCESS not in {link.kind for link in letters_for_request(dsr)}
+    AccessPackage.objects.filter(pk=package.pk).update(status=AccessPackageStatus.RELEASED)
+    link = {link.kind: link for link in letters_for_request(dsr)}[ReportKind.LETTER_ACCESS]
+    response = client.get(link.url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_access_letter_without_any_match_says_no(staff_user):
+    dsr = RequestFactory(request_type=RequestType.ACCESS, language="en")
+    MatchingRun.objects.create(
+        request=dsr, status="done", confident_tolerance=0.45, possible_tolerance=0.55, finished_at=at("2025-01-16")
+    )
+    text = pdf_text(
+        report_request(kind=ReportKind.LETTER_ACCESS, parameters={"request": str(dsr.public_id)}, user=staff_user).file.path
+    )
+    assert has(text, "No.") and has(text, "found no photo of you")
+    assert has(text, "No customer's search has returned your face")
+
+
+@pytest.fixture
+def erased_request():
+    dsr = RequestFactory(
+        request_type=RequestType.ERASURE, status=RequestStatus.COMPLETED, name="Luca Rossi", language="en",
+        biometrics_purged_at=at("2025-02-01", 12),
+    )
+    erasure = ErasureRecord.objects.create(
+        request=dsr, status=ErasureStatus.DONE, approved_at=at("2025-02-01", 9), started_at=at("2025-02-01", 9),
+        finished_at=at("2025-02-01", 11), faces_deleted=3, photos_deleted=2, photos_redacted=1, recheck_matches=0,
+        recheck_rejected_remaining=1, recheck_tolerance=0.55, recheck_at=at("2025-02-01", 11),
+    )
+    hashes = ["a1" * 32, "b2" * 32, "c3" * 32]
+    for index, (kind, old) in enumerate(
+        ((ErasureActionKind.DELETE_PHOTO, hashes[0]), (ErasureActionKind.DELETE_PHOTO, hashes[1]),
+         (ErasureActionKind.REDACT_PHOTO, hashes[2]))
+    ):
+        ErasureAction.objects.create(
+            erasure=erasure, kind=kind, state=ErasureActionState.DONE, photo_ref=100 + index,
+            photo_public_id=f"00000000-0000-4000-8000-00000000000{index}", old_sha256=old,
+            new_sha256="d4" * 32 if kind == ErasureActionKind.REDACT_PHOTO else "",
+            faces_kept=2 if kind == ErasureActionKind.REDACT_PHOTO else 0, done_at=at("2025-02-01", 10),
+        )
+    customer = Customer.objects.create(name="Border Agency Example", kind="border", country="IT")
+    ErasureRecipient.objects.create(
+        erasure=erasure, customer=customer, customer_name=customer.name, faces_count=2, searches_count=4,
+        notified_at=at("2025-02-02"),
+    )
+    return dsr, hashes
+
+
+def test_erasure_certificate_states_what_was_deleted_and_the_recheck(erased_request, staff_user):
+    dsr, hashes = erased_request
+    report = report_request(
+        kind=ReportKind.ERASURE_CERTIFICATE, parameters={"request": str(dsr.public_id)}, user=staff_user
+    )
+    assert report.status == ReportStatus.DONE, report.last_error
+    text = pdf_text(report.file.path)
+    assert has(text, "Luca Rossi")
+    for value in hashes:
+        assert has(text, value)
+    assert has(text, "0 matching faces remained")
+    assert has(text, "Faces and face templates deleted 3")
+    assert has(text, "Photos deleted with their files 2")
+    assert has(text, "Photos kept with your face blurred 1")
+    assert has(text, "Border Agency Example") and has(text, "2 February 2025")
+    assert has(text, "Nothing biometric about you is kept")
+    assert 'pdfaid:conformance="B"' in pdf_xmp(report.file.path)
+    assert len(PdfReader(report.file.path).pages[0].images) == 0  # no photo in a certificate
+    save_page_images(report.file.path, "erasure-certificate-en", pages=2)
+
+
+def test_no_certificate_before_the_erasure_is_done_and_rechecked(erased_request, staff_user):
+    dsr, _ = erased_request
+    ErasureRecord.objects.filter(request=dsr).update(status=ErasureStatus.ALERT, recheck_matches=1)
+    with pytest.raises(ReportParameterError, match="re-checked"):
+        report_request(kind=ReportKind.ERASURE_CERTIFICATE, parameters={"request": str(dsr.public_id)}, user=staff_user)
+
+
+# --- compliance audit ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quarter():
+    """Requests received in Q1 2025, in every situation the audit reports."""
+    on_time = RequestFactory(
+        country="NL", received_at=at("2025-01-15"), due_date=date(2025, 2, 17), status=RequestStatus.COMPLETED,
+        completed_at=at("2025-01-30"),
+    )
+    late = RequestFactory(
+        country="FR", request_type=RequestType.ERASURE, received_at=at("2025-01-02"), due_date=date(2025, 2, 3),
+        status=RequestStatus.COMPLETED, completed_at=at("2025-02-20"),
+    )
+    refused = RequestFactory(
+        country="IT", request_type=RequestType.BOTH, received_at=at("2025-01-02"), due_date=date(2025, 2, 3),
+        status=RequestStatus.REFUSED, refusal_basis=RefusalBasis.EXCESSIVE, refused_at=at("2025-01-10"),
+        refusal_reason="Sixth identical request this month.",
+    )
+    extended = RequestFactory(
+        country="NL", received_at=at("2025-03-03"), due_date=date(2025, 4, 3), extended_due_date=date(2025, 6, 3),
+        extension_months=2, extension_reason="Four hundred group photos to review by hand.",
+        extended_at=at("2025-03-20"), extension_notified_at=at("2025-03-20"), status=RequestStatus.PROCESSING,
+    )
+    overdue = RequestFactory(
+        country="BE", received_at=at("2025-01-03"), due_date=date(2025, 2, 3), status=RequestStatus.AWAITING_REVIEW,
+    )
+    unverified = RequestFactory(
+        country="DE", received_at=at("2025-02-10"), due_date=date(2025, 3, 10), status=RequestStatus.EXPIRED,
+        email_verified_at=None,
+    )
+    RequestFactory(country="NL", received_at=at("2025-04-05"), due_date=date(2025, 5, 5))  # outside the period
+    ErasureRecord.objects.create(
+        request=late, status=ErasureStatus.DONE, faces_deleted=4, photos_deleted=3, photos_redacted=1,
+        recheck_matches=0, recheck_at=at("2025-02-20"),
+    )
+    audit_record(action="request.received", request=on_time, details={"country": "NL"})
+    return {"on_time": on_time, "late": late, "refused": refused, "extended": extended, "overdue": overdue,
+            "unverified": unverified}
+
+
+def generate_audit(user, capture, start="2025-01-01", end="2025-03-31"):
+    with capture(execute=True):
+        report = report_request(
+            kind=ReportKind.COMPLIANCE_AUDIT, parameters={"period_start": start, "period_end": end}, user=user
+        )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.last_error
+    return report
+
+
+def test_compliance_audit_for_a_quarter(quarter, auditor_user, django_capture_on_commit_callbacks):
+    report = generate_audit(auditor_user, django_capture_on_commit_callbacks)
+    text = pdf_text(report.file.path)
+    assert has(text, "Compliance audit 01 Jan 2025 – 31 Mar 2025")
+    assert has(text, "Requests received 6")
+    assert has(text, "On time 2 of 3")  # NL and the refusal on time, FR late
+    assert has(text, "Median response time 15 days")
+    assert has(text, f"Worst response time 49 days (request {quarter['late'].public_id}")
+    assert has(text, str(quarter["overdue"].public_id)) and has(text, "56")  # 3 Feb -> 31 Mar
+    assert has(text, "Four hundred group photos to review by hand.")
+    assert has(text, "Sixth identical request this month.")
+    assert has(text, "Never verified (email) 1")
+    assert has(text, "0 matches remaining")
+    assert has(text, "intact")
+    assert "2025-04-05" not in text
+    assert 'pdfaid:part="3"' in pdf_xmp(report.file.path)
+    save_page_images(report.file.path, "compliance-audit", pages=4)
+
+
+def test_compliance_audit_reports_a_broken_audit_chain(quarter, auditor_user, django_capture_on_commit_callbacks):
+    from compliance.models import AuditEvent
+
+    event = AuditEvent.objects.order_by("seq").first()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE compliance_auditevent SET action = %s WHERE id = %s", ["request.forged", event.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = origin")
+    text = pdf_text(generate_audit(auditor_user, django_capture_on_commit_callbacks).file.path)
+    assert has(text, "BROKEN") and has(text, f"record #{event.seq}")
+
+
+def test_compliance_audit_period_is_validated(auditor_user):
+    for start, end, message in (
+        ("2025-03-01", "2025-01-01", "before its start"),
+        ("2025-13-01", "2025-12-31", "not a date"),
+        ("2015-01-01", "2025-12-31", "five years"),
+        ((date.today() + timedelta(days=40)).isoformat(), (date.today() + timedelta(days=60)).isoformat(), "future"),
+    ):
+        with pytest.raises(ReportParameterError, match=message):
+            report_request(
+                kind=ReportKind.COMPLIANCE_AUDIT, parameters={"period_start": start, "period_end": end}, user=auditor_user
+            )
+    _ = private_storage  # the private storage is where every report above was written
