@@ -77,31 +77,69 @@ def access_case(media_root):
     for index in (1, 2):
         photo = make_photo(index)
         face = Face.objects.create(
-            photo=photo, top=10, right=60, bottom=60, left=10, encoding=bytes(512), model_name="small", model_version="t"
+            photo=photo,
+            top=10,
+            right=60,
+            bottom=60,
+            left=10,
+            encoding=bytes(512),
+            model_name="small",
+            model_version="t",
         )
         photos.append(photo)
         faces.append(face)
         RequestMatch.objects.create(
-            request=dsr, face=face, face_id_snapshot=face.pk, photo_id_snapshot=photo.pk,
-            photo_public_id=photo.public_id, photo_sha256=photo.sha256, source_url=photo.source_url,
-            page_url=photo.page_url, collected_at=photo.collected_at, top=10, right=60, bottom=60, left=10,
-            distance=0.31 + index / 100, band=MatchBand.CONFIDENT,
+            request=dsr,
+            face=face,
+            face_id_snapshot=face.pk,
+            photo_id_snapshot=photo.pk,
+            photo_public_id=photo.public_id,
+            photo_sha256=photo.sha256,
+            source_url=photo.source_url,
+            page_url=photo.page_url,
+            collected_at=photo.collected_at,
+            top=10,
+            right=60,
+            bottom=60,
+            left=10,
+            distance=0.31 + index / 100,
+            band=MatchBand.CONFIDENT,
         )
     # A possible match staff rejected (someone else): never disclosed.
     other = make_photo(3)
     RequestMatch.objects.create(
-        request=dsr, face=None, face_id_snapshot=999999, photo_id_snapshot=other.pk, photo_public_id=other.public_id,
-        photo_sha256=other.sha256, source_url="https://elsewhere.test/other.jpg", page_url="https://elsewhere.test/p",
-        collected_at=other.collected_at, top=1, right=2, bottom=2, left=1, distance=0.52, band=MatchBand.POSSIBLE,
+        request=dsr,
+        face=None,
+        face_id_snapshot=999999,
+        photo_id_snapshot=other.pk,
+        photo_public_id=other.public_id,
+        photo_sha256=other.sha256,
+        source_url="https://elsewhere.test/other.jpg",
+        page_url="https://elsewhere.test/p",
+        collected_at=other.collected_at,
+        top=1,
+        right=2,
+        bottom=2,
+        left=1,
+        distance=0.52,
+        band=MatchBand.POSSIBLE,
         review_status=ReviewStatus.REJECTED,
     )
     police = Customer.objects.create(name="Metropolitan Example Police", kind="police", country="US")
     agency = Customer.objects.create(name="Rijksrecherche Voorbeeld", kind="government", country="NL")
-    for customer, when, face in ((police, "2024-03-01", faces[0]), (police, "2024-05-02", faces[1]), (agency, "2024-06-03", faces[0])):
+    for customer, when, face in (
+        (police, "2024-03-01", faces[0]),
+        (police, "2024-05-02", faces[1]),
+        (agency, "2024-06-03", faces[0]),
+    ):
         search = SearchEvent.objects.create(customer=customer, searched_at=at(when))
         SearchResult.objects.create(
-            search=search, face=face, face_ref=face.pk, photo_public_id=face.photo.public_id,
-            photo_sha256=face.photo.sha256, distance=0.3,
+            search=search,
+            face=face,
+            face_ref=face.pk,
+            photo_public_id=face.photo.public_id,
+            photo_sha256=face.photo.sha256,
+            distance=0.3,
         )
     # The package as the answering side leaves it: a ZIP with the redacted copies.
     buffer = io.BytesIO()
@@ -123,9 +161,20 @@ def test_access_letter_answers_every_item_of_article_15(access_case, staff_user,
     text = pdf_text(report.file.path)
     assert has(text, "Sanne Bakker")
     assert has(text, "Yes.") and has(text, "2 photos")
-    for heading in ("(Art. 15(1))", "(Art. 15(3))", "(Art. 15(1)(a))", "(Art. 15(1)(b))", "(Art. 15(1)(c))",
-                    "(Art. 15(2))", "(Art. 15(1)(d))", "(Art. 15(1)(e))", "(Art. 15(1)(g))", "(Art. 15(1)(h))",
-                    "(Art. 15(1)(f))", "(Art. 15(4))"):
+    for heading in (
+        "(Art. 15(1))",
+        "(Art. 15(3))",
+        "(Art. 15(1)(a))",
+        "(Art. 15(1)(b))",
+        "(Art. 15(1)(c))",
+        "(Art. 15(2))",
+        "(Art. 15(1)(d))",
+        "(Art. 15(1)(e))",
+        "(Art. 15(1)(g))",
+        "(Art. 15(1)(h))",
+        "(Art. 15(1)(f))",
+        "(Art. 15(4))",
+    ):
         assert has(text, heading), heading
     assert has(text, photos[0].page_url)
     assert has(text, "Metropolitan Example Police") and has(text, "Rijksrecherche Voorbeeld")
@@ -157,7 +206,9 @@ def test_access_letter_without_any_match_says_no(staff_user):
         request=dsr, status="done", confident_tolerance=0.45, possible_tolerance=0.55, finished_at=at("2025-01-16")
     )
     text = pdf_text(
-        report_request(kind=ReportKind.LETTER_ACCESS, parameters={"request": str(dsr.public_id)}, user=staff_user).file.path
+        report_request(
+            kind=ReportKind.LETTER_ACCESS, parameters={"request": str(dsr.public_id)}, user=staff_user
+        ).file.path
     )
     assert has(text, "No.") and has(text, "found no photo of you")
     assert has(text, "No customer's search has returned your face")
@@ -166,28 +217,52 @@ def test_access_letter_without_any_match_says_no(staff_user):
 @pytest.fixture
 def erased_request():
     dsr = RequestFactory(
-        request_type=RequestType.ERASURE, status=RequestStatus.COMPLETED, name="Luca Rossi", language="en",
+        request_type=RequestType.ERASURE,
+        status=RequestStatus.COMPLETED,
+        name="Luca Rossi",
+        language="en",
         biometrics_purged_at=at("2025-02-01", 12),
     )
     erasure = ErasureRecord.objects.create(
-        request=dsr, status=ErasureStatus.DONE, approved_at=at("2025-02-01", 9), started_at=at("2025-02-01", 9),
-        finished_at=at("2025-02-01", 11), faces_deleted=3, photos_deleted=2, photos_redacted=1, recheck_matches=0,
-        recheck_rejected_remaining=1, recheck_tolerance=0.55, recheck_at=at("2025-02-01", 11),
+        request=dsr,
+        status=ErasureStatus.DONE,
+        approved_at=at("2025-02-01", 9),
+        started_at=at("2025-02-01", 9),
+        finished_at=at("2025-02-01", 11),
+        faces_deleted=3,
+        photos_deleted=2,
+        photos_redacted=1,
+        recheck_matches=0,
+        recheck_rejected_remaining=1,
+        recheck_tolerance=0.55,
+        recheck_at=at("2025-02-01", 11),
     )
     hashes = ["a1" * 32, "b2" * 32, "c3" * 32]
     for index, (kind, old) in enumerate(
-        ((ErasureActionKind.DELETE_PHOTO, hashes[0]), (ErasureActionKind.DELETE_PHOTO, hashes[1]),
-         (ErasureActionKind.REDACT_PHOTO, hashes[2]))
+        (
+            (ErasureActionKind.DELETE_PHOTO, hashes[0]),
+            (ErasureActionKind.DELETE_PHOTO, hashes[1]),
+            (ErasureActionKind.REDACT_PHOTO, hashes[2]),
+        )
     ):
         ErasureAction.objects.create(
-            erasure=erasure, kind=kind, state=ErasureActionState.DONE, photo_ref=100 + index,
-            photo_public_id=f"00000000-0000-4000-8000-00000000000{index}", old_sha256=old,
+            erasure=erasure,
+            kind=kind,
+            state=ErasureActionState.DONE,
+            photo_ref=100 + index,
+            photo_public_id=f"00000000-0000-4000-8000-00000000000{index}",
+            old_sha256=old,
             new_sha256="d4" * 32 if kind == ErasureActionKind.REDACT_PHOTO else "",
-            faces_kept=2 if kind == ErasureActionKind.REDACT_PHOTO else 0, done_at=at("2025-02-01", 10),
+            faces_kept=2 if kind == ErasureActionKind.REDACT_PHOTO else 0,
+            done_at=at("2025-02-01", 10),
         )
     customer = Customer.objects.create(name="Border Agency Example", kind="border", country="IT")
     ErasureRecipient.objects.create(
-        erasure=erasure, customer=customer, customer_name=customer.name, faces_count=2, searches_count=4,
+        erasure=erasure,
+        customer=customer,
+        customer_name=customer.name,
+        faces_count=2,
+        searches_count=4,
         notified_at=at("2025-02-02"),
     )
     return dsr, hashes
@@ -228,38 +303,73 @@ def test_no_certificate_before_the_erasure_is_done_and_rechecked(erased_request,
 def quarter():
     """Requests received in Q1 2025, in every situation the audit reports."""
     on_time = RequestFactory(
-        country="NL", received_at=at("2025-01-15"), due_date=date(2025, 2, 17), status=RequestStatus.COMPLETED,
+        country="NL",
+        received_at=at("2025-01-15"),
+        due_date=date(2025, 2, 17),
+        status=RequestStatus.COMPLETED,
         completed_at=at("2025-01-30"),
     )
     late = RequestFactory(
-        country="FR", request_type=RequestType.ERASURE, received_at=at("2025-01-02"), due_date=date(2025, 2, 3),
-        status=RequestStatus.COMPLETED, completed_at=at("2025-02-20"),
+        country="FR",
+        request_type=RequestType.ERASURE,
+        received_at=at("2025-01-02"),
+        due_date=date(2025, 2, 3),
+        status=RequestStatus.COMPLETED,
+        completed_at=at("2025-02-20"),
     )
     refused = RequestFactory(
-        country="IT", request_type=RequestType.BOTH, received_at=at("2025-01-02"), due_date=date(2025, 2, 3),
-        status=RequestStatus.REFUSED, refusal_basis=RefusalBasis.EXCESSIVE, refused_at=at("2025-01-10"),
+        country="IT",
+        request_type=RequestType.BOTH,
+        received_at=at("2025-01-02"),
+        due_date=date(2025, 2, 3),
+        status=RequestStatus.REFUSED,
+        refusal_basis=RefusalBasis.EXCESSIVE,
+        refused_at=at("2025-01-10"),
         refusal_reason="Sixth identical request this month.",
     )
     extended = RequestFactory(
-        country="NL", received_at=at("2025-03-03"), due_date=date(2025, 4, 3), extended_due_date=date(2025, 6, 3),
-        extension_months=2, extension_reason="Four hundred group photos to review by hand.",
-        extended_at=at("2025-03-20"), extension_notified_at=at("2025-03-20"), status=RequestStatus.PROCESSING,
+        country="NL",
+        received_at=at("2025-03-03"),
+        due_date=date(2025, 4, 3),
+        extended_due_date=date(2025, 6, 3),
+        extension_months=2,
+        extension_reason="Four hundred group photos to review by hand.",
+        extended_at=at("2025-03-20"),
+        extension_notified_at=at("2025-03-20"),
+        status=RequestStatus.PROCESSING,
     )
     overdue = RequestFactory(
-        country="BE", received_at=at("2025-01-03"), due_date=date(2025, 2, 3), status=RequestStatus.AWAITING_REVIEW,
+        country="BE",
+        received_at=at("2025-01-03"),
+        due_date=date(2025, 2, 3),
+        status=RequestStatus.AWAITING_REVIEW,
     )
     unverified = RequestFactory(
-        country="DE", received_at=at("2025-02-10"), due_date=date(2025, 3, 10), status=RequestStatus.EXPIRED,
+        country="DE",
+        received_at=at("2025-02-10"),
+        due_date=date(2025, 3, 10),
+        status=RequestStatus.EXPIRED,
         email_verified_at=None,
     )
     RequestFactory(country="NL", received_at=at("2025-04-05"), due_date=date(2025, 5, 5))  # outside the period
     ErasureRecord.objects.create(
-        request=late, status=ErasureStatus.DONE, faces_deleted=4, photos_deleted=3, photos_redacted=1,
-        recheck_matches=0, recheck_at=at("2025-02-20"),
+        request=late,
+        status=ErasureStatus.DONE,
+        faces_deleted=4,
+        photos_deleted=3,
+        photos_redacted=1,
+        recheck_matches=0,
+        recheck_at=at("2025-02-20"),
     )
     audit_record(action="request.received", request=on_time, details={"country": "NL"})
-    return {"on_time": on_time, "late": late, "refused": refused, "extended": extended, "overdue": overdue,
-            "unverified": unverified}
+    return {
+        "on_time": on_time,
+        "late": late,
+        "refused": refused,
+        "extended": extended,
+        "overdue": overdue,
+        "unverified": unverified,
+    }
 
 
 def generate_audit(user, capture, start="2025-01-01", end="2025-03-31"):
@@ -314,6 +424,8 @@ def test_compliance_audit_period_is_validated(auditor_user):
     ):
         with pytest.raises(ReportParameterError, match=message):
             report_request(
-                kind=ReportKind.COMPLIANCE_AUDIT, parameters={"period_start": start, "period_end": end}, user=auditor_user
+                kind=ReportKind.COMPLIANCE_AUDIT,
+                parameters={"period_start": start, "period_end": end},
+                user=auditor_user,
             )
     _ = private_storage  # the private storage is where every report above was written

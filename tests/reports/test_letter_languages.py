@@ -21,20 +21,44 @@ from tests.reports.factories import AMSTERDAM, RequestFactory
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    "nl": {"due": "17 februari 2025", "complaint": "klacht in te dienen", "court": "naar de rechter",
-           "subject": "Uw verzoek: wij geven er geen gevolg aan", "ack": "Uw verzoek: ontvangstbevestiging",
-           "extended": "17 april 2025", "access": "Nee.", "erasure": "Verklaring van wissing"},
-    "fr": {"due": "17 février 2025", "complaint": "introduire une réclamation", "court": "recours juridictionnel",
-           "subject": "Votre demande : nous n'y donnerons pas suite", "ack": "accusé de réception",
-           "extended": "17 avril 2025", "access": "Non.", "erasure": "Certificat d'effacement"},
-    "it": {"due": "17 febbraio 2025", "complaint": "proporre reclamo", "court": "ricorso giurisdizionale",
-           "subject": "La sua richiesta: non possiamo darvi seguito", "ack": "avviso di ricevimento",
-           "extended": "17 aprile 2025", "access": "No.", "erasure": "Certificato di cancellazione"},
+    "nl": {
+        "due": "17 februari 2025",
+        "complaint": "klacht in te dienen",
+        "court": "naar de rechter",
+        "subject": "Uw verzoek: wij geven er geen gevolg aan",
+        "ack": "Uw verzoek: ontvangstbevestiging",
+        "extended": "17 april 2025",
+        "access": "Nee.",
+        "erasure": "Verklaring van wissing",
+    },
+    "fr": {
+        "due": "17 février 2025",
+        "complaint": "introduire une réclamation",
+        "court": "recours juridictionnel",
+        "subject": "Votre demande : nous n'y donnerons pas suite",
+        "ack": "accusé de réception",
+        "extended": "17 avril 2025",
+        "access": "Non.",
+        "erasure": "Certificat d'effacement",
+    },
+    "it": {
+        "due": "17 febbraio 2025",
+        "complaint": "proporre reclamo",
+        "court": "ricorso giurisdizionale",
+        "subject": "La sua richiesta: non possiamo darvi seguito",
+        "ack": "avviso di ricevimento",
+        "extended": "17 aprile 2025",
+        "access": "No.",
+        "erasure": "Certificato di cancellazione",
+    },
 }
 COUNTRY = {"nl": "NL", "fr": "FR", "it": "IT"}
 COUNTRY_NAME = {"nl": "(Nederland) is dat", "fr": "(France), il s'agit", "it": "(Italia) si tratta"}
-AUTHORITY = {"nl": "Autoriteit Persoonsgegevens", "fr": "Commission nationale de l'informatique",
-             "it": "Garante per la protezione dei dati personali"}
+AUTHORITY = {
+    "nl": "Autoriteit Persoonsgegevens",
+    "fr": "Commission nationale de l'informatique",
+    "it": "Garante per la protezione dei dati personali",
+}
 
 
 def has_date(text: str, day: str) -> bool:
@@ -53,10 +77,19 @@ def test_every_letter_in_the_requesters_language(lang, clearview, staff_user):
     words = EXPECTED[lang]
     moment = datetime(2025, 2, 1, 11, 0, tzinfo=AMSTERDAM)
     dsr = RequestFactory(
-        language=lang, country=COUNTRY[lang], request_type=RequestType.BOTH, due_date=date(2025, 2, 17),
-        status=RequestStatus.REFUSED, refusal_basis=RefusalBasis.IDENTITY_NOT_ESTABLISHED,
-        refusal_reason="—", refused_at=moment, extended_due_date=date(2025, 4, 17), extension_months=2,
-        extension_reason="240", extended_at=moment, extension_notified_at=moment,
+        language=lang,
+        country=COUNTRY[lang],
+        request_type=RequestType.BOTH,
+        due_date=date(2025, 2, 17),
+        status=RequestStatus.REFUSED,
+        refusal_basis=RefusalBasis.IDENTITY_NOT_ESTABLISHED,
+        refusal_reason="—",
+        refused_at=moment,
+        extended_due_date=date(2025, 4, 17),
+        extension_months=2,
+        extension_reason="240",
+        extended_at=moment,
+        extension_notified_at=moment,
     )
     ack = pdf_text(letter(ReportKind.LETTER_ACKNOWLEDGEMENT, dsr, staff_user).file.path)
     assert has(ack, words["ack"]) and has_date(ack, words["due"])
@@ -80,8 +113,13 @@ def test_every_letter_in_the_requesters_language(lang, clearview, staff_user):
     assert has(access, words["access"]) and "Art. 15(1)(h)" not in access
 
     ErasureRecord.objects.create(
-        request=dsr, status=ErasureStatus.DONE, approved_at=moment, started_at=moment, finished_at=moment,
-        recheck_matches=0, recheck_at=moment,
+        request=dsr,
+        status=ErasureStatus.DONE,
+        approved_at=moment,
+        started_at=moment,
+        finished_at=moment,
+        recheck_matches=0,
+        recheck_at=moment,
     )
     erasure_report = letter(ReportKind.ERASURE_CERTIFICATE, dsr, staff_user)
     assert has(pdf_text(erasure_report.file.path), words["erasure"])
