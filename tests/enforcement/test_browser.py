@@ -30,6 +30,32 @@ def at_width(page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900 if width > 600 else 800})
 
 
+def accessibility_problems(page) -> list[str]:
+    """Basic checks: every form control has a label, heading levels never skip (h2 -> h4), one
+    h1, every table column header is a <th>."""
+    return page.evaluate(
+        """() => {
+        const problems = [];
+        for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+            const labelled = (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.closest('label')
+                || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+            if (!labelled) problems.push(`no label: ${el.name || el.id}`);
+        }
+        let previous = 0;
+        for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+            const level = Number(h.tagName[1]);
+            if (previous && level > previous + 1) problems.push(`heading skips: ${h.tagName} ${h.textContent.trim()}`);
+            previous = level;
+        }
+        if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one h1');
+        for (const table of document.querySelectorAll('main table')) {
+            if (!table.querySelector('th')) problems.push('table without headers');
+        }
+        return problems;
+    }"""
+    )
+
+
 def no_horizontal_overflow(page) -> bool:
     """The page itself never scrolls sideways (wide tables scroll inside their own box)."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
@@ -55,6 +81,7 @@ def test_dashboard(page, live_server, staff_user, demo_data, width):
     cap = page.get_by_role("img", name=re.compile("Liquidated against the cap"))
     assert "EUR 5,100,000 cap" in cap.first.locator("desc").text_content()
     assert no_horizontal_overflow(page)
+    assert accessibility_problems(page) == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -77,6 +104,7 @@ def test_case_list_filtered_to_nl(page, live_server, staff_user, demo_data, widt
     # The export links carry the same filter.
     assert "country=NL" in page.get_by_role("link", name="Export CSV").get_attribute("href")
     assert no_horizontal_overflow(page)
+    assert accessibility_problems(page) == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -98,6 +126,7 @@ def test_case_page(page, live_server, staff_user, demo_data, width):
     source = page.locator(".sources a").first
     assert source.get_attribute("rel") == "noopener noreferrer"
     assert no_horizontal_overflow(page)
+    assert accessibility_problems(page) == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -125,6 +154,7 @@ def test_public_register_as_anonymous(page, live_server, demo_data, width):
     assert "SECRET-NOTE-42" not in page.content()
     page.goto(f"{live_server.url}/enforcement/register/")  # the screenshot shows the register
     assert no_horizontal_overflow(page)
+    assert accessibility_problems(page) == []
 
 
 def test_staff_edits_a_fine_and_the_history_shows_it(page, live_server, staff_user, demo_data):
@@ -132,6 +162,7 @@ def test_staff_edits_a_fine_and_the_history_shows_it(page, live_server, staff_us
     page.goto(f"{live_server.url}/enforcement/cases/{demo_data.public_id}/")
     page.get_by_role("link", name="Edit fine").click()
     page.wait_for_load_state()
+    assert accessibility_problems(page) == []
     page.locator("#id_amount").fill("-5")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
