@@ -59,3 +59,6 @@ def send_due_reminders() -> int:
 @shared_task
 def delete_leftover_photos() -> dict:
     return services.request_photos_delete_leftovers()
+
+
+from compliance import answering_tasks  # noqa: E402,F401  (issue 6 tasks: workers must register them)
