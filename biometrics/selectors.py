@@ -178,3 +178,24 @@ def recipients_of_photo(*, sha256: str) -> list[Recipient]:
 
 def domains() -> list[str]:
     return list(SourcePhoto.objects.order_by("source_domain").values_list("source_domain", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class ScanMatch:
+    face_id: int
+    photo_id: int
+    distance: float
+
+
+def temporary_exact_scan(encoding, *, tolerance: float) -> list[ScanMatch]:
+    """TEMPORARY stand-in for biometrics.search.search_faces, used by the staff search only while
+    the search app is not in INSTALLED_APPS: a float64 brute-force scan of every stored face
+    (exact, but it reads the whole table per query)."""
+    query = np.asarray(encoding, dtype=np.float64).reshape(-1)
+    rows = list(Face.objects.order_by("id").values_list("id", "photo_id", "encoding"))
+    if not rows:
+        return []
+    vectors = np.frombuffer(b"".join(bytes(row[2]) for row in rows), dtype=ENCODING_DTYPE).reshape(-1, 128)
+    distances = np.linalg.norm(vectors.astype(np.float64) - query, axis=1)
+    matches = [ScanMatch(row[0], row[1], float(d)) for row, d in zip(rows, distances, strict=True) if d <= tolerance]
+    return sorted(matches, key=lambda match: (match.distance, match.face_id))
