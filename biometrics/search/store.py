@@ -22,11 +22,14 @@ disk: a restart reloads from the database.
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Max
 from django.db.models.functions import Mod
+from django.utils import timezone
 
 from biometrics.search.exact import DIMENSIONS
 from biometrics.search.index import FaceIndex, Hits
@@ -207,6 +210,25 @@ class StoreIndex:
 def _without(hits: Hits, gone: list[int]) -> Hits:
     keep = ~np.isin(hits.ids, np.asarray(gone, dtype=np.int64))
     return Hits(hits.ids[keep], hits.photo_ids[keep], hits.distances[keep])
+
+
+def index_changes_prune(*, older_than: timedelta = timedelta(days=7), now: datetime | None = None) -> int:
+    """Delete the change log up to the newest generation that has a change older than the
+    cutoff; returns how many rows were deleted.
+
+    Whole generations from the oldest on, never a later one alone: `changed_at` is the writing
+    transaction's start, which is not in generation (commit) order, so pruning by time alone
+    could drop a change that a reader behind it still needs. A reader whose generation is
+    pruned reloads in full (store.py, step 3)."""
+    from biometrics.search.models import IndexChange
+
+    cutoff = (now or timezone.now()) - older_than
+    with transaction.atomic():
+        horizon = IndexChange.objects.filter(changed_at__lt=cutoff).aggregate(top=Max("generation"))["top"]
+        if horizon is None:
+            return 0
+        deleted, _ = IndexChange.objects.filter(generation__lte=horizon).delete()
+    return deleted
 
 
 _stores: dict[tuple[int, int], StoreIndex] = {}

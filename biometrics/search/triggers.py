@@ -11,7 +11,9 @@ from django.db import connections
 GENERATION = "biometrics_search_generation"
 CHANGE = "biometrics_search_change"
 FUNCTION = "biometrics_search_face_changed"
+TRUNCATE_FUNCTION = "biometrics_search_face_truncated"
 TRIGGERS = ("biometrics_search_face_insert", "biometrics_search_face_update", "biometrics_search_face_delete")
+TRUNCATE_TRIGGER = "biometrics_search_face_truncate"  # PostgreSQL only (SQLite has no TRUNCATE)
 
 POSTGRES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -49,10 +51,33 @@ $$;
 """  # noqa: S608 - constant names only
 
 
+# TRUNCATE fires no row or statement DELETE triggers and has no transition table: a new epoch
+# makes every reader reload in full.
+POSTGRES_TRUNCATE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {TRUNCATE_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO {GENERATION} AS g (id, epoch, value, token)
+        VALUES (1, md5(random()::text || clock_timestamp()::text), 1,
+                substr(md5(random()::text || clock_timestamp()::text), 1, 16))
+        ON CONFLICT (id) DO UPDATE SET epoch = EXCLUDED.epoch, value = g.value + 1, token = EXCLUDED.token;
+    RETURN NULL;
+END
+$$;
+"""  # noqa: S608 - constant names only
+
+
+def trigger_names(vendor: str) -> tuple[str, ...]:
+    return (*TRIGGERS, TRUNCATE_TRIGGER) if vendor == "postgresql" else TRIGGERS
+
+
 def _postgres_statements(face_table: str) -> list[str]:
     insert, update, delete = TRIGGERS
     return [
         POSTGRES_FUNCTION,
+        POSTGRES_TRUNCATE_FUNCTION,
+        f'DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON "{face_table}"',
+        f'CREATE TRIGGER {TRUNCATE_TRIGGER} AFTER TRUNCATE ON "{face_table}" '
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {TRUNCATE_FUNCTION}()",
         f'DROP TRIGGER IF EXISTS {insert} ON "{face_table}"',
         f'DROP TRIGGER IF EXISTS {update} ON "{face_table}"',
         f'DROP TRIGGER IF EXISTS {delete} ON "{face_table}"',
@@ -105,13 +130,14 @@ def triggers_install(connection, face_table: str) -> None:
 
 def triggers_drop(connection, face_table: str) -> None:
     with connection.cursor() as cursor:
-        for name in TRIGGERS:
+        for name in trigger_names(connection.vendor):
             if connection.vendor == "postgresql":
                 cursor.execute(f'DROP TRIGGER IF EXISTS {name} ON "{face_table}"')
             else:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         if connection.vendor == "postgresql":
             cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {TRUNCATE_FUNCTION}()")
 
 
 def triggers_present(connection, face_table: str) -> bool:
@@ -119,7 +145,7 @@ def triggers_present(connection, face_table: str) -> bool:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND tgname = ANY(%s)",
-                [f'"{face_table}"', list(TRIGGERS)],
+                [f'"{face_table}"', list(trigger_names("postgresql"))],
             )
         elif connection.vendor == "sqlite":
             cursor.execute(
@@ -128,7 +154,7 @@ def triggers_present(connection, face_table: str) -> bool:
             )
         else:
             return False
-        return cursor.fetchone()[0] == len(TRIGGERS)
+        return cursor.fetchone()[0] == len(trigger_names(connection.vendor))
 
 
 def face_table() -> str:

@@ -1,15 +1,18 @@
 """The database-backed index: fresh on every search, never returns an erased face."""
 
 import uuid
+from datetime import timedelta
 
 import numpy as np
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from biometrics.models import Face, SourcePhoto, encoding_to_bytes
 from biometrics.search import Match, search_faces, search_faces_batch
 from biometrics.search.exact import brute_force
-from biometrics.search.store import StoreIndex, state_read, store_for, stores_forget
+from biometrics.search.models import IndexChange
+from biometrics.search.store import StoreIndex, index_changes_prune, state_read, store_for, stores_forget
 from biometrics.search.triggers import face_table, triggers_present
 
 SIGMA = 0.84 / np.sqrt(256)
@@ -233,3 +236,39 @@ def test_search_faces_validates_input(db):
     with pytest.raises(ValueError):
         search_faces(np.zeros(128), tolerance=float("nan"))
     assert search_faces_batch([], tolerance=0.6) == []
+
+
+def test_pruning_makes_readers_behind_it_reload_and_others_continue(db, people):
+    _centre, persons = people
+    behind = StoreIndex()
+    behind.search(persons[0][None], 0.6)
+    make_faces([persons[0]])
+    IndexChange.objects.update(changed_at=timezone.now() - timedelta(days=30))
+    make_faces([persons[1]])
+    current = StoreIndex()
+    current.search(persons[1][None], 0.6)
+    newest = IndexChange.objects.order_by("-generation").first().generation
+
+    assert index_changes_prune(older_than=timedelta(days=7)) > 0
+    assert IndexChange.objects.exclude(generation=newest).count() == 0  # whole generations, oldest first
+    assert index_changes_prune(older_than=timedelta(days=7)) == 0
+
+    added = make_faces([persons[2]])[0]
+    before = behind.reloads, current.reloads
+    assert added.pk in behind.search(persons[2][None], 0.6)[0].ids.tolist()
+    assert added.pk in current.search(persons[2][None], 0.6)[0].ids.tolist()
+    assert (behind.reloads, current.reloads) == (before[0] + 1, before[1])
+    assert_mirrors_the_table(behind)
+    assert_mirrors_the_table(current)
+
+
+def test_truncating_the_face_table_empties_every_index(db, people):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE (its DELETE without WHERE fires the row triggers)")
+    _centre, persons = people
+    store = StoreIndex()
+    assert len(store.search(persons[0][None], 0.6)[0])
+    with connection.cursor() as cursor:
+        cursor.execute(f'TRUNCATE "{face_table()}" CASCADE')
+    assert len(store.search(persons[0][None], 0.6)[0]) == 0
+    assert store.index.n == 0
