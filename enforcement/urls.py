@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from enforcement import views
 
@@ -6,6 +7,7 @@ app_name = "enforcement"
 
 urlpatterns = [
     # Public register: published cases only, for anyone.
+    path("", RedirectView.as_view(pattern_name="enforcement:register"), name="index"),
     path("register/", views.register, name="register"),
     path("register/<uuid:public_id>/", views.register_case, name="register_case"),
     # Staff and auditors.

@@ -12,6 +12,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 
+from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, QuerySet
@@ -51,8 +52,17 @@ def with_penalties(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+SELECT_LIMIT = 150  # above this many respondents, a select box is too heavy to render and to use
+
+
 def polish_filter_form(form) -> None:
-    """Browser date pickers and number keyboards, and "Any" instead of dashes in the selects."""
+    """Browser date pickers and number keyboards, "Any" instead of dashes in the selects, and a
+    text box (the respondent's slug, which the list links to) instead of a select with thousands
+    of respondents."""
+    respondent = form.fields.get("respondent")
+    if respondent is not None and respondent.queryset.count() > SELECT_LIMIT:
+        respondent.widget = forms.TextInput(attrs={"placeholder": "clearview-ai-inc", "spellcheck": "false"})
+        respondent.help_text = _("The respondent's short name as in its link, e.g. clearview-ai-inc.")
     for name, field in form.fields.items():
         widget = field.widget
         if name in ("date_from", "date_to"):

@@ -486,3 +486,26 @@ def test_dashboard_with_no_data_says_so(staff_client):
     page = body(staff_client.get(reverse("enforcement:dashboard")))
     assert "No fines yet" in page
     assert "No penalty payments recorded." in page
+
+
+def test_many_respondents_get_a_text_box_and_rows_link_to_their_filter(staff_client, monkeypatch):
+    first = make_case(reference="r-1")
+    make_case(reference="r-2", country="NL")
+    page = body(staff_client.get(reverse("enforcement:case_list")))
+    assert '<select name="respondent"' in page
+    monkeypatch.setattr("enforcement.views.lists.SELECT_LIMIT", 1)
+    page = body(staff_client.get(reverse("enforcement:case_list")))
+    assert '<input type="text" name="respondent"' in page
+    link = f"?respondent={first.respondent.slug}"
+    assert link in page
+    filtered = body(staff_client.get(reverse("enforcement:case_list") + link))
+    assert "r-1" in filtered and "r-2" not in filtered
+    assert f'value="{first.respondent.slug}"' in filtered
+    unknown = staff_client.get(reverse("enforcement:case_list"), {"respondent": "nobody"})
+    assert unknown.status_code == 400
+    assert "Select a valid choice" in body(unknown)
+
+
+def test_enforcement_root_redirects_to_the_public_register(client):
+    response = client.get("/enforcement/")
+    assert response.status_code == 302 and response["Location"] == reverse("enforcement:register")
