@@ -56,6 +56,14 @@ def check_photo(upload, *, require_single_face: bool) -> CheckedPhoto:
     except ImageRejected as rejected:
         raise forms.ValidationError(str(rejected.message), code=rejected.code) from None
     faces = len(detect_boxes(image_to_array(image)))
+    if faces == 0 and not require_single_face:
+        raise forms.ValidationError(
+            _(
+                "We could not find a face on this document photo. Photograph the page with your portrait, "
+                "flat and in good light."
+            ),
+            code="no_face",
+        )
     if faces == 0:
         raise forms.ValidationError(
             _(

@@ -218,7 +218,7 @@ def test_id_document_without_a_face_is_refused(client, faces_dir, post):
         client, form_data(), selfie=selfie_upload(faces_dir), id_document=upload("card.png", image_bytes("PNG"))
     )
     html = response.content.decode()
-    assert 'id="id_id_document_error"' in html and "could not find a face" in html
+    assert 'id="id_id_document_error"' in html and "could not find a face on this document photo" in html
     assert "A photo is already attached (obama.jpg)" in html  # the good selfie is kept meanwhile
 
 
