@@ -199,3 +199,16 @@ def temporary_exact_scan(encoding, *, tolerance: float) -> list[ScanMatch]:
     distances = np.linalg.norm(vectors.astype(np.float64) - query, axis=1)
     matches = [ScanMatch(row[0], row[1], float(d)) for row, d in zip(rows, distances, strict=True) if d <= tolerance]
     return sorted(matches, key=lambda match: (match.distance, match.face_id))
+
+
+def faces_within(encoding, *, tolerance: float) -> list:
+    """Every stored face within `tolerance`, nearest first: biometrics.search.search_faces, the one
+    search function of the project; the exact scan above only stands in while the search app is
+    not installed (same answer, slower)."""
+    from django.apps import apps
+
+    if apps.is_installed("biometrics.search"):
+        from biometrics.search import search_faces
+
+        return search_faces(encoding, tolerance=tolerance)
+    return temporary_exact_scan(encoding, tolerance=tolerance)

@@ -166,16 +166,6 @@ def _search_installed() -> bool:
     return apps.is_installed("biometrics.search")
 
 
-def _search(encoding, tolerance: float):
-    """The store's one search function; the exact scan below only stands in while the search app
-    is not installed (it returns the same answer, slowly)."""
-    if _search_installed():
-        from biometrics.search import search_faces
-
-        return search_faces(encoding, tolerance=tolerance)
-    return selectors.temporary_exact_scan(encoding, tolerance=tolerance)
-
-
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def search(request):
@@ -218,7 +208,7 @@ def _search_view(request):
 def _search_results(uploaded, tolerance: float) -> list[dict]:
     results = []
     for number, detected in enumerate(uploaded.faces, start=1):
-        matches = _search(detected.encoding, tolerance)
+        matches = selectors.faces_within(detected.encoding, tolerance=tolerance)
         faces = Face.objects.select_related("photo").in_bulk([match.face_id for match in matches])
         rows = []
         for match in matches:
