@@ -9,6 +9,7 @@ urlpatterns = [
     # Public register: published cases only, for anyone.
     path("", RedirectView.as_view(pattern_name="enforcement:register"), name="index"),
     path("register/", views.register, name="register"),
+    path("register/decisions/", views.register_decisions, name="register_decisions"),
     path("register/<uuid:public_id>/", views.register_case, name="register_case"),
     # Staff and auditors.
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -3,7 +3,7 @@
 from enforcement.views.dashboard import dashboard
 from enforcement.views.detail import case_detail, register_case
 from enforcement.views.edit import case_edit, compliance_check_add, fine_edit, order_edit
-from enforcement.views.lists import case_list, case_list_csv, case_list_json, register
+from enforcement.views.lists import case_list, case_list_csv, case_list_json, register, register_decisions
 
 __all__ = [
     "case_detail",
@@ -17,4 +17,5 @@ __all__ = [
     "order_edit",
     "register",
     "register_case",
+    "register_decisions",
 ]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +26,8 @@ from django.views.decorators.http import require_GET
 from config.roles import Perm, require
 from enforcement import selectors
 from enforcement.dates import partial_date_iso
-from enforcement.models import Case, PenaltyPayment
+from enforcement.filters import DecisionFilterSet
+from enforcement.models import Case, Decision, Fine, PenaltyPayment
 
 PAGE_SIZES = (25, 50, 100)
 EXPORT_CHUNK = 2000
@@ -395,4 +396,34 @@ def register(request):
             "per_page": page_size(request),
         },
         status=200 if filterset.is_valid() else 400,
+    )
+
+
+@require_GET
+@require(Perm.VIEW_PUBLIC)
+def register_decisions(request):
+    """Published decisions one per row, newest first, like the public trackers' fine lists."""
+    decisions = (
+        Decision.objects.filter(case__published=True)
+        .select_related("case__authority", "case__respondent")
+        .prefetch_related(Prefetch("fines", queryset=Fine.objects.order_by("id")))
+        .order_by(F("decision_date").desc(nulls_last=True), "case__reference", "pk")
+    )
+    filterset = DecisionFilterSet(data=request.GET or None, queryset=decisions)
+    valid = filterset.is_valid() if filterset.is_bound else True
+    rows = filterset.qs if filterset.is_bound and valid else (decisions if valid else decisions.none())
+    polish_filter_form(filterset.form)
+    filterset.form.fields.pop("case", None)  # a case's own page lists its decisions; the API keeps it
+    paginator = Paginator(rows, page_size(request))
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    return render(
+        request,
+        "enforcement/register_decisions.html",
+        {"form": filterset.form, "page": page, "page_sizes": PAGE_SIZES, "per_page": page_size(request)},
+        status=200 if valid else 400,
     )

@@ -509,3 +509,17 @@ def test_many_respondents_get_a_text_box_and_rows_link_to_their_filter(staff_cli
 def test_enforcement_root_redirects_to_the_public_register(client):
     response = client.get("/enforcement/")
     assert response.status_code == 302 and response["Location"] == reverse("enforcement:register")
+
+
+def test_register_decisions_lists_published_decisions_and_filters(client):
+    make_case(reference="pub-dec", country="FR")
+    hidden = make_case(reference="hidden-dec", country="FR", published=False)
+    page = body(client.get(reverse("enforcement:register_decisions")))
+    assert "pub-dec" in page and "hidden-dec" not in page
+    assert "EUR 1,000" in page
+    assert 'name="case"' not in page  # the case filter stays an API parameter
+    page = body(client.get(reverse("enforcement:register_decisions"), {"country": "NL"}))
+    assert "pub-dec" not in page and "No published decision matches these filters." in page
+    response = client.get(reverse("enforcement:register_decisions"), {"date_from": "soon"})
+    assert response.status_code == 400 and "Enter a valid date." in body(response)
+    assert str(hidden.public_id) not in body(client.get(reverse("enforcement:register_decisions")))
