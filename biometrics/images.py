@@ -33,6 +33,9 @@ try:  # HEIC/HEIF (iPhone photos) through libheif, when the wheel is installed
 except ImportError:  # pragma: no cover - pillow-heif is in requirements.txt
     HEIF_FORMATS = set()
 
+# weasyprint and face_recognition both set Pillow's global LOAD_TRUNCATED_IMAGES to True when
+# imported, which would let a truncated upload decode as a half-grey picture. The loader below
+# switches it back off right before every decode, whatever was imported since.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 # What Pillow's decoders and its EXIF parser raise on malformed input (all of them were seen on
 # fuzzed files); each becomes a "corrupt" rejection instead of a server error.
@@ -150,6 +153,7 @@ def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLi
         if animated:
             raise ImageRejected("animated", _("Animated images are not accepted: send a single photo."))
         try:
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
             image.load()
             image = ImageOps.exif_transpose(image)
             return _to_rgb(image)
