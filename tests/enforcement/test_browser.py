@@ -152,6 +152,11 @@ def test_public_register_as_anonymous(page, live_server, demo_data, width):
     response = page.goto(f"{live_server.url}/enforcement/register/{hidden.public_id}/")
     assert response.status == 404
     assert "SECRET-NOTE-42" not in page.content()
+    page.goto(f"{live_server.url}/enforcement/register/")
+    page.get_by_role("link", name="Decisions", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("table.decision-table tbody tr").count() == 14  # 15 decisions, one case hidden
+    assert page.get_by_text("EUR 30,500,000").is_visible()
     page.goto(f"{live_server.url}/enforcement/register/")  # the screenshot shows the register
     assert no_horizontal_overflow(page)
     assert accessibility_problems(page) == []
