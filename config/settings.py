@@ -196,6 +196,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models share a choice set or call theirs "kind"/"status": name each schema enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoUnknownEnum": "enforcement.models.YesNoUnknown",
+        "DatePrecisionEnum": "enforcement.dates.DatePrecision",
+        "AuthorityKindEnum": "enforcement.models.Authority.Kind",
+        "SourceKindEnum": "enforcement.models.Source.Kind",
+        "DecisionKindEnum": "enforcement.models.Decision.Kind",
+        "AppealEventKindEnum": "enforcement.models.AppealEvent.Kind",
+        "CaseStatusEnum": "enforcement.models.Case.Status",
+        "RequestStatusEnum": "compliance.models.RequestStatus",
+        "RequestTypeEnum": "compliance.models.RequestType",
+    },
 }
 
 # Face matching (see biometrics/ and the README for calibration).
