@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from config.security import client_address as security_client_address
+
 KEY_PREFIX = "compliance:rl"
 
 
@@ -55,16 +57,8 @@ def limits() -> dict[str, Limit]:
 
 
 def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or with `COMPLIANCE_TRUSTED_PROXIES = n` the n-th
-    address from the right of X-Forwarded-For (the one our own proxies saw). Never a value a
-    client can choose when no proxy is configured."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = int(getattr(settings, "COMPLIANCE_TRUSTED_PROXIES", 0) or 0)
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            remote = forwarded[-proxies]
-    return _network_of(remote)
+    """The client's network (IPv6 per /64), from the one address helper in config.security."""
+    return _network_of(security_client_address(request))
 
 
 def _network_of(address: str) -> str:

@@ -11,7 +11,7 @@ Every report goes through `render_pdf`:
    without it. Nothing is ever fetched over the network.
 3. The PDF is written to a temporary file next to its destination, fsynced, then moved into
    place with an atomic rename, so a reader never sees half a file.
-4. Its SHA-256 and its page count (read back with pypdf) are returned with the path.
+4. Its SHA-256 and its page count are returned with the path.
 
 Archival documents (case files, certificates, audits) are PDF/A-3b (`ARCHIVAL_VARIANT`), which
 declares its conformance in the XMP metadata (pdfaid:part=3, pdfaid:conformance=B); every
@@ -225,7 +225,7 @@ def html_to_pdf(
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fetcher = fetcher or ProjectFileFetcher()
-    document = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher)
+    document = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render()
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -239,7 +239,10 @@ def html_to_pdf(
             handle.flush()
             os.fsync(handle.fileno())
         sha256 = file_sha256(temp_name)
-        page_count = pdf_page_count(temp_name)
+        # The laid-out document knows its pages; reading them back with pypdf would parse the
+        # whole structure tree of a tagged PDF (seconds for a long report). Tests cross-check
+        # this number with pypdf.
+        page_count = len(document.pages)
         size = os.path.getsize(temp_name)
         os.replace(temp_name, target)
     except BaseException:

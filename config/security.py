@@ -39,12 +39,16 @@ class SecurityHeadersMiddleware:
 
 
 def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the proxy's X-Forwarded-For when we sit behind one."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: REMOTE_ADDR, or with `TRUSTED_PROXIES = n` (n reverse proxies in
+    front of the app) the n-th address from the right of X-Forwarded-For, the one our own
+    outermost proxy saw. Never a value a client can choose when no proxy is configured."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            remote = forwarded[-proxies]
+    return remote
 
 
 class LoginThrottle:

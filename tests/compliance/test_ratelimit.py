@@ -55,7 +55,7 @@ def test_client_address_ignores_forwarded_header_unless_proxies_are_configured(s
     factory = RequestFactory()
     request = factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     assert ratelimit.client_address(request) == "10.0.0.5"
-    settings.COMPLIANCE_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXIES = 1
     assert ratelimit.client_address(request) == "203.0.113.9"  # what our own proxy saw, not the spoofable left
 
 
