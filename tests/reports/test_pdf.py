@@ -154,7 +154,7 @@ def test_written_atomically_with_hash_and_page_count(tmp_path):
     html = "<html lang='en'><title>x</title><body>" + "<p style='break-after: page'>page</p>" * 3 + "</body></html>"
     target = tmp_path / "deep" / "folder" / "three.pdf"
     result = html_to_pdf(html=html, target=target)
-    assert result.page_count == 3
+    assert result.page_count == 3 == len(PdfReader(str(target)).pages)
     assert result.sha256 == file_sha256(target)
     assert result.size_bytes == os.path.getsize(target)
     assert [path.name for path in target.parent.iterdir()] == ["three.pdf"]  # no temp file left
