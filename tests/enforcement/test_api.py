@@ -302,7 +302,9 @@ def test_openapi_schema_has_no_warnings_or_errors():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     warnings = dict(GENERATOR_STATS._warn_cache)
     errors = dict(GENERATOR_STATS._error_cache)
-    ours = {k: v for k, v in {**warnings, **errors}.items() if "enforcement" in k.lower() or "/api/v1/" in k}
+    # Everything except messages that name another app's code counts (enum collisions name no app).
+    others = ("compliance", "biometrics", "report")
+    ours = {k: v for k, v in {**warnings, **errors}.items() if not any(app in k.lower() for app in others)}
     assert ours == {}, ours
     paths = schema["paths"]
     for resource in ("authorities", "respondents", "cases", "decisions", "fines", "penalty-payments", "appeals"):
