@@ -6,8 +6,9 @@ moves the journal forward, and every step is safe to run again after a crash at 
 
 Delete a photo (all of its faces are the requester's):
   planned --(one transaction: lock the photo, check that every face in it is one of the planned
-            faces, delete the faces (+ a FaceChange "removed" per face, which every in-memory
-            search index applies before answering), delete the photo row, journal <- db_done
+            faces, delete the faces through biometrics.services.faces_delete (a FaceChange
+            "removed" per face; the in-memory search indexes see the delete through the face
+            table's triggers before they answer), delete the photo row, journal <- db_done
             with the old file name)--> db_done --(delete the file; a missing file is fine)--> done
 
 Blur the requester's face in a photo that others are also in:
@@ -45,7 +46,7 @@ from types import SimpleNamespace
 from django.db import transaction
 
 from biometrics.images import ImageLimits, load_image_checked
-from biometrics.models import Face, FaceChange, FaceChangeKind, SourcePhoto, photo_upload_to
+from biometrics.models import Face, SourcePhoto, photo_upload_to
 from biometrics.redaction import blur_faces
 
 HOOK_DIR_ENV = "DPA_ERASURE_HOOK_DIR"
@@ -107,16 +108,14 @@ def plan_for_faces(face_ids: list[int]) -> list[PhotoPlan]:
 
 
 def _delete_faces(photo_id: int, face_ids: list[int]) -> int:
-    """Delete these faces of this photo and log each removal for the search indexes (same
-    transaction). Returns how many rows were deleted now (0 on a rerun)."""
+    """Delete these faces of this photo (never a face of another photo) through the store's
+    service, which logs each removal (FaceChange) in the caller's transaction; the search
+    indexes see the delete through the face table's triggers. Returns how many rows were
+    deleted now (0 on a rerun)."""
+    from biometrics.services import faces_delete
+
     present = list(Face.objects.filter(photo_id=photo_id, pk__in=face_ids).values_list("pk", flat=True))
-    if not present:
-        return 0
-    FaceChange.objects.bulk_create(
-        [FaceChange(face_id=face_id, photo_id=photo_id, kind=FaceChangeKind.REMOVED) for face_id in present]
-    )
-    Face.objects.filter(pk__in=present).delete()
-    return len(present)
+    return faces_delete(face_ids=present) if present else 0
 
 
 def _storage():

@@ -42,7 +42,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from biometrics import erasure as store_erasure
-from biometrics.models import SearchResult, SuppressionEntry, encoding_to_bytes
+from biometrics.models import SearchResult, SuppressionEntry
 from compliance.answering.access import disclosed_matches
 from compliance.answering.matching import MatchingError, selfie_face, store_search
 from compliance.answering.texts import language_of
@@ -251,13 +251,13 @@ def _certificate(*, erasure: ErasureRecord, request: DataSubjectRequest, now: da
 
 def _suppress(*, request: DataSubjectRequest, encoding, now: datetime) -> bool:
     """Opt-in only: keep the encoding solely to refuse this face at ingestion (Art. 9(2)(a))."""
+    from biometrics.services import suppression_entry_add
+
     if not request.suppression_consent_at:
         return False
     if not SuppressionEntry.objects.filter(request_public_id=request.public_id).exists():
-        SuppressionEntry.objects.create(
-            encoding=encoding_to_bytes(encoding),
-            consented_at=request.suppression_consent_at,
-            request_public_id=request.public_id,
+        suppression_entry_add(
+            encoding=encoding, consented_at=request.suppression_consent_at, request_public_id=request.public_id, now=now
         )
     return True
 

@@ -91,31 +91,12 @@ def band_for(distance: float, *, confident: float) -> str:
 
 def store_search(encoding, *, tolerance: float) -> list[StoreMatch]:
     """Every stored face within `tolerance`, by the one search function of the store."""
-    from django.apps import apps
-
-    if not apps.is_installed("biometrics.search"):
-        # Only until "biometrics.search" is in INSTALLED_APPS: the same exact float64 answer
-        # from a scan of the face table.
-        return _table_scan(encoding, tolerance=tolerance)
     from biometrics.search import search_faces
 
     return [
         StoreMatch(face_id=int(m.face_id), photo_id=int(m.photo_id), distance=float(m.distance))
         for m in search_faces(encoding, tolerance=tolerance)
     ]
-
-
-def _table_scan(encoding, *, tolerance: float) -> list[StoreMatch]:
-    import numpy as np
-
-    query = np.asarray(encoding, dtype=np.float64)
-    rows = list(Face.objects.values_list("pk", "photo_id", "encoding"))
-    found = []
-    for face_id, photo_id, raw in rows:
-        distance = float(np.linalg.norm(np.frombuffer(bytes(raw), dtype="<f4").astype(np.float64) - query))
-        if distance <= tolerance:
-            found.append(StoreMatch(face_id=face_id, photo_id=photo_id, distance=distance))
-    return sorted(found, key=lambda m: (m.distance, m.face_id))
 
 
 def selfie_face(request: DataSubjectRequest) -> DetectedFace:

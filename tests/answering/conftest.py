@@ -4,7 +4,6 @@ in-process unless a test starts a real worker.
 """
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,69 +44,58 @@ def manifest(faces_dir) -> list[ManifestRow]:
         ]
 
 
-@pytest.fixture(scope="session")
-def detections(faces_dir, manifest) -> dict:
-    """Faces of every shared photo, detected once per session (upright boxes, encodings)."""
-    from biometrics.faces import detect_faces
-    from biometrics.images import ImageLimits, image_to_array, load_image_checked
+@dataclass(frozen=True)
+class DetectedFace:
+    box: tuple[int, int, int, int]
+    encoding: np.ndarray
 
-    limits = ImageLimits(max_bytes=50 * 1024 * 1024, max_pixels=100_000_000)
+
+@pytest.fixture(scope="session")
+def analyses(faces_dir, manifest) -> dict:
+    """Each shared photo analysed once per session by the ingestion's own analysis (EXIF-upright
+    detection and 5-point encodings): {path: (bytes, Analysis)}."""
+    from biometrics.ingest import analyse_bytes, ingest_limits
+
     result = {}
     for row in manifest:
-        image = load_image_checked(faces_dir / row.path, limits=limits)
-        result[row.path] = (image.size, detect_faces(image_to_array(image)))
+        data = (faces_dir / row.path).read_bytes()
+        result[row.path] = (data, analyse_bytes(data, limits=ingest_limits()))
     return result
 
 
-def ingest_shared_photos(faces_dir: Path, manifest, detections) -> dict[str, int]:
-    """Put every shared photo into the store; returns {manifest path: photo id}.
+@pytest.fixture(scope="session")
+def detections(analyses) -> dict:
+    """{path: ((width, height), [DetectedFace])}, from the ingestion analysis."""
+    from biometrics.models import encoding_from_bytes
 
-    Uses the store's ingestion service when it is installed; until then rows are written the
-    way that service writes them (file under its content-addressed name, faces with float32
-    encodings, a FaceChange per added face for the search indexes)."""
-    from django.core.files.base import ContentFile
-    from django.db import transaction
+    return {
+        path: (
+            (analysis.width, analysis.height),
+            [DetectedFace(face.box, encoding_from_bytes(face.encoding).astype(np.float64)) for face in analysis.faces],
+        )
+        for path, (_data, analysis) in analyses.items()
+    }
 
-    from biometrics.faces import MODEL_VERSION
-    from biometrics.models import Face, FaceChange, FaceChangeKind, SourcePhoto, encoding_to_bytes, source_domain_of
+
+def ingest_shared_photos(faces_dir: Path, manifest, analyses) -> dict[str, int]:
+    """Put every shared photo into the store through the ingestion service; {path: photo id}."""
+    from biometrics.ingest import IngestItem, store_analysis
+    from biometrics.models import SourcePhoto
+    from biometrics.services import IngestStatus
 
     ids = {}
     for row in manifest:
-        data = (faces_dir / row.path).read_bytes()
-        (width, height), faces = detections[row.path]
-        sha = hashlib.sha256(data).hexdigest()
-        with transaction.atomic():
-            photo = SourcePhoto(
-                source_url=SOURCE_PREFIX + row.path,
-                page_url=PAGE_PREFIX + row.path,
-                source_domain=source_domain_of(SOURCE_PREFIX),
-                sha256=sha,
-                width=width,
-                height=height,
-                size_bytes=len(data),
-            )
-            photo.image.save(Path(row.path).name, ContentFile(data), save=False)
-            photo.save()
-            for face in faces:
-                top, right, bottom, left = face.box
-                stored = Face.objects.create(
-                    photo=photo,
-                    top=top,
-                    right=right,
-                    bottom=bottom,
-                    left=left,
-                    encoding=encoding_to_bytes(face.encoding),
-                    model_name="dlib",
-                    model_version=MODEL_VERSION,
-                )
-                FaceChange.objects.create(face_id=stored.pk, photo_id=photo.pk, kind=FaceChangeKind.ADDED)
-        ids[row.path] = photo.pk
+        data, analysis = analyses[row.path]
+        item = IngestItem(path=row.path, source_url=SOURCE_PREFIX + row.path, page_url=PAGE_PREFIX + row.path)
+        result = store_analysis(item, analysis, data)
+        assert result.status == IngestStatus.CREATED, (row.path, result)
+        ids[row.path] = SourcePhoto.objects.get(sha256=analysis.sha256).pk
     return ids
 
 
 @pytest.fixture
-def store(db, faces_dir, manifest, detections):
-    return ingest_shared_photos(faces_dir, manifest, detections)
+def store(db, faces_dir, manifest, analyses):
+    return ingest_shared_photos(faces_dir, manifest, analyses)
 
 
 @pytest.fixture

@@ -13,14 +13,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.faces, pytest.mark.slow]
 
 
 def test_staff_confirm_possible_matches_approve_and_download(
-    page, live_server, staff_user, faces_dir, manifest, detections, settings
+    page, live_server, staff_user, faces_dir, manifest, detections, analyses, settings
 ):
     from compliance.answering.selectors import requester_downloads
     from tests.answering.conftest import ingest_shared_photos, person_paths
     from tests.answering.test_worker import _file
 
     settings.FACE_MATCH_CONFIDENT = 0.3  # some of obama's photos become possible matches
-    ingest_shared_photos(faces_dir, manifest, detections)
+    ingest_shared_photos(faces_dir, manifest, analyses)
     request = _file(faces_dir, "access", "browser@example.org")
     request.refresh_from_db()
     assert request.status == RequestStatus.AWAITING_REVIEW

@@ -39,13 +39,13 @@ def status_of(request):
 
 
 def test_access_and_erasure_with_a_real_worker(
-    start_worker, faces_dir, manifest, detections, staff_user, media_root, client
+    start_worker, faces_dir, manifest, detections, analyses, staff_user, media_root, client
 ):
     from compliance.answering.selectors import requester_downloads
     from compliance.answering.services import answer_approve
     from tests.answering.conftest import ingest_shared_photos
 
-    store = ingest_shared_photos(faces_dir, manifest, detections)
+    store = ingest_shared_photos(faces_dir, manifest, analyses)
     worker = start_worker(queue="celery", extra_env={"CELERY_VISIBILITY_TIMEOUT": VISIBILITY})
     selfie_encoding = detections["people/obama/obama.jpg"][1][0].encoding
     request = _file(faces_dir, "access", "w1@example.org")
@@ -136,7 +136,7 @@ KILL_POINTS = [
 
 @pytest.mark.parametrize("kill_at", KILL_POINTS)
 def test_worker_killed_mid_erasure_and_the_retry_completes_it(
-    kill_at, start_worker, faces_dir, manifest, detections, staff_user, media_root, tmp_path
+    kill_at, start_worker, faces_dir, manifest, detections, analyses, staff_user, media_root, tmp_path
 ):
     """SIGKILL the worker when the erasure reaches `kill_at` (biometrics.erasure's test hook
     blocks there), start a new worker, and the redelivered task finishes the erasure: the person
@@ -145,7 +145,7 @@ def test_worker_killed_mid_erasure_and_the_retry_completes_it(
     from compliance.models import AuditEvent
     from tests.answering.conftest import ingest_shared_photos
 
-    store = ingest_shared_photos(faces_dir, manifest, detections)
+    store = ingest_shared_photos(faces_dir, manifest, analyses)
     selfie_encoding = detections["people/obama/obama.jpg"][1][0].encoding
     hook = tmp_path / "hook"
     hook.mkdir()
