@@ -34,6 +34,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import DatabaseError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -322,18 +323,22 @@ def _worker_init() -> None:
 def store_analysis(item: IngestItem, analysis: Analysis, data: bytes, *, now: datetime | None = None) -> ItemResult:
     if analysis.error_code:
         return ItemResult(item.path, REJECTED, code=analysis.error_code, message=analysis.error_message)
-    outcome = photo_ingest(
-        data=data,
-        sha256=analysis.sha256,
-        suffix=analysis.suffix,
-        width=analysis.width,
-        height=analysis.height,
-        faces=analysis.faces,
-        source_url=item.source_url,
-        page_url=item.page_url,
-        collected_at=item.collected_at,
-        now=now,
-    )
+    try:
+        outcome = photo_ingest(
+            data=data,
+            sha256=analysis.sha256,
+            suffix=analysis.suffix,
+            width=analysis.width,
+            height=analysis.height,
+            faces=analysis.faces,
+            source_url=item.source_url,
+            page_url=item.page_url,
+            collected_at=item.collected_at,
+            now=now,
+        )
+    except DatabaseError as exc:
+        # The database's message can quote the failing row (an encoding): report the kind only.
+        return ItemResult(item.path, ERROR, code="database_error", message=type(exc).__name__)
     messages = {
         IngestStatus.FACELESS: ("no_face", _("No face was found in this photo; it was not stored.")),
         IngestStatus.SUPPRESSED: (

@@ -321,3 +321,17 @@ def test_celery_workers_ingest_the_same_faces(faces_dir, manifest_listing, start
     again = ingest_photo_file.delay(path=item.path, source_url=item.source_url).get(timeout=120)
     assert again["status"] == IngestStatus.DUPLICATE
     assert_store_matches_manifest(faces_dir)
+
+
+@pytest.mark.django_db
+def test_a_database_refusal_is_reported_without_quoting_the_row(media_root):
+    from biometrics.ingest import ERROR, Analysis, store_analysis
+    from biometrics.models import encoding_to_bytes
+    from biometrics.services import FaceFound
+
+    encoding = encoding_to_bytes(np.linspace(-0.2, 0.2, 128))
+    empty_box = FaceFound(box=(5, 9, 5, 1), encoding=encoding)  # violates a check constraint
+    broken = Analysis(sha256="f" * 64, size=3, suffix=".jpg", width=10, height=10, faces=(empty_box,))
+    result = store_analysis(IngestItem(path="/x.jpg"), broken, b"abc")
+    assert (result.status, result.code, result.message) == (ERROR, "database_error", "IntegrityError")
+    assert not SourcePhoto.objects.exists()  # the photo row rolled back with its face
