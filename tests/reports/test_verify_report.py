@@ -92,3 +92,23 @@ def test_an_edited_audit_record_fails_verification(letter):
     assert not ok
     assert "edited" in output
     assert "BROKEN" in output
+
+
+def test_a_document_assembled_elsewhere_is_recorded_and_verifies(tmp_path, db):
+    """report_generate_from_content: e.g. the erasure certificate written inside the erasure job."""
+    from compliance.reports.letters import _content, _letter_context
+    from config.report_services import report_generate_from_content
+
+    dsr = RequestFactory()
+    context = _letter_context(dsr)
+    content = _content(dsr=dsr, kind="acknowledgement", subject="Assembled elsewhere", context=context)
+    report = report_generate_from_content(
+        kind=ReportKind.LETTER_ACKNOWLEDGEMENT,
+        parameters={"request": str(dsr.public_id)},
+        content=content,
+        requested_by_label="worker",
+    )
+    assert report.status == ReportStatus.DONE and report.requested_by_label == "worker"
+    ok, output = verify(report.file.path)
+    assert ok, output
+    assert AuditEvent.objects.get(object_id=str(report.public_id)).request_public_id == dsr.public_id
