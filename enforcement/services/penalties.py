@@ -31,6 +31,7 @@ class AccrualResult:
     currency: str = ""
     as_of: dt.date | None = None
     stopped_on: dt.date | None = None  # the first compliance check showing compliance
+    established_until: dt.date | None = None  # non-compliance is on record up to this day
     liquidated: Decimal = Decimal(0)
     explanation: str = ""
 
@@ -65,9 +66,14 @@ def penalty_accrued(*, penalty: PenaltyPayment, as_of: dt.date) -> AccrualResult
 
     1. Units of non-compliance are counted from `starts_on` (inclusive) up to, not including, the
        earlier of `as_of` and the first compliance check (on or after `starts_on`) that shows the
-       order complied with. Checks of the penalty's order are used; without an order, those of any
-       order of the decision. Days count as `end - start` (CNIL: 19 Dec 2022 to 9 Feb 2023 is 52
-       days); weeks and months count whole ones.
+       order complied with; while no check shows compliance, only up to the last day
+       non-compliance is on record (the latest check showing non-compliance, or the end of the
+       latest liquidated period). Accrual is what the record
+       establishes, never an extrapolation to today: after the CNIL liquidation of 19 Dec 2022 to
+       9 Feb 2023 nothing is recorded, so the CNIL penalty shows 52 days, not 52 days plus every
+       day since. Checks of the penalty's order are used; without an order, those of any order
+       of the decision. Days count as `end - start` (52 days for the CNIL period); weeks and
+       months count whole ones.
     2. Amount = units x amount_per_unit, stopped at `cap` when there is one (AP: EUR 5.1M in total).
     3. When the unit is not a time period (e.g. per unanswered set of questions) or the per-unit
        amount or the start is unknown, the accrual cannot be computed: the result carries what the
@@ -120,7 +126,16 @@ def penalty_accrued(*, penalty: PenaltyPayment, as_of: dt.date) -> AccrualResult
         if check.complied and check.checked_on >= penalty.starts_on
     ]
     first_compliance = min(compliance_dates) if compliance_dates else None
-    end = min(as_of, first_compliance) if first_compliance else as_of
+    evidence = [
+        check.checked_on
+        for order in orders
+        for check in order.checks.all()
+        if not check.complied and check.checked_on >= penalty.starts_on
+    ] + [liq.period_end for liq in liquidations if liq.period_end]
+    established_until = max(evidence) if evidence else None
+    # Proof of compliance ends the penalty (until then the respondent was in breach); without
+    # it, accrual stops where the record of non-compliance stops.
+    end = min(as_of, first_compliance or established_until or penalty.starts_on)
     units = _units_between(penalty.unit, penalty.starts_on, end)
     amount = units * penalty.amount_per_unit
     capped = cap is not None and amount >= cap
@@ -129,6 +144,12 @@ def penalty_accrued(*, penalty: PenaltyPayment, as_of: dt.date) -> AccrualResult
     explanation = f"{units} x {penalty.currency} {penalty.amount_per_unit:,.2f} {penalty.get_unit_display()}"
     if first_compliance and first_compliance <= as_of:
         explanation += f", stopped by compliance on {first_compliance.isoformat()}"
+    elif established_until is None:
+        explanation += ": no non-compliance is on record yet (no compliance check or liquidation)"
+    elif established_until < as_of:
+        explanation += (
+            f", non-compliance on record until {established_until.isoformat()}; nothing is recorded after that date"
+        )
     if capped:
         explanation += f", stopped at the cap of {penalty.currency} {cap:,.2f}"
     return AccrualResult(
@@ -138,6 +159,7 @@ def penalty_accrued(*, penalty: PenaltyPayment, as_of: dt.date) -> AccrualResult
         remaining_to_cap=None if cap is None else max(cap - amount, Decimal(0)),
         periods=[AccrualPeriod(penalty.starts_on, max(end, penalty.starts_on), units, amount)],
         stopped_on=first_compliance if first_compliance and first_compliance <= as_of else None,
+        established_until=established_until,
         explanation=explanation + ".",
         **common,
     )

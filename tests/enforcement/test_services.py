@@ -68,6 +68,10 @@ def test_dutch_cap_stops_accrual_once_an_amount_is_recorded(clearview, staff_use
         user=staff_user,
         data={"amount_per_unit": Decimal("100000"), "unit": "week", "starts_on": dt.date(2024, 9, 3)},
     )
+    # Accrual only counts non-compliance that is on record: an (illustrative) check finding the
+    # order still breached in September 2026.
+    order = penalty.order if penalty.order_id else penalty.decision.orders.first()
+    ComplianceCheck.objects.create(order=order, checked_on=dt.date(2026, 9, 3), complied=False)
     fifty_weeks = penalty_accrued(penalty=penalty, as_of=dt.date(2024, 9, 3) + dt.timedelta(weeks=50))
     assert (fifty_weeks.units, fifty_weeks.amount, fifty_weeks.capped) == (50, Decimal("5000000.00"), False)
     assert fifty_weeks.remaining_to_cap == Decimal("100000.00")
@@ -87,8 +91,35 @@ def test_compliance_check_stops_accrual():
     assert result.stopped_on == dt.date(2024, 1, 11)
 
 
+def test_accrual_is_never_extrapolated_past_the_record():
+    """No check and no liquidation: nothing is established, whatever today's date."""
+    order = OrderFactory()
+    penalty = PenaltyFactory(decision=order.decision, order=order, starts_on=dt.date(2024, 1, 1))
+    assert penalty_accrued(penalty=penalty, as_of=dt.date(2026, 1, 1)).units == 0
+    ComplianceCheck.objects.create(order=order, checked_on=dt.date(2024, 1, 21), complied=False)
+    result = penalty_accrued(penalty=penalty, as_of=dt.date(2026, 1, 1))
+    assert result.units == 20 and result.established_until == dt.date(2024, 1, 21)
+    assert "nothing is recorded after" in result.explanation
+
+
+def test_cnil_penalty_today_stops_at_the_last_finding_of_non_compliance(clearview):
+    """The record ends with the liquidation decision of 13 April 2023 (no proof of compliance):
+    accrual runs to that day and no further, of which the 52 days to 9 February were liquidated."""
+    penalty = PenaltyPayment.objects.get(liquidations__amount=Decimal("5200000"))
+    result = penalty_accrued(penalty=penalty, as_of=dt.date(2026, 11, 26))
+    assert result.established_until == dt.date(2023, 4, 13)
+    assert (result.units, result.amount) == (
+        (dt.date(2023, 4, 13) - dt.date(2022, 12, 19)).days,
+        Decimal("11500000.00"),
+    )
+    assert result.liquidated == Decimal("5200000.00")
+
+
 def test_monthly_units_count_whole_months():
     penalty = PenaltyFactory(unit="month", starts_on=dt.date(2024, 1, 31), amount_per_unit=Decimal("10"))
+    ComplianceCheck.objects.create(
+        order=OrderFactory(decision=penalty.decision), checked_on=dt.date(2024, 6, 1), complied=False
+    )
     assert penalty_accrued(penalty=penalty, as_of=dt.date(2024, 3, 30)).units == 1
     assert penalty_accrued(penalty=penalty, as_of=dt.date(2024, 3, 31)).units == 2
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enforcement import services
-from enforcement.models import Case, ChangeRecord, Fine, Order
+from enforcement.models import Case, ChangeRecord, ComplianceCheck, Fine, Order
 from tests.enforcement.factories import (
     AuthorityFactory,
     CaseFactory,
@@ -318,9 +318,14 @@ def test_case_page_history_shows_who_when_field_old_new(staff_client, staff_user
 def test_penalty_accrual_uses_the_clock_and_stops_at_the_cap(staff_client, monkeypatch):
     case = CaseFactory(reference="accrual")
     decision = DecisionFactory(case=case)
-    PenaltyFactory(
+    penalty = PenaltyFactory(
         decision=decision, amount_per_unit=Decimal("1000"), starts_on=dt.date(2024, 1, 1), cap=Decimal("5000")
     )
+    # Non-compliance on record until March: accrual runs with the clock up to then.
+    order = Order.objects.create(decision=decision, text="Answer the access requests")
+    penalty.order = order
+    penalty.save(update_fields=["order"])
+    ComplianceCheck.objects.create(order=order, checked_on=dt.date(2024, 3, 1), complied=False)
     monkeypatch.setattr("enforcement.views.detail.today", lambda: dt.date(2024, 1, 4))
     page = body(staff_client.get(reverse("enforcement:case_detail", args=[case.public_id])))
     assert "EUR 3,000 accrued of EUR 5,000 cap (60%)" in page
