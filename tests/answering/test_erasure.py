@@ -1,0 +1,181 @@
+"""Erasure in-process: interrupted at every step and run again, recipients told (Art. 19), the
+re-check that keeps a request open, and the certificate (no biometric data)."""
+
+import pytest
+from django.core import mail
+
+from compliance.models import ErasureStatus, RequestStatus
+from tests.answering import checks
+from tests.answering.conftest import person_paths
+
+pytestmark = [pytest.mark.faces, pytest.mark.slow]
+
+
+class SimulatedKill(BaseException):
+    """Like SIGKILL: nothing after it runs, no except-clause handles it."""
+
+
+CHECKPOINTS = [
+    "erasure:planned",
+    "redact:file_staged",
+    "redact:staged",
+    "redact:file_moved",
+    "redact:db_done",
+    "redact:old_file_deleted",
+    "delete:db_done",
+    "delete:file_deleted",
+    "erasure:action_done",
+    "erasure:rechecked",
+    "erasure:certificate",
+]
+
+
+@pytest.mark.parametrize("kill_at", CHECKPOINTS)
+def test_erasure_interrupted_at_each_step_then_retried(
+    kill_at,
+    store,
+    file_request,
+    staff_user,
+    manifest,
+    detections,
+    media_root,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from biometrics import erasure as store_erasure
+    from compliance.answering import erasure as answering_erasure
+    from compliance.answering.services import answer_approve
+
+    selfie_encoding = detections["people/obama/obama.jpg"][1][0].encoding
+    request = file_request(request_type="erasure")
+    before = checks.store_snapshot()
+    reached = []
+
+    def dying_checkpoint(name):
+        reached.append(name)
+        if name == kill_at and reached.count(name) == 1:
+            raise SimulatedKill(name)
+
+    monkeypatch.setattr(store_erasure, "checkpoint", dying_checkpoint)
+    monkeypatch.setattr(answering_erasure, "checkpoint", dying_checkpoint)
+    with pytest.raises(SimulatedKill), django_capture_on_commit_callbacks(execute=True):
+        answer_approve(request=request, user=staff_user)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.AWAITING_APPROVAL
+    assert request.erasure.status == ErasureStatus.RUNNING  # as a killed worker leaves it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answering_erasure.erasure_execute(request_id=request.pk)  # the redelivered task
+    request.refresh_from_db()
+    erasure = request.erasure
+    assert erasure.status == ErasureStatus.DONE, erasure.last_error
+    assert request.status == RequestStatus.COMPLETED
+    assert erasure.faces_deleted == len(person_paths(manifest, "obama"))
+    checks.check_erasure(
+        before=before,
+        after=checks.store_snapshot(),
+        store_ids=store,
+        manifest=manifest,
+        person="obama",
+        detections=detections,
+        selfie_encoding=selfie_encoding,
+        media_root=media_root,
+    )
+
+
+def test_recipients_are_recorded_and_told(store, file_request, staff_user, client, django_capture_on_commit_callbacks):
+    """Art. 19: customers whose searches returned one of the erased faces are recorded; those
+    with an address get a notice, the others are marked by staff. Customers that only received
+    other people's faces are not involved."""
+    from django.urls import reverse
+
+    from biometrics.models import Face
+    from biometrics.services import customer_ensure, search_event_record
+    from compliance.answering.services import answer_approve
+
+    obama_face = Face.objects.get(photo_id=store["people/obama/obama2.jpg"])
+    biden_face = Face.objects.get(photo_id=store["people/biden/biden.jpg"])
+    police = customer_ensure(name="Example Police", country="NL", kind="police", contact_email="dpo@police.example")
+    agency = customer_ensure(name="Border Agency", country="FR", kind="border")
+    bank = customer_ensure(name="Unrelated Bank", country="IT", contact_email="privacy@bank.example")
+    search_event_record(customer=police, matches=[(obama_face.pk, 0.3)])
+    search_event_record(customer=police, matches=[(obama_face.pk, 0.31), (biden_face.pk, 0.5)])
+    search_event_record(customer=agency, matches=[(obama_face.pk, 0.4)])
+    search_event_record(customer=bank, matches=[(biden_face.pk, 0.2)])
+
+    request = file_request(request_type="both")
+    document, _images = checks.read_package(request.access_package)
+    assert {r["name"] for r in document["recipients"]["list"]} == {"Example Police", "Border Agency"}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_approve(request=request, user=staff_user)
+    request.refresh_from_db()
+    erasure = request.erasure
+    assert erasure.status == ErasureStatus.DONE
+    recipients = {r.customer_name: r for r in erasure.recipients.all()}
+    assert set(recipients) == {"Example Police", "Border Agency"}
+    assert recipients["Example Police"].searches_count == 2 and recipients["Example Police"].notified_at
+    assert recipients["Border Agency"].notified_at is None  # no address: staff tell them
+    notices = [m for m in mail.outbox if "Art. 19" in m.subject]
+    assert [m.to for m in notices] == [["dpo@police.example"]]
+    client.force_login(staff_user)
+    url = reverse("answering:recipient_notified", args=[request.public_id, recipients["Border Agency"].pk])
+    client.post(url)
+    recipients["Border Agency"].refresh_from_db()
+    assert recipients["Border Agency"].notified_at is not None
+
+
+def test_recheck_finding_a_remaining_face_keeps_the_request_open(
+    store, file_request, staff_user, monkeypatch, faces_dir, django_capture_on_commit_callbacks
+):
+    """If the store still answers with a face of the person after the erasure (here: a photo of
+    them ingested between approval and the re-check), the erasure is not certified."""
+    from compliance.answering import erasure as answering_erasure
+    from compliance.answering.services import answer_approve
+    from compliance.models import RequestMessage
+
+    request = file_request(request_type="erasure")
+    real_recheck = answering_erasure._recheck
+
+    def recheck_after_a_new_photo(**kwargs):
+        from biometrics.ingest import IngestItem, ingest_item
+
+        ingest_item(IngestItem(path=str(faces_dir / "people/obama/obama.jpg")))
+        return real_recheck(**kwargs)
+
+    monkeypatch.setattr(answering_erasure, "_recheck", recheck_after_a_new_photo)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_approve(request=request, user=staff_user)
+    request.refresh_from_db()
+    erasure = request.erasure
+    assert erasure.status == ErasureStatus.ALERT
+    assert erasure.recheck_matches == 1 and "stays open" in erasure.alert
+    assert not erasure.certificate
+    assert request.status == RequestStatus.AWAITING_APPROVAL and request.selfie
+    assert RequestMessage.objects.filter(request=request, body=erasure.alert).count() == 1
+
+
+def test_certificate_and_audit_hold_no_biometric_data(
+    store, file_request, staff_user, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    from compliance.answering.services import answer_approve
+    from compliance.audit import audit_verify
+    from compliance.models import AuditEvent
+
+    request = file_request(request_type="erasure")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_approve(request=request, user=staff_user)
+    erasure = request.erasure
+    erasure.refresh_from_db()
+    with erasure.certificate.open("rb") as handle:
+        reader = PdfReader(handle)
+        text = "".join(page.extract_text() for page in reader.pages)
+        images = sum(len(page.images) for page in reader.pages)
+    assert images == 0
+    for action in erasure.actions.all():
+        assert action.old_sha256 in text.replace("\n", "").replace(" ", "")
+    done = AuditEvent.objects.get(request_public_id=request.public_id, action="answering.erasure_done")
+    assert done.details["faces_deleted"] == erasure.faces_deleted
+    assert audit_verify().ok
