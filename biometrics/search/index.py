@@ -26,8 +26,10 @@ float32 scan. Erasure (`remove`) moves the last row into the hole and zeroes the
 every array: the vector is gone from memory, not masked.
 """
 
+import threading
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from biometrics.search import kernels
@@ -48,6 +50,9 @@ QUERY_CODE_MAX = FINE * (2 * LEVELS - 1)
 FIT_SAMPLE = 100_000
 ENCODE_CHUNK = 65_536
 BATCH_CANDIDATES = 4096
+# numba's parallel kernels may not be entered from two threads at once (its "workqueue"
+# threading layer aborts the process); single-query scans are sequential and need no lock.
+_PARALLEL = threading.Lock()
 
 
 def _rotation() -> np.ndarray:
@@ -289,19 +294,21 @@ class FaceIndex:
         reach = np.array([tolerance + code.error + MARGIN for code in codes], dtype=np.float64)
         out = np.empty((len(queries), min(self.n, BATCH_CANDIDATES)), dtype=np.int64)
         counts = np.zeros(len(queries), dtype=np.int64)
-        kernels.scan_candidates_batch(
-            self.packed,
-            self.norms,
-            self.bounds,
-            self.n,
-            u_lo,
-            u_hi,
-            total_u,
-            reach,
-            FINE / self.quantizer.step,
-            out,
-            counts,
-        )
+        with _PARALLEL:
+            kernels.scan_candidates_batch(
+                self.packed,
+                self.norms,
+                self.bounds,
+                self.n,
+                u_lo,
+                u_hi,
+                total_u,
+                reach,
+                FINE / self.quantizer.step,
+                out,
+                counts,
+                numba.get_num_threads(),
+            )
         results = []
         for position, query in enumerate(queries):
             if counts[position] > out.shape[1]:

@@ -41,25 +41,43 @@ def scan_candidates(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale,
     return found
 
 
+BLOCK = 2048  # rows scanned by every query of a thread while they sit in cache (128 KB of codes)
+
+
 @njit(cache=True, nogil=True, parallel=True, boundscheck=False)
-def scan_candidates_batch(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale, out, counts):
-    """One scan per query, queries spread over threads. A query whose candidates overflow its
-    row of `out` gets counts[q] > out.shape[1]; the caller rescans it alone."""
+def scan_candidates_batch(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale, out, counts, threads):
+    """scan_candidates for many queries: the queries are split over the threads, and each thread
+    walks the rows block by block, running all of its queries over a block while it is in cache
+    (the codes are read from memory once per thread, not once per query). A query whose
+    candidates overflow its row of `out` gets counts[q] > out.shape[1]; the caller rescans it."""
     capacity = out.shape[1]
-    for q in prange(u_lo.shape[0]):
-        found = 0
-        for i in range(n):
-            dot = np.int32(0)
-            for j in range(HALF):
-                byte = packed[i, j]
-                dot = np.int32(dot + np.int32((byte & 15) * u_lo[q, j] + (byte >> 4) * u_hi[q, j]))
-            squared = np.int64(norms[i]) - np.int64(2 * FINE) * np.int64(dot) + total_u[q]
-            limit = (reach[q] + bounds[i]) * scale
-            if squared <= limit * limit:
-                if found < capacity:
-                    out[q, found] = i
-                found += 1
-        counts[q] = found
+    queries = u_lo.shape[0]
+    threads = max(1, min(threads, queries))
+    for t in prange(threads):
+        first = t * queries // threads
+        last = (t + 1) * queries // threads
+        for q in range(first, last):
+            counts[q] = 0
+        for start in range(0, n, BLOCK):
+            stop = min(n, start + BLOCK)
+            for q in range(first, last):
+                lo = u_lo[q]
+                hi = u_hi[q]
+                total = total_u[q]
+                reach_q = reach[q]
+                found = counts[q]
+                for i in range(start, stop):
+                    dot = np.int32(0)
+                    for j in range(HALF):
+                        byte = packed[i, j]
+                        dot = np.int32(dot + np.int32((byte & 15) * lo[j] + (byte >> 4) * hi[j]))
+                    squared = np.int64(norms[i]) - np.int64(2 * FINE) * np.int64(dot) + total
+                    limit = (reach_q + bounds[i]) * scale
+                    if squared <= limit * limit:
+                        if found < capacity:
+                            out[q, found] = i
+                        found += 1
+                counts[q] = found
 
 
 @njit(cache=True, nogil=True, boundscheck=False, fastmath={"reassoc", "contract"})
