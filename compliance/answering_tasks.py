@@ -40,3 +40,11 @@ def answering_execute_erasure(request_id: int) -> str | None:
 
     erasure = erasure_execute(request_id=request_id)
     return erasure.status if erasure else None
+
+
+@shared_task
+def answering_sweep() -> int:
+    """Beat: re-queue matching and erasures whose task was lost (see services.answering_sweep)."""
+    from compliance.answering.services import answering_sweep as sweep
+
+    return sweep()

@@ -35,7 +35,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -65,6 +65,7 @@ from config.pdf import ARCHIVAL_VARIANT, render_pdf
 logger = logging.getLogger(__name__)
 
 checkpoint = store_erasure.checkpoint
+ERASURE_LOCK_NAMESPACE = 6017  # advisory-lock keys of erasures: 6017 * 10^9 + erasure id
 
 
 def _erased_face_ids(request: DataSubjectRequest) -> list[int]:
@@ -316,8 +317,40 @@ def erasure_mark_recipient_notified(*, recipient: ErasureRecipient, user, now: d
     return bool(marked)
 
 
+@contextlib.contextmanager
+def _exclusive(erasure_id: int):
+    """One run of an erasure at a time. A task redelivered while the first delivery still runs
+    (the broker's visibility timeout passed) must not execute the same journal steps at the same
+    time. On PostgreSQL a session advisory lock keyed on the erasure: it is released when the run
+    ends or when its worker dies (the connection closes). SQLite serialises writers anyway.
+    Yields False when another run holds it."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = ERASURE_LOCK_NAMESPACE * 1_000_000_000 + erasure_id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
 def erasure_execute(*, request_id: int, now: datetime | None = None) -> ErasureRecord | None:
     """Run (or resume) an approved erasure; see the module docstring."""
+    erasure = ErasureRecord.objects.filter(request_id=request_id).first()
+    if erasure is None:
+        return None
+    with _exclusive(erasure.pk) as acquired:
+        if not acquired:
+            return erasure  # another delivery of this task is running it
+        return _erasure_execute(request_id=request_id, now=now)
+
+
+def _erasure_execute(*, request_id: int, now: datetime | None = None) -> ErasureRecord | None:
     from compliance.services.requests import request_add_message
 
     now = now or timezone.now()

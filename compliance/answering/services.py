@@ -13,7 +13,7 @@ update and writes the audit trail in the same transaction; tasks are sent on com
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -54,6 +54,29 @@ def answering_schedule_matching(*, request: DataSubjectRequest) -> None:
 
     request_id = request.pk
     transaction.on_commit(lambda: answering_match_request.delay(request_id))
+
+
+def answering_sweep(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=2)) -> int:
+    """Beat safety net: queue the matching of verified requests that have no finished search and
+    the erasures approved but never started, a few minutes after they should have started (a
+    task lost between commit and the broker). Each task is idempotent, so a duplicate costs
+    nothing. Returns how many tasks were queued."""
+    from compliance.answering_tasks import answering_execute_erasure, answering_match_request
+    from compliance.models import MatchingStatus
+
+    now = now or timezone.now()
+    queued = 0
+    waiting = DataSubjectRequest.objects.filter(
+        status__in=[RequestStatus.VERIFIED, RequestStatus.PROCESSING], email_verified_at__lte=now - grace
+    ).exclude(matching_run__status__in=[MatchingStatus.DONE, MatchingStatus.FAILED])
+    for request_id in waiting.values_list("pk", flat=True):
+        answering_match_request.delay(request_id)
+        queued += 1
+    stalled = ErasureRecord.objects.filter(status=ErasureStatus.PLANNED, approved_at__lte=now - grace)
+    for request_id in stalled.values_list("request_id", flat=True):
+        answering_execute_erasure.delay(request_id)
+        queued += 1
+    return queued
 
 
 def review_decide(*, match: RequestMatch, user, confirm: bool, now: datetime | None = None) -> bool:

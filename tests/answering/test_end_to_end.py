@@ -186,3 +186,34 @@ def test_erasure_with_suppression_consent_keeps_only_the_encoding(
     entry = SuppressionEntry.objects.get(request_public_id=request.public_id)
     assert len(bytes(entry.encoding)) == 512
     assert not request.selfie
+
+
+def test_sweep_starts_matching_that_was_never_queued(store, faces_dir, django_capture_on_commit_callbacks):
+    """A verified request whose matching task was lost is picked up by the beat sweep."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compliance import services
+    from compliance.answering.services import answering_sweep
+
+    request, token = services.request_submit(
+        data={
+            "request_type": "access",
+            "name": "Lost Task",
+            "email": "lost@example.org",
+            "country": "BE",
+            "language": "fr",
+            "selfie_consent": True,
+        },
+        selfie_file=(faces_dir / "people/biden/biden.jpg").read_bytes(),
+        ip="198.51.100.8",
+    )
+    request, _token = services.request_verify_email(token=token)  # no matching queued
+    assert answering_sweep(now=timezone.now()) == 0  # within the grace period
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answering_sweep(now=timezone.now() + timedelta(minutes=5)) == 1
+    request.refresh_from_db()
+    assert request.status == RequestStatus.AWAITING_APPROVAL
+    assert request.matches.count() == 4  # biden: two portraits and two group photos
+    assert answering_sweep(now=timezone.now() + timedelta(minutes=5)) == 0
