@@ -476,6 +476,18 @@ LETTER_CLEANERS = {
 }
 
 
+def letter_kinds_for_staff(request: DataSubjectRequest, *, user) -> list[tuple[str, str]]:
+    """(kind, label) of the letters staff or auditors may export for this request now."""
+    kinds = []
+    for kind, clean in LETTER_CLEANERS.items():
+        try:
+            clean(parameters={"request": str(request.public_id)}, user=user)
+        except ReportParameterError:
+            continue
+        kinds.append((str(kind), f"PDF: {ReportKind(kind).label}"))
+    return kinds
+
+
 @dataclass(frozen=True)
 class LetterLink:
     kind: str

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from compliance import services
 from compliance.forms import ConfirmForm, EscalateForm, ExtendForm, IdentityForm, MessageForm, RefuseForm
 from compliance.models import DataSubjectRequest, IdentityCheck, RequestStatus
+from compliance.reports.letters import letter_kinds_for_staff
 from compliance.selectors import (
     request_allowed_actions,
     request_audit_trail,
@@ -258,6 +259,7 @@ def _detail_context(request, req: DataSubjectRequest, *, bound: dict | None = No
         "audit_events": request_audit_trail(req),
         "can_act": can_act,
         "action_forms": action_forms,
+        "letter_kinds": letter_kinds_for_staff(req, user=request.user) if can(request.user, Perm.EXPORT) else [],
     }
 
 
