@@ -167,6 +167,7 @@ class AccessPackageStatus(models.TextChoices):
     READY = "ready", _("Ready for approval")
     RELEASED = "released", _("Released to the requester")
     FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Files deleted after the retention period")
 
 
 class AccessPackage(models.Model):
@@ -194,6 +195,7 @@ class AccessPackage(models.Model):
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    expired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -29,9 +29,10 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
@@ -367,3 +368,39 @@ def package_discard(*, package: AccessPackage) -> None:
     AccessPackage.objects.filter(pk=package.pk).update(
         status=AccessPackageStatus.PENDING, pdf=None, zip=None, pdf_sha256="", zip_sha256="", claim_token=""
     )
+
+
+def package_retention_days() -> int:
+    return int(getattr(settings, "ANSWER_PACKAGE_RETENTION_DAYS", 30))
+
+
+def packages_expire(*, now: datetime | None = None) -> int:
+    """Delete the files of packages released more than ANSWER_PACKAGE_RETENTION_DAYS ago (they
+    hold photos of the requester; GDPR Art. 5(1)(e)). The row, its hashes and the audit trail
+    stay as the record of what was sent. Returns how many expired now."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=package_retention_days())
+    expired = 0
+    storage = private_storage()
+    for package in AccessPackage.objects.filter(status=AccessPackageStatus.RELEASED, released_at__lte=cutoff):
+        names = [getattr(package, field).name for field in ("pdf", "zip") if getattr(package, field)]
+        with transaction.atomic():
+            moved = AccessPackage.objects.filter(pk=package.pk, status=AccessPackageStatus.RELEASED).update(
+                status=AccessPackageStatus.EXPIRED, pdf=None, zip=None, expired_at=now
+            )
+            if moved:
+                audit_record(
+                    action="answering.package_expired",
+                    actor_label="system",
+                    request=package.request,
+                    object_type="compliance.accesspackage",
+                    object_id=package.pk,
+                )
+        if moved:
+            # After the commit: a crash in between leaves files without a row pointing at them,
+            # which the next sweep cannot see, so delete right away and tolerate repeats.
+            for name in names:
+                with contextlib.suppress(FileNotFoundError):
+                    storage.delete(name)
+            expired += 1
+    return expired

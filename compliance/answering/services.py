@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.answering.access import package_discard
+from compliance.answering.access import package_discard, packages_expire
 from compliance.audit import audit_record
 from compliance.models import (
     AccessPackage,
@@ -60,7 +60,8 @@ def answering_sweep(*, now: datetime | None = None, grace: timedelta = timedelta
     """Beat safety net: queue the matching of verified requests that have no finished search and
     the erasures approved but never started, a few minutes after they should have started (a
     task lost between commit and the broker). Each task is idempotent, so a duplicate costs
-    nothing. Returns how many tasks were queued."""
+    nothing. Also deletes the files of released packages past their retention period. Returns
+    how many tasks were queued."""
     from compliance.answering_tasks import answering_execute_erasure, answering_match_request
     from compliance.models import MatchingStatus
 
@@ -76,6 +77,7 @@ def answering_sweep(*, now: datetime | None = None, grace: timedelta = timedelta
     for request_id in stalled.values_list("request_id", flat=True):
         answering_execute_erasure.delay(request_id)
         queued += 1
+    packages_expire(now=now)
     return queued
 
 

@@ -92,3 +92,32 @@ def test_a_person_not_in_the_store_gets_a_negative_confirmation(db, file_request
     document, images = read_package(request.access_package)
     assert document["confirmation"]["processing"] is False
     assert document["photos"] == [] and images == {}
+
+
+def test_released_package_files_are_deleted_after_the_retention_period(
+    store, file_request, staff_user, client, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compliance.answering.access import packages_expire
+    from compliance.answering.selectors import download_token_make
+    from compliance.answering.services import answer_approve
+
+    settings.ANSWER_PACKAGE_RETENTION_DAYS = 30
+    request = file_request(request_type="access")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_approve(request=request, user=staff_user)
+    package = request.access_package
+    package.refresh_from_db()
+    paths = [package.pdf.path, package.zip.path]
+    assert packages_expire(now=timezone.now() + timedelta(days=29)) == 0
+    assert packages_expire(now=timezone.now() + timedelta(days=31)) == 1
+    package.refresh_from_db()
+    assert package.status == AccessPackageStatus.EXPIRED and not package.pdf and package.zip_sha256
+    import os
+
+    assert not any(os.path.exists(path) for path in paths)
+    token = download_token_make(request=request, kind="zip")
+    assert client.get(reverse("answering:download", args=[token])).status_code == 404

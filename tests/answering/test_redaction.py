@@ -1,0 +1,47 @@
+"""biometrics.redaction: a blurred face can no longer be found or recognised; the choice of
+faces to blur in an access copy keeps only the requester's."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from biometrics.redaction import blur_faces, boxes_to_blur_for_access_copy, overlap_ratio
+
+
+@pytest.mark.faces
+def test_a_blurred_face_is_not_found_again(faces_dir):
+    from biometrics.faces import detect_faces
+    from biometrics.images import image_to_array, load_image_checked
+
+    image = load_image_checked(faces_dir / "group/kit_with_rose.jpg")
+    faces = detect_faces(image_to_array(image))
+    assert len(faces) == 2
+    kept, blurred = faces
+    result = image_to_array(blur_faces(image, [blurred.box]))
+    found = detect_faces(result)
+    assert len(found) == 1
+    assert float(np.linalg.norm(found[0].encoding - kept.encoding)) < 0.05  # the kept face is as it was
+    top, right, bottom, left = kept.box
+    assert np.array_equal(result[top:bottom, left:right], image_to_array(image)[top:bottom, left:right])
+
+
+def test_blur_changes_only_the_enlarged_box():
+    rng = np.random.default_rng(1)
+    pixels = rng.integers(0, 255, (200, 300, 3), dtype=np.uint8)
+    image = Image.fromarray(pixels)
+    result = np.asarray(blur_faces(image, [(50, 150, 150, 50)]))  # 100x100 box, +30 px each side
+    assert np.array_equal(result[:20], pixels[:20]) and np.array_equal(result[:, 181:], pixels[:, 181:])
+    assert np.abs(result[60:140, 60:140].astype(int) - pixels[60:140, 60:140]).mean() > 30
+    assert blur_faces(image, []).tobytes() == image.tobytes()
+
+
+def test_access_copy_blurs_every_face_but_the_requesters():
+    mine = (10, 110, 110, 10)
+    other = (10, 310, 110, 210)
+    missed_by_ingestion = (200, 110, 300, 10)
+    detected_again_mine = (15, 112, 108, 12)
+    chosen = boxes_to_blur_for_access_copy(
+        keep=[mine], stored=[mine, other], detected=[detected_again_mine, (12, 305, 108, 215), missed_by_ingestion]
+    )
+    assert chosen == [other, missed_by_ingestion]
+    assert overlap_ratio(mine, other) == 0.0 and overlap_ratio(mine, detected_again_mine) > 0.9
