@@ -23,8 +23,9 @@ reproduces the plain run's own image pyramid and skips only its most expensive l
 
 On the shared photos this gives the same boxes as the plain run for all but the weakest
 detection, at a fraction of its cost (see benchmarks/ingest.py). The price is stated plainly:
-faces smaller than about 36 * 1.2**k pixels (about 6 % of the long side of a large image, never
-less than the plain run's 40 px) are not detected.
+faces smaller than about 36 * 1.2**k pixels are not detected: 6.3 to 7.6 % of the long side of
+an image larger than DETECT_MAX_SIDE / 2 (131 px in a 2000 px photo); smaller images run the
+plain detector unchanged (faces down to about 40 px).
 """
 
 import math
@@ -40,7 +41,8 @@ LANDMARK_MODEL = "small"  # 5-point
 MODEL_VERSION = f"{ENCODING_MODEL}+shape_predictor_5_face_landmarks"
 
 # Longest side of the pyramid level that detection starts from. 1152 px finds faces down to
-# about 6 % of the long side (the smallest face in the shared group photos is 7.7 %).
+# 6.3-7.6 % of the long side (the smallest face in the shared group photos is 7.7 %; at 1024 px
+# it is found with a score just above the threshold, too close to rely on).
 DETECT_MAX_SIDE = 1152
 # The first pyramid levels are replaced by one bilinear resize; with upsample 1 four levels
 # are a scale of 2 * (5/6)**4 = 0.96, close enough to 1 that one resize matches the chain.
