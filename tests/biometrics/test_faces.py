@@ -1,0 +1,46 @@
+"""Detection from a skipped pyramid level gives the plain face_recognition run's boxes (and so its
+encodings) on the shared photos; the 5-point model is the one used."""
+
+import csv
+
+import face_recognition
+import numpy as np
+import pytest
+
+from biometrics.faces import DETECT_MAX_SIDE, LANDMARK_MODEL, detect_boxes, detect_faces, levels_to_skip
+from biometrics.images import ImageLimits, image_to_array, load_image_checked
+
+LIMITS = ImageLimits(max_bytes=50 * 1024 * 1024, max_pixels=100_000_000)
+
+
+def test_levels_to_skip():
+    assert levels_to_skip(240, 320, max_side=DETECT_MAX_SIDE) == 0  # small: the plain detector
+    assert levels_to_skip(1137, 910, max_side=DETECT_MAX_SIDE) == 4
+    assert levels_to_skip(1428, 2000, max_side=DETECT_MAX_SIDE) == 7
+    assert levels_to_skip(1428, 2000, max_side=None) == 0
+    with pytest.raises(ValueError):
+        detect_boxes(np.zeros((10, 10, 3), np.uint8), upsample=2)
+
+
+def test_the_five_point_model_is_used():
+    assert LANDMARK_MODEL == "small"
+
+
+@pytest.mark.faces
+def test_boxes_and_encodings_match_the_plain_run_on_the_shared_photos(faces_dir):
+    with open(faces_dir / "manifest.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    identical, worst = 0, 0.0
+    for row in rows:
+        rgb = image_to_array(load_image_checked(faces_dir / row["path"], limits=LIMITS))
+        plain = face_recognition.face_locations(rgb)  # upsample 1, HOG: the naive call
+        fast = detect_faces(rgb)
+        assert len(fast) == len(plain) == int(row["faces"]), row["path"]
+        identical += sorted(plain) == sorted(face.box for face in fast)
+        plain_encodings = face_recognition.face_encodings(rgb, plain)
+        for encoding in plain_encodings:
+            worst = max(worst, min(float(np.linalg.norm(encoding - face.encoding)) for face in fast))
+    # All boxes equal but one (two pyramid levels score almost alike for Biden in
+    # group/obama_and_biden.jpg, and the resampled level picks the neighbour).
+    assert identical >= len(rows) - 1
+    assert worst <= 0.05
