@@ -269,6 +269,7 @@ def test_truncating_the_face_table_empties_every_index(db, people):
     store = StoreIndex()
     assert len(store.search(persons[0][None], 0.6)[0])
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fire the deferred FK checks of the inserts
         cursor.execute(f'TRUNCATE "{face_table()}" CASCADE')
     assert len(store.search(persons[0][None], 0.6)[0]) == 0
     assert store.index.n == 0
