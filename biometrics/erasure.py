@@ -20,6 +20,10 @@ Blur the requester's face in a photo that others are also in:
             (+ FaceChange), journal <- db_done)--> db_done
           --(delete the old file)--> done
 
+Two erasures blurring different people in the same photo at the same time cannot undo each
+other: the row is repointed only if the photo still has the hash the blur was made from;
+otherwise the blur is made again from the current file.
+
 Whatever is found at a step decides what to do: a temp file already moved, a file already
 deleted, a face already gone are all states of an interrupted run, not errors. Nothing is ever
 deleted that the plan does not name: a photo is deleted only if, inside the locking transaction,
@@ -213,7 +217,7 @@ def step_redact_photo(*, journal: SimpleNamespace, record: Callable[..., None], 
             old_sha256=photo.sha256,
         )
         journal.staged_file_name, journal.new_file_name, journal.new_sha256 = staged, new_name, new_sha
-        journal.old_file_name = photo.image.name
+        journal.old_file_name, journal.old_sha256 = photo.image.name, photo.sha256
         checkpoint("redact:staged")
         state = "staged"
     if state == "staged":
@@ -229,7 +233,17 @@ def step_redact_photo(*, journal: SimpleNamespace, record: Callable[..., None], 
         checkpoint("redact:file_moved")
         with transaction.atomic():
             photo = SourcePhoto.objects.select_for_update().filter(pk=journal.photo_ref).first()
-            if photo is not None:
+            changed = (
+                photo is not None
+                and photo.image.name != journal.new_file_name
+                and journal.old_sha256
+                and photo.sha256 != journal.old_sha256
+            )
+            if changed:
+                # The stored file changed since it was blurred here (another erasure from the same
+                # photo committed first): pointing the row at this copy would undo that one.
+                record(state="planned")
+            elif photo is not None:
                 _delete_faces(photo.pk, list(journal.face_refs))
                 if photo.image.name != journal.new_file_name:
                     SourcePhoto.objects.filter(pk=photo.pk).update(
@@ -237,7 +251,12 @@ def step_redact_photo(*, journal: SimpleNamespace, record: Callable[..., None], 
                         sha256=journal.new_sha256,
                         size_bytes=os.path.getsize(new_path),
                     )
-            record(state="db_done")
+            if not changed:
+                record(state="db_done")
+        if changed:
+            _delete_file(journal.new_file_name)
+            journal.state = "planned"
+            return step_redact_photo(journal=journal, record=record, action_key=action_key)
         checkpoint("redact:db_done")
         state = "db_done"
     if state == "db_done":

@@ -139,6 +139,7 @@ def _journal(action: ErasureAction) -> SimpleNamespace:
         photo_ref=action.photo_ref,
         face_refs=list(action.face_refs),
         old_file_name=action.old_file_name,
+        old_sha256=action.old_sha256,
         staged_file_name=action.staged_file_name,
         new_file_name=action.new_file_name,
         new_sha256=action.new_sha256,

@@ -1,6 +1,7 @@
 """Erasure in-process: interrupted at every step and run again, recipients told (Art. 19), the
 re-check that keeps a request open, and the certificate (no biometric data)."""
 
+import numpy as np
 import pytest
 from django.core import mail
 
@@ -179,3 +180,50 @@ def test_certificate_and_audit_hold_no_biometric_data(
     done = AuditEvent.objects.get(request_public_id=request.public_id, action="answering.erasure_done")
     assert done.details["faces_deleted"] == erasure.faces_deleted
     assert audit_verify().ok
+
+
+def test_two_erasures_blurring_the_same_photo_do_not_undo_each_other(
+    store, file_request, staff_user, monkeypatch, detections, django_capture_on_commit_callbacks
+):
+    """Obama's erasure blurs him in the group photos but stops (killed) before repointing the
+    photo; Biden's erasure of the same photos completes; Obama's then resumes. Neither face may
+    come back from a stale copy."""
+    from biometrics import erasure as store_erasure
+    from biometrics.faces import detect_faces
+    from biometrics.images import image_to_array, load_image_checked
+    from biometrics.models import Face, SourcePhoto
+    from compliance.answering import erasure as answering_erasure
+    from compliance.answering.services import answer_approve
+
+    obama = file_request(request_type="erasure", email="obama@example.org")
+    biden = file_request(request_type="erasure", selfie="people/biden/biden.jpg", email="biden@example.org")
+    real = store_erasure.checkpoint
+
+    def kill_once(name):
+        if name == "redact:staged" and not kill_once.done:
+            kill_once.done = True
+            raise SimulatedKill(name)
+        real(name)
+
+    kill_once.done = False
+    monkeypatch.setattr(store_erasure, "checkpoint", kill_once)
+    with pytest.raises(SimulatedKill), django_capture_on_commit_callbacks(execute=True):
+        answer_approve(request=obama, user=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_approve(request=biden, user=staff_user)
+    biden.refresh_from_db()
+    assert biden.erasure.actions.get(photo_ref=store["group/two_people.jpg"]).kind == "redact_photo"
+    with django_capture_on_commit_callbacks(execute=True):
+        answering_erasure.erasure_execute(request_id=obama.pk)  # the redelivered task
+    for request in (obama, biden):
+        request.refresh_from_db()
+        assert request.erasure.status == ErasureStatus.DONE, request.erasure.last_error
+    for path, left in (("group/two_people.jpg", 0), ("group/obama_and_biden.jpg", 1)):
+        photo = SourcePhoto.objects.get(pk=store[path])
+        assert Face.objects.filter(photo=photo).count() == left
+        with photo.image.open("rb") as handle:
+            found = detect_faces(image_to_array(load_image_checked(handle)))
+        assert len(found) == left, path
+        for face in found:
+            for person in ("people/obama/obama.jpg", "people/biden/biden.jpg"):
+                assert float(np.linalg.norm(face.encoding - detections[person][1][0].encoding)) > 0.6
