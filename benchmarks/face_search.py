@@ -1,6 +1,6 @@
 """Face search at scale: the exact index against face_recognition.face_distance (issue 4).
 
-    python -m benchmarks.face_search [--size 1000000] [--ten-million] [--queries 200] [--faces-dir DIR]
+    python -m benchmarks.face_search [--size 1000000] [--ten-million] [--queries 100] [--faces-dir DIR] [--json]
 
 Steps:
 1. Real encodings: every face in the shared photos (manifest.csv) is encoded as ingestion does
@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--ten-million", action="store_true", help="also run at 10,000,000 (about 8 GB)")
-    parser.add_argument("--queries", type=int, default=200, help="synthetic queries besides the real faces")
+    parser.add_argument("--queries", type=int, default=100, help="synthetic queries besides the real faces")
     parser.add_argument("--faces-dir", default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

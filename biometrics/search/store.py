@@ -63,13 +63,22 @@ def state_read(known_generation: int) -> tuple[StoreState, str | None]:
     return StoreState(row[0], int(row[1]), row[2]), row[3]
 
 
-def changed_face_ids(after: int, upto: int) -> np.ndarray:
+def changed_face_ids(after: int, token: str | None, upto: int) -> np.ndarray | None:
+    """Face ids touched in generations (after, upto], or None when generation `after` with
+    `token` is no longer in the log (pruned meanwhile: the caller reloads in full). One
+    statement, so the check and the ids come from one snapshot: the log is pruned from the
+    oldest generation on, so if `after` is still there, nothing after it is missing."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT DISTINCT face_id FROM {CHANGE} WHERE generation > %s AND generation <= %s",  # noqa: S608
-            [after, upto],
+            f"SELECT DISTINCT c.face_id, EXISTS ("  # noqa: S608 - constant table names
+            f"SELECT 1 FROM {CHANGE} k WHERE k.generation = %s AND k.token = %s) "
+            f"FROM {CHANGE} c WHERE c.generation > %s AND c.generation <= %s",
+            [after, token, after, upto],
         )
-        return np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
+        rows = cursor.fetchall()
+    if not rows or not rows[0][1]:
+        return None
+    return np.array([row[0] for row in rows], dtype=np.int64)
 
 
 def _faces():
@@ -161,8 +170,12 @@ class StoreIndex:
         elif known.generation > 0 and token_of_known != known.token:
             self._load(current)
         else:
-            self._apply(changed_face_ids(known.generation, current.generation))
-            self.state = current
+            touched = changed_face_ids(known.generation, known.token, current.generation)
+            if touched is None:
+                self._load(current)
+            else:
+                self._apply(touched)
+                self.state = current
 
     # --- searching --------------------------------------------------------------------------
 

@@ -12,7 +12,14 @@ from biometrics.models import Face, SourcePhoto, encoding_to_bytes
 from biometrics.search import Match, search_faces, search_faces_batch
 from biometrics.search.exact import brute_force
 from biometrics.search.models import IndexChange
-from biometrics.search.store import StoreIndex, index_changes_prune, state_read, store_for, stores_forget
+from biometrics.search.store import (
+    StoreIndex,
+    changed_face_ids,
+    index_changes_prune,
+    state_read,
+    store_for,
+    stores_forget,
+)
 from biometrics.search.triggers import face_table, triggers_present
 
 SIGMA = 0.84 / np.sqrt(256)
@@ -260,6 +267,20 @@ def test_pruning_makes_readers_behind_it_reload_and_others_continue(db, people):
     assert (behind.reloads, current.reloads) == (before[0] + 1, before[1])
     assert_mirrors_the_table(behind)
     assert_mirrors_the_table(current)
+
+
+def test_changes_read_after_a_concurrent_prune_are_refused(db, people):
+    """The refresh reads the state, then the changes: a prune in between must not yield a
+    partial list of changes (it yields None and the index reloads)."""
+    _centre, persons = people
+    store = StoreIndex()
+    store.search(persons[0][None], 0.6)
+    known = store.state
+    added = make_faces([persons[0], persons[1]])
+    current, _ = state_read(known.generation)
+    assert set(changed_face_ids(known.generation, known.token, current.generation).tolist()) == {f.pk for f in added}
+    index_changes_prune(older_than=timedelta(0), now=timezone.now() + timedelta(days=1))
+    assert changed_face_ids(known.generation, known.token, current.generation) is None
 
 
 def test_truncating_the_face_table_empties_every_index(db, people):
