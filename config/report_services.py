@@ -6,7 +6,8 @@ after the transaction commits (large ones: an enforcement summary, a compliance 
 
 `report_generate` (called in-process or by `config.report_tasks.report_generate_task`):
 1. claims the job with a conditional update (queued or running -> running, with a fresh claim
-   token), so a task delivered twice or retried after a killed worker does no harm;
+   token), so a task delivered twice or retried after a killed worker does no harm; a retry
+   deletes the temp file a killed attempt left half-written;
 2. asks the kind's builder (in `enforcement.reports` / `compliance.reports`) for a template and
    its context, inside the language of the document;
 3. renders the PDF to a temp file and moves it into place (`config.pdf.render_pdf`), with the
@@ -179,6 +180,16 @@ def footer_filter_text(text: str) -> str:
     return text[: FOOTER_FILTER_LIMIT - 1].rstrip() + "…"
 
 
+def _remove_stale_temp_files(report: GeneratedReport) -> None:
+    """Delete the temp files of earlier attempts at this report: a worker killed while weasyprint
+    was writing leaves `.<public id>-<claim>-*.part` next to where the PDF goes. This run holds
+    the claim now, so no earlier attempt can record its file any more."""
+    folder = Path(private_storage().path(report_upload_to(report, "report.pdf"))).parent
+    for stale in folder.glob(f".{report.public_id}-*.part"):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+
+
 def report_generate(*, report_id: int, now: datetime | None = None) -> GeneratedReport:
     """Generate a stored report (see the module docstring); safe to call twice."""
     now = now or timezone.now()
@@ -186,6 +197,8 @@ def report_generate(*, report_id: int, now: datetime | None = None) -> Generated
     report = GeneratedReport.objects.select_related("requested_by").get(pk=report_id)
     if token is None:
         return report  # done or failed already: nothing to do
+    if report.attempts > 1:
+        _remove_stale_temp_files(report)
     spec = report_kind_spec(report.kind)
     _, build = spec.functions()
     content = None
