@@ -1,0 +1,159 @@
+"""Fixtures of the fault tests (issue 8): workers killed mid-task, Redis and PostgreSQL going
+away under a running app, and database constraints.
+
+Worker kills use the shared `start_worker` fixture (PostgreSQL + Redis; skipped on SQLite unless
+REQUIRE_SERVICES=1). Redelivery after a SIGKILL: tasks are acks_late, so the message of the task
+the worker was running stays unacknowledged in Redis; kombu's Redis transport gives it out again
+once it has been unacknowledged for longer than the visibility timeout, at the next restore
+sweep of a consuming worker (the first sweep runs about 10 s after a worker starts). Workers here
+get a 5 s timeout (CELERY_VISIBILITY_TIMEOUT) so a test waits seconds, not the production hour,
+and every kill test checks in the new worker's log that it received the killed task's id.
+
+Service faults run the app in gunicorn against a throwaway Redis and a throwaway PostgreSQL
+cluster (tests/faults/stack.py) that the tests stop and start; the machine's own servers are
+never touched. They need the redis-server and PostgreSQL binaries and run where the suite runs
+against PostgreSQL (CI); on SQLite they skip unless REQUIRE_SERVICES=1.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.answering.conftest import detections, manifest  # noqa: F401 - fixtures reused here
+from tests.conftest import require_or_skip
+from tests.faults import stack
+
+VISIBILITY_SECONDS = 5
+WORKER_ENV = {"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_SECONDS)}
+# A killed task is redelivered at the new worker's first restore sweep (about 10 s after it
+# starts) once it has been unacknowledged for VISIBILITY_SECONDS; this leaves room for a busy CI.
+REDELIVERY_TIMEOUT = 90
+
+
+def kill_mid_task(worker, task_name: str, *, when=lambda: True, timeout: float = 180) -> set[str]:
+    """Wait until `worker` is running a `task_name` task (received and not finished, by its log)
+    and `when()` holds, then SIGKILL it. Returns the ids of the tasks it held unacknowledged."""
+
+    def running():
+        return stack.tasks_in_flight(worker.log_path, task_name) and when()
+
+    stack.wait_for(
+        running, timeout=timeout, what=f"{task_name} to run on the worker", detail=lambda: stack.tail(worker.log_path)
+    )
+    worker.kill()
+    held = stack.tasks_in_flight(worker.log_path, task_name)
+    assert held, "the task finished between the check and the kill; the kill point is too late"
+    return held
+
+
+def wait_redelivered(worker, task_ids: set[str], task_name: str) -> None:
+    """The new worker received every task the killed one held: the redelivery really happened."""
+    stack.wait_for(
+        lambda: task_ids <= set(stack.tasks_received(worker.log_path, task_name)),
+        timeout=REDELIVERY_TIMEOUT,
+        what=f"redelivery of {sorted(task_ids)} to the new worker",
+        detail=lambda: stack.tail(worker.log_path),
+    )
+
+
+def private_files(root: Path, pattern: str = "*") -> list[Path]:
+    return sorted(path for path in root.rglob(pattern) if path.is_file())
+
+
+# --- throwaway services for the app --------------------------------------------------------------
+
+
+def services_or_skip() -> None:
+    missing = [name for name in ("redis-server", "psql") if not shutil.which(name)]
+    if not (stack.PG_BIN / "initdb").exists():
+        missing.append(str(stack.PG_BIN / "initdb"))
+    if missing:
+        require_or_skip("REQUIRE_SERVICES", f"fault tests need {', '.join(missing)}")
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and (
+        os.environ.get("REQUIRE_SERVICES") != "1"
+    ):
+        pytest.skip("service fault tests run with the PostgreSQL + Redis suite (CI); set REQUIRE_SERVICES=1 to force")
+
+
+class Stack:
+    """Throwaway PostgreSQL and Redis, a migrated database with a staff account, and the app in
+    gunicorn (restartable with other settings)."""
+
+    STAFF = ("stella", "correct horse battery")
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.pg = stack.PostgresCluster(folder / "pg")
+        self.redis = stack.RedisServer(folder)
+        self.app: stack.AppServer | None = None
+        self.workers: list[stack.CeleryWorker] = []
+
+    def up(self) -> "Stack":
+        self.pg.init().start()
+        self.database_url = self.pg.create_database("app")
+        self.redis.start()
+        stack.manage(self.env(), "migrate", "--noinput")
+        stack.manage(
+            self.env(),
+            "shell",
+            "-c",
+            "from config.services import roles_ensure_groups\n"
+            "from django.contrib.auth import get_user_model\n"
+            "groups = roles_ensure_groups()\n"
+            f"user = get_user_model().objects.create_user({self.STAFF[0]!r}, password={self.STAFF[1]!r})\n"
+            "user.groups.add(groups['DPA staff'])\n"
+            "from enforcement.services.importer import DEFAULT_FILE, enforcement_import, load_rows\n"
+            "enforcement_import(rows=load_rows(DEFAULT_FILE), source_name=DEFAULT_FILE.name)\n",
+        )
+        return self
+
+    def env(self, **extra: str) -> dict:
+        # Static files from the source folders (as the test suite serves them) instead of a
+        # two-minute collectstatic: the storage backend is all that differs from production.
+        return stack.app_environment(
+            database_url=self.database_url,
+            broker_url=self.redis.url(0),
+            cache_url=extra.pop("CACHE_URL", self.redis.url(1)),
+            data_dir=self.folder / "data",
+            DJANGO_SETTINGS_MODULE="tests.faults.app_settings",
+            **extra,
+        )
+
+    def start_app(self, **extra: str) -> stack.AppServer:
+        if self.app:
+            self.app.stop()
+        self.app = stack.AppServer(self.env(**extra), self.folder / "gunicorn.log", workers=2).start()
+        return self.app
+
+    def start_worker(self, **extra: str) -> stack.CeleryWorker:
+        worker = stack.CeleryWorker(
+            self.env(**extra), self.folder / f"worker-{len(self.workers)}.log", include=("config.resilience",)
+        ).start()
+        self.workers.append(worker)
+        return worker
+
+    def sql(self, query: str) -> str:
+        return self.pg.psql(query, database="app")
+
+    def down(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        if self.app:
+            self.app.stop()
+        self.redis.stop(crash=False)
+        self.pg.destroy()
+
+
+@pytest.fixture(scope="session")
+def service_stack(tmp_path_factory):
+    services_or_skip()
+    folder = Path(tmp_path_factory.mktemp("faults-stack"))
+    running = Stack(folder)
+    try:
+        running.up()
+        yield running
+    finally:
+        running.down()

@@ -1,0 +1,263 @@
+"""A Celery worker killed with SIGKILL in the middle of ingestion (the Celery fan-out of
+`ingest_photos`), matching (selfie search and the access package) and report generation; a new
+worker gets the unacknowledged task again and the work completes exactly once: nothing stored
+twice, nothing half-written, one audit record, no stray files.
+
+Erasure has its own kill test at eight checkpoints (tests/answering/test_worker.py). The tasks here
+have no test hook, so the kill lands at states seen from outside: a task received but not
+finished in the worker's log, together with a row's status or a file the task is writing.
+Each test proves the redelivery: the new worker's log shows the killed task's id, and the row's
+attempt counter says the task ran twice.
+"""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import ROOT, database_url_for_subprocess
+from tests.faults import stack
+from tests.faults.conftest import WORKER_ENV, kill_mid_task, private_files, wait_redelivered
+
+pytestmark = [pytest.mark.worker, pytest.mark.slow]
+
+PREFIX = "https://scrape.example/faults"
+INGEST_TASK = "biometrics.ingest_photo_file"
+MATCH_TASK = "compliance.answering_tasks.answering_match_request"
+PACKAGE_TASK = "compliance.answering_tasks.answering_build_package"
+REPORT_TASK = "reports.generate"
+
+
+# --- ingestion --------------------------------------------------------------------------------
+
+
+def _expected_faces(faces_dir: Path) -> dict[str, int]:
+    with open(faces_dir / "manifest.csv", newline="") as handle:
+        return {row["path"]: int(row["faces"]) for row in csv.DictReader(handle)}
+
+
+def _photo_files(media_root: Path) -> set[str]:
+    folder = media_root / "biometrics" / "photos"
+    return {str(path.relative_to(media_root)) for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.mark.faces
+def test_ingestion_fan_out_survives_two_killed_workers(start_worker, faces_dir, media_root, tmp_path):
+    """`ingest_photos --mode celery` runs as its own process and fans the photos out; the worker
+    is SIGKILLed twice while analysing a photo (after 2 and after 8 photos are stored), and a
+    third worker finishes. Every face of the manifest is stored once, every stored photo has its
+    file, no file is orphaned, and the command reports no error."""
+    from biometrics.models import Face, FaceChange, SourcePhoto
+    from biometrics.services import TEMP_DIR, temp_files_cleanup
+
+    expected = _expected_faces(faces_dir)
+    producer_log = tmp_path / "ingest.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_subprocess(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+        "MEDIA_ROOT": str(media_root),
+    }
+    worker = start_worker(queue="celery", extra_env=WORKER_ENV)
+    with open(producer_log, "wb") as log:
+        producer = subprocess.Popen(
+            [sys.executable, "manage.py", "ingest_photos", str(faces_dir / "manifest.csv"), "--source-url-prefix",
+             PREFIX, "--workers", "2", "--mode", "celery", "--no-progress"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            for stored_before_kill in (2, 8):
+                held = kill_mid_task(
+                    worker, INGEST_TASK, when=lambda n=stored_before_kill: SourcePhoto.objects.count() >= n
+                )
+                stored = SourcePhoto.objects.count()
+                assert stored < len(expected), "the run finished before the kill"
+                # What the killed worker left is whole: every stored photo has all its faces.
+                for photo in SourcePhoto.objects.all():
+                    assert photo.faces.count() == expected[photo.source_url.removeprefix(PREFIX + "/")]
+                worker = start_worker(queue="celery", extra_env=WORKER_ENV)
+                wait_redelivered(worker, held, INGEST_TASK)
+            producer.wait(timeout=600)
+        finally:
+            if producer.poll() is None:
+                producer.kill()
+    output = producer_log.read_text()
+    assert producer.returncode == 0, output[-3000:]
+    assert "error" not in output.lower().split("summary")[-1], output[-3000:]
+
+    stored = {photo.source_url.removeprefix(PREFIX + "/"): photo for photo in SourcePhoto.objects.all()}
+    assert set(stored) == set(expected)
+    assert {path: photo.faces.count() for path, photo in stored.items()} == expected
+    assert Face.objects.count() == sum(expected.values())
+    assert FaceChange.objects.count() == Face.objects.count()  # each face logged once
+    assert len({photo.sha256 for photo in stored.values()}) == len(stored)
+    assert _photo_files(media_root) == {photo.image.name for photo in stored.values()}  # no orphan, none missing
+    temp_files_cleanup()  # a killed worker's temp file (if the kill hit a write) is its to remove
+    assert not list((media_root / TEMP_DIR).glob("*")) if (media_root / TEMP_DIR).exists() else True
+
+
+# --- matching and the access package -----------------------------------------------------------
+
+
+def _file_request(faces_dir: Path, email: str):
+    """File and verify an access request with a shared photo; matching is queued on commit."""
+    from django.db import transaction
+
+    from compliance import services
+    from compliance.answering.services import answering_schedule_matching
+
+    request, token = services.request_submit(
+        data={
+            "request_type": "access",
+            "name": "Barack Example",
+            "email": email,
+            "country": "NL",
+            "language": "en",
+            "selfie_consent": True,
+        },
+        selfie_file=(faces_dir / "people/obama/obama.jpg").read_bytes(),
+        ip="198.51.100.7",
+    )
+    with transaction.atomic():
+        request, _status_token = services.request_verify_email(token=token)
+        answering_schedule_matching(request=request)
+    return request
+
+
+def _status(model, **lookup):
+    row = model.objects.filter(**lookup).first()
+    return row.status if row else None
+
+
+@pytest.mark.faces
+@pytest.mark.parametrize("kill_point", ["matching", "package"])
+def test_matching_and_package_survive_a_killed_worker(
+    kill_point, start_worker, faces_dir, manifest, detections, media_root
+):
+    """Kill the worker while it searches the store for the selfie (the matching run is claimed)
+    or while it builds the access package (redacting photos, writing the ZIP and the letter).
+    The redelivered task ends in the same answer as an uninterrupted one: the person's photos
+    matched once each, one audit record and one staff note per step, one package with its two
+    files and no work folder left behind."""
+    from compliance.models import (
+        AccessPackage,
+        AccessPackageStatus,
+        AuditEvent,
+        MatchingRun,
+        MatchingStatus,
+        RequestStatus,
+    )
+    from tests.answering import checks
+    from tests.answering.conftest import ingest_shared_photos, person_paths
+
+    store = ingest_shared_photos(faces_dir, manifest, detections)
+    worker = start_worker(queue="celery", extra_env=WORKER_ENV)
+    request = _file_request(faces_dir, f"kill-{kill_point}@example.org")
+    if kill_point == "matching":
+        task = MATCH_TASK
+        held = kill_mid_task(worker, task, when=lambda: _status(MatchingRun, request=request) == MatchingStatus.RUNNING)
+        run = MatchingRun.objects.get(request=request)
+        assert (run.status, run.attempts) == (MatchingStatus.RUNNING, 1)
+    else:
+        task = PACKAGE_TASK
+        held = kill_mid_task(
+            worker, task, when=lambda: _status(AccessPackage, request=request) == AccessPackageStatus.BUILDING
+        )
+        assert AccessPackage.objects.get(request=request).attempts == 1
+    request.refresh_from_db()
+    assert request.status != RequestStatus.AWAITING_APPROVAL  # the killed worker did not finish
+
+    worker = start_worker(queue="celery", extra_env=WORKER_ENV)
+    wait_redelivered(worker, held, task)
+    stack.wait_for(
+        lambda: request.__class__.objects.get(pk=request.pk).status == RequestStatus.AWAITING_APPROVAL,
+        timeout=180,
+        what="the answer to be ready for approval",
+        detail=lambda: stack.tail(worker.log_path),
+    )
+    request.refresh_from_db()
+    run = MatchingRun.objects.get(request=request)
+    package = AccessPackage.objects.get(request=request)
+    assert run.status == MatchingStatus.DONE
+    assert package.status == AccessPackageStatus.READY
+    killed_row = run if kill_point == "matching" else package
+    assert killed_row.attempts == 2  # claimed by the killed run and by the redelivered one
+
+    # The answer: exactly the person's photos, each face once.
+    assert checks.matched_paths(request, store) == person_paths(manifest, "obama")
+    faces = list(request.matches.values_list("face_id_snapshot", flat=True))
+    assert len(faces) == len(set(faces)) == run.matches_found
+    # Each step recorded once, however many times it ran.
+    actions = list(AuditEvent.objects.filter(request_public_id=request.public_id).values_list("action", flat=True))
+    for action in ("answering.matching_done", "answering.package_built", "request.processing_started"):
+        assert actions.count(action) == 1, (action, actions)
+    notes = request.messages.filter(body__startswith="The store was searched")
+    assert notes.count() == 1
+    # One package: its two files, nothing else in its folders, no work folder of the killed run.
+    package_root = Path(package.pdf.storage.path("requests/packages"))
+    assert {p.name for p in private_files(package_root)} == {Path(package.pdf.name).name, Path(package.zip.name).name}
+    checks.check_access_package(
+        request=request,
+        store_ids=store,
+        manifest=manifest,
+        faces_dir=faces_dir,
+        detections=detections,
+        selfie_encoding=detections["people/obama/obama.jpg"][1][0].encoding,
+    )
+
+
+# --- report generation ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_cases(transactional_db):
+    from enforcement.services.generate import cases_generate
+
+    cases_generate(count=400, seed=8, prefix="kill")
+
+
+@pytest.mark.parametrize("kill_point", ["claimed", "writing"])
+def test_report_generation_survives_a_killed_worker(kill_point, start_worker, many_cases, auditor_user, media_root):
+    """An enforcement summary of 400 cases is a background report. Kill the worker as soon as it
+    has claimed the job, or while weasyprint is writing the PDF (its temp file exists). The
+    redelivered task makes the report once: status done after two attempts, one file whose
+    SHA-256 is the recorded one, one audit record, and no temp file left in the folder."""
+    from compliance.models import AuditEvent
+    from config.models import GeneratedReport, ReportKind, ReportStatus, private_storage, report_upload_to
+    from config.pdf import file_sha256
+    from config.report_services import AUDIT_ACTION_GENERATED, report_request
+
+    worker = start_worker(queue="celery", extra_env=WORKER_ENV)
+    report = report_request(kind=ReportKind.ENFORCEMENT_SUMMARY, parameters={"query": ""}, user=auditor_user)
+    folder = Path(private_storage().path(report_upload_to(report, "x.pdf"))).parent
+
+    def claimed():
+        return _status(GeneratedReport, pk=report.pk) == ReportStatus.RUNNING
+
+    def writing():
+        return claimed() and folder.is_dir() and any(folder.glob(f".{report.public_id}-*.part"))
+
+    held = kill_mid_task(worker, REPORT_TASK, when=claimed if kill_point == "claimed" else writing, timeout=240)
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.file.name) == (ReportStatus.RUNNING, 1, "")
+
+    worker = start_worker(queue="celery", extra_env=WORKER_ENV)
+    wait_redelivered(worker, held, REPORT_TASK)
+    stack.wait_for(
+        lambda: GeneratedReport.objects.get(pk=report.pk).is_finished,
+        timeout=300,
+        what="the redelivered report",
+        detail=lambda: stack.tail(worker.log_path),
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.last_error
+    assert report.attempts == 2
+    events = AuditEvent.objects.filter(action=AUDIT_ACTION_GENERATED, object_id=str(report.public_id))
+    assert events.count() == 1
+    assert events.get().details["sha256"] == report.sha256 == file_sha256(report.file.path)
+    assert [p.name for p in private_files(folder)] == [Path(report.file.name).name]
