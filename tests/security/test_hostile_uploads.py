@@ -14,7 +14,6 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 
