@@ -10,7 +10,7 @@ Steps:
 3. Fast pipeline, the production code path of `ingest_photos` without a broker: a pool of
    --workers processes runs biometrics.ingest.analyse_file (read, SHA-256, decode once with
    EXIF orientation, detection from a skipped pyramid level, encoding at full resolution).
-   Naive and fast alternate in two halves so that load from other processes hits both alike.
+   Naive and fast alternate in blocks of 25 photos so that load from other processes hits both alike.
 4. End to end (unless --no-store): the same number of photos, each copy with different bytes
    (a unique comment appended after the image data, so SHA-256 dedupe cannot skip it), through
    biometrics.ingest.run_ingest into a fresh SQLite database and media folder in a temp dir:
@@ -129,7 +129,7 @@ def _run(args, faces_dir: Path, temp: Path) -> int:
     def fast_pool(items):
         return list(pool.map(_analyse_with_cpu, items, [limits] * len(items), chunksize=1))
 
-    block = 50  # naive and fast alternate in blocks so that other processes' load hits both alike
+    block = 25  # naive and fast alternate in short blocks so that load from other processes hits both alike
     naive_seconds = fast_seconds = naive_cpu = fast_cpu = 0.0
     naive_results, fast_results = [], []
     for start in range(0, len(workload), block):
