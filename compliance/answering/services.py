@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from compliance.answering.access import package_discard, packages_expire
@@ -36,6 +37,7 @@ from compliance.models import (
 from config.roles import Perm, can
 
 ACCESS_TYPES = (RequestType.ACCESS, RequestType.BOTH)
+STALLED_AFTER = timedelta(minutes=15)
 ERASURE_TYPES = (RequestType.ERASURE, RequestType.BOTH)
 
 
@@ -62,7 +64,7 @@ def answering_sweep(*, now: datetime | None = None, grace: timedelta = timedelta
     task lost between commit and the broker). Each task is idempotent, so a duplicate costs
     nothing. Also deletes the files of released packages past their retention period. Returns
     how many tasks were queued."""
-    from compliance.answering_tasks import answering_execute_erasure, answering_match_request
+    from compliance.answering_tasks import answering_build_package, answering_execute_erasure, answering_match_request
     from compliance.models import MatchingStatus
 
     now = now or timezone.now()
@@ -73,9 +75,23 @@ def answering_sweep(*, now: datetime | None = None, grace: timedelta = timedelta
     for request_id in waiting.values_list("pk", flat=True):
         answering_match_request.delay(request_id)
         queued += 1
-    stalled = ErasureRecord.objects.filter(status=ErasureStatus.PLANNED, approved_at__lte=now - grace)
+    # Approved but never started, or started long ago and still running (its worker died and the
+    # broker will only redeliver after its visibility timeout): a duplicate delivery of a run that
+    # is in fact alive returns at once (erasure._exclusive).
+    stalled = ErasureRecord.objects.filter(
+        Q(status=ErasureStatus.PLANNED, approved_at__lte=now - grace)
+        | Q(status=ErasureStatus.RUNNING, started_at__lte=now - STALLED_AFTER)
+    )
     for request_id in stalled.values_list("request_id", flat=True):
         answering_execute_erasure.delay(request_id)
+        queued += 1
+    unbuilt = AccessPackage.objects.filter(
+        status__in=[AccessPackageStatus.PENDING, AccessPackageStatus.BUILDING],
+        created_at__lte=now - STALLED_AFTER,
+        request__status=RequestStatus.AWAITING_REVIEW,
+    )
+    for request_id in unbuilt.values_list("request_id", flat=True):
+        answering_build_package.delay(request_id, None)
         queued += 1
     packages_expire(now=now)
     return queued

@@ -227,3 +227,35 @@ def test_two_erasures_blurring_the_same_photo_do_not_undo_each_other(
         for face in found:
             for person in ("people/obama/obama.jpg", "people/biden/biden.jpg"):
                 assert float(np.linalg.norm(face.encoding - detections[person][1][0].encoding)) > 0.6
+
+
+def test_sweep_resumes_an_erasure_whose_worker_died(
+    store, file_request, staff_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from biometrics import erasure as store_erasure
+    from compliance.answering.services import answer_approve, answering_sweep
+
+    request = file_request(request_type="erasure")
+    real = store_erasure.checkpoint
+
+    def die(name):
+        if name == "delete:db_done":
+            raise SimulatedKill(name)
+        real(name)
+
+    monkeypatch.setattr(store_erasure, "checkpoint", die)
+    with pytest.raises(SimulatedKill), django_capture_on_commit_callbacks(execute=True):
+        answer_approve(request=request, user=staff_user)
+    monkeypatch.setattr(store_erasure, "checkpoint", real)
+    request.refresh_from_db()
+    assert request.erasure.status == ErasureStatus.RUNNING
+    assert answering_sweep(now=timezone.now()) == 0  # it may still be running
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answering_sweep(now=timezone.now() + timedelta(minutes=20)) == 1
+    request.refresh_from_db()
+    assert request.erasure.status == ErasureStatus.DONE
+    assert request.status == RequestStatus.COMPLETED
