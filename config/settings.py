@@ -7,6 +7,7 @@ broker and workers. DEBUG is off unless DJANGO_DEBUG=1 (which `make run` sets).
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import database_from_url, env_bool, env_float, env_int, env_list, env_str
@@ -172,7 +173,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 from compliance.schedule import BEAT_SCHEDULE as COMPLIANCE_BEAT_SCHEDULE  # noqa: E402 - imports no models
 
-CELERY_BEAT_SCHEDULE = {**COMPLIANCE_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {
+    **COMPLIANCE_BEAT_SCHEDULE,
+    "biometrics-search-prune-changes": {
+        "task": "biometrics.search_prune_changes",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
@@ -212,6 +219,12 @@ SPECTACULAR_SETTINGS = {
 
 # Face matching (see biometrics/ and the README for calibration).
 FACE_TOLERANCE = env_float("FACE_TOLERANCE", 0.6)
+
+# The face search index (biometrics/search/README.md): shards searched in parallel by workers.
+FACE_SEARCH_SHARDS = env_int("FACE_SEARCH_SHARDS", 0)
+FACE_SEARCH_QUEUE = env_str("FACE_SEARCH_QUEUE") or None
+FACE_SEARCH_QUEUE_PER_SHARD = env_bool("FACE_SEARCH_QUEUE_PER_SHARD", False)
+FACE_SEARCH_TIMEOUT = env_float("FACE_SEARCH_TIMEOUT", 60.0)
 
 # Data-subject requests.
 COMPLIANCE_REMINDER_DAYS = env_int("COMPLIANCE_REMINDER_DAYS", 5)
