@@ -11,9 +11,11 @@ attempt counter says the task ran twice.
 """
 
 import csv
+import io
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,14 @@ from django.conf import settings
 
 from tests.conftest import ROOT, database_url_for_subprocess
 from tests.faults import stack
-from tests.faults.conftest import WORKER_ENV, kill_mid_task, private_files, wait_redelivered
+from tests.faults.conftest import (
+    WORKER_ENV,
+    kill_mid_task,
+    private_files,
+    replace_worker,
+    store_shared_photos,
+    wait_redelivered,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
@@ -80,7 +89,7 @@ def test_ingestion_fan_out_survives_two_killed_workers(start_worker, faces_dir, 
                 # What the killed worker left is whole: every stored photo has all its faces.
                 for photo in SourcePhoto.objects.all():
                     assert photo.faces.count() == expected[photo.source_url.removeprefix(PREFIX + "/")]
-                worker = start_worker(queue="celery", extra_env=WORKER_ENV)
+                worker = replace_worker(start_worker, worker)
                 wait_redelivered(worker, held, INGEST_TASK)
             producer.wait(timeout=600)
         finally:
@@ -135,47 +144,44 @@ def _status(model, **lookup):
 
 
 @pytest.mark.faces
-@pytest.mark.parametrize("kill_point", ["matching", "package"])
-def test_matching_and_package_survive_a_killed_worker(
-    kill_point, start_worker, faces_dir, manifest, detections, media_root
-):
-    """Kill the worker while it searches the store for the selfie (the matching run is claimed)
-    or while it builds the access package (redacting photos, writing the ZIP and the letter).
-    The redelivered task ends in the same answer as an uninterrupted one: the person's photos
-    matched once each, one audit record and one staff note per step, one package with its two
-    files and no work folder left behind."""
+def test_matching_and_package_survive_killed_workers(start_worker, faces_dir, shared_photos, media_root):
+    """Kill one worker while it searches the store for the selfie (the matching run is claimed),
+    and the next while it builds the access package (redacting photos, writing the ZIP and the
+    letter); a third finishes. The answer is the one an uninterrupted run gives: the person's
+    photos matched once each, one audit record and one staff note per step, one package with its
+    two files and no work folder of a killed run left behind."""
     from compliance.models import (
         AccessPackage,
         AccessPackageStatus,
         AuditEvent,
+        DataSubjectRequest,
         MatchingRun,
         MatchingStatus,
         RequestStatus,
     )
-    from tests.answering import checks
-    from tests.answering.conftest import ingest_shared_photos, person_paths
 
-    store = ingest_shared_photos(faces_dir, manifest, detections)
+    stored = store_shared_photos(shared_photos, PREFIX + "/")
     worker = start_worker(queue="celery", extra_env=WORKER_ENV)
-    request = _file_request(faces_dir, f"kill-{kill_point}@example.org")
-    if kill_point == "matching":
-        task = MATCH_TASK
-        held = kill_mid_task(worker, task, when=lambda: _status(MatchingRun, request=request) == MatchingStatus.RUNNING)
-        run = MatchingRun.objects.get(request=request)
-        assert (run.status, run.attempts) == (MatchingStatus.RUNNING, 1)
-    else:
-        task = PACKAGE_TASK
-        held = kill_mid_task(
-            worker, task, when=lambda: _status(AccessPackage, request=request) == AccessPackageStatus.BUILDING
-        )
-        assert AccessPackage.objects.get(request=request).attempts == 1
+    request = _file_request(faces_dir, "kill-matching@example.org")
+    held = kill_mid_task(
+        worker, MATCH_TASK, when=lambda: _status(MatchingRun, request=request) == MatchingStatus.RUNNING
+    )
+    run = MatchingRun.objects.get(request=request)
+    assert (run.status, run.attempts) == (MatchingStatus.RUNNING, 1)
+
+    worker = replace_worker(start_worker, worker)
+    wait_redelivered(worker, held, MATCH_TASK)
+    held = kill_mid_task(
+        worker, PACKAGE_TASK, when=lambda: _status(AccessPackage, request=request) == AccessPackageStatus.BUILDING
+    )
+    assert AccessPackage.objects.get(request=request).attempts == 1
     request.refresh_from_db()
     assert request.status != RequestStatus.AWAITING_APPROVAL  # the killed worker did not finish
 
-    worker = start_worker(queue="celery", extra_env=WORKER_ENV)
-    wait_redelivered(worker, held, task)
+    worker = replace_worker(start_worker, worker)
+    wait_redelivered(worker, held, PACKAGE_TASK)
     stack.wait_for(
-        lambda: request.__class__.objects.get(pk=request.pk).status == RequestStatus.AWAITING_APPROVAL,
+        lambda: DataSubjectRequest.objects.get(pk=request.pk).status == RequestStatus.AWAITING_APPROVAL,
         timeout=180,
         what="the answer to be ready for approval",
         detail=lambda: stack.tail(worker.log_path),
@@ -185,30 +191,27 @@ def test_matching_and_package_survive_a_killed_worker(
     package = AccessPackage.objects.get(request=request)
     assert run.status == MatchingStatus.DONE
     assert package.status == AccessPackageStatus.READY
-    killed_row = run if kill_point == "matching" else package
-    assert killed_row.attempts == 2  # claimed by the killed run and by the redelivered one
+    assert (run.attempts, package.attempts) == (2, 2)  # claimed by a killed run and a redelivered one
 
     # The answer: exactly the person's photos, each face once.
-    assert checks.matched_paths(request, store) == person_paths(manifest, "obama")
+    person = {path for path, photo in shared_photos.items() if "obama" in photo.people}
+    matched = [stored[m.photo_id_snapshot] for m in request.matches.exclude(review_status="rejected")]
+    assert sorted(matched) == sorted(person)
     faces = list(request.matches.values_list("face_id_snapshot", flat=True))
     assert len(faces) == len(set(faces)) == run.matches_found
     # Each step recorded once, however many times it ran.
     actions = list(AuditEvent.objects.filter(request_public_id=request.public_id).values_list("action", flat=True))
     for action in ("answering.matching_done", "answering.package_built", "request.processing_started"):
         assert actions.count(action) == 1, (action, actions)
-    notes = request.messages.filter(body__startswith="The store was searched")
-    assert notes.count() == 1
-    # One package: its two files, nothing else in its folders, no work folder of the killed run.
+    assert request.messages.filter(body__startswith="The store was searched").count() == 1
+    # One package: its two files and nothing else (no work folder of the killed run).
     package_root = Path(package.pdf.storage.path("requests/packages"))
     assert {p.name for p in private_files(package_root)} == {Path(package.pdf.name).name, Path(package.zip.name).name}
-    checks.check_access_package(
-        request=request,
-        store_ids=store,
-        manifest=manifest,
-        faces_dir=faces_dir,
-        detections=detections,
-        selfie_encoding=detections["people/obama/obama.jpg"][1][0].encoding,
-    )
+    with package.zip.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
+        images = [name for name in archive.namelist() if name.startswith("images/")]
+        assert len(images) == len(person) and archive.testzip() is None
+    with package.pdf.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
 
 
 # --- report generation ---------------------------------------------------------------------------
@@ -218,15 +221,14 @@ def test_matching_and_package_survive_a_killed_worker(
 def many_cases(transactional_db):
     from enforcement.services.generate import cases_generate
 
-    cases_generate(count=400, seed=8, prefix="kill")
+    cases_generate(count=200, seed=8, prefix="kill")
 
 
-@pytest.mark.parametrize("kill_point", ["claimed", "writing"])
-def test_report_generation_survives_a_killed_worker(kill_point, start_worker, many_cases, auditor_user, media_root):
-    """An enforcement summary of 400 cases is a background report. Kill the worker as soon as it
-    has claimed the job, or while weasyprint is writing the PDF (its temp file exists). The
-    redelivered task makes the report once: status done after two attempts, one file whose
-    SHA-256 is the recorded one, one audit record, and no temp file left in the folder."""
+def test_report_generation_survives_killed_workers(start_worker, many_cases, auditor_user, media_root):
+    """An enforcement summary of 200 cases is a background report. Kill one worker as soon as it
+    has claimed the job, and the next while weasyprint is writing the PDF (its temp file exists);
+    a third finishes. The report is made once: done after three attempts, one file whose SHA-256
+    is the recorded one, one audit record, and no temp file of a killed attempt left behind."""
     from compliance.models import AuditEvent
     from config.models import GeneratedReport, ReportKind, ReportStatus, private_storage, report_upload_to
     from config.pdf import file_sha256
@@ -242,12 +244,13 @@ def test_report_generation_survives_a_killed_worker(kill_point, start_worker, ma
     def writing():
         return claimed() and folder.is_dir() and any(folder.glob(f".{report.public_id}-*.part"))
 
-    held = kill_mid_task(worker, REPORT_TASK, when=claimed if kill_point == "claimed" else writing, timeout=240)
-    report.refresh_from_db()
-    assert (report.status, report.attempts, report.file.name) == (ReportStatus.RUNNING, 1, "")
+    for attempt, kill_point in enumerate((claimed, writing), start=1):
+        held = kill_mid_task(worker, REPORT_TASK, when=kill_point, timeout=240)
+        report.refresh_from_db()
+        assert (report.status, report.attempts, report.file.name) == (ReportStatus.RUNNING, attempt, "")
+        worker = replace_worker(start_worker, worker)
+        wait_redelivered(worker, held, REPORT_TASK)
 
-    worker = start_worker(queue="celery", extra_env=WORKER_ENV)
-    wait_redelivered(worker, held, REPORT_TASK)
     stack.wait_for(
         lambda: GeneratedReport.objects.get(pk=report.pk).is_finished,
         timeout=300,
@@ -256,7 +259,7 @@ def test_report_generation_survives_a_killed_worker(kill_point, start_worker, ma
     )
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE, report.last_error
-    assert report.attempts == 2
+    assert report.attempts == 3
     events = AuditEvent.objects.filter(action=AUDIT_ACTION_GENERATED, object_id=str(report.public_id))
     assert events.count() == 1
     assert events.get().details["sha256"] == report.sha256 == file_sha256(report.file.path)
