@@ -189,7 +189,9 @@ def test_the_walk_finds_the_fields_the_issue_names():
 @pytest.mark.parametrize("name", _params(STATE_FIELDS))
 def test_a_state_outside_its_choices_is_refused(name, rows):
     model, field, row = _row(rows, name)
-    assert_refused(lambda: model.objects.filter(pk=row.pk).update(**{field: "not-a-state"}), f"{name} = 'not-a-state'")
+    bogus = "bogus"  # fits every state column: the length limit must not be what refuses it
+    assert bogus not in dict(model._meta.get_field(field).flatchoices)
+    assert_refused(lambda: model.objects.filter(pk=row.pk).update(**{field: bogus}), f"{name} = {bogus!r}")
 
 
 @pytest.mark.parametrize("name", _params(MONEY_FIELDS))
@@ -251,7 +253,7 @@ def test_raw_sql_cannot_write_a_bad_state_or_negative_fine(rows):
         return write
 
     request, fine = rows["compliance.DataSubjectRequest"], rows["enforcement.Fine"]
-    assert_refused(raw(DataSubjectRequest, "status", "approved-by-magic", request.pk), "a raw request status")
+    assert_refused(raw(DataSubjectRequest, "status", "approved", request.pk), "a raw request status")
     assert_refused(raw(Fine, "amount", Decimal("-20000000"), fine.pk), "a raw negative fine")
     request.refresh_from_db()
     fine.refresh_from_db()
