@@ -220,6 +220,10 @@ SPECTACULAR_SETTINGS = {
 # Face matching (see biometrics/ and the README for calibration).
 FACE_TOLERANCE = env_float("FACE_TOLERANCE", 0.6)
 
+# Ingestion of scraped photos: originals may be larger than citizens' uploads.
+INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 50 * 1024 * 1024)
+INGEST_MAX_PIXELS = env_int("INGEST_MAX_PIXELS", 100_000_000)
+
 # The face search index (biometrics/search/README.md): shards searched in parallel by workers.
 FACE_SEARCH_SHARDS = env_int("FACE_SEARCH_SHARDS", 0)
 FACE_SEARCH_QUEUE = env_str("FACE_SEARCH_QUEUE") or None
