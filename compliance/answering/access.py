@@ -402,5 +402,32 @@ def packages_expire(*, now: datetime | None = None) -> int:
             for name in names:
                 with contextlib.suppress(FileNotFoundError):
                     storage.delete(name)
+            _access_letters_delete(package.request)
             expired += 1
     return expired
+
+
+def _access_letters_delete(request: DataSubjectRequest) -> int:
+    """The Art. 15 letters the reports side made for the requester's download embed the same
+    photo copies: they go with the package (their SHA-256 stays in the audit trail)."""
+    from config.models import GeneratedReport, ReportKind
+
+    letters = GeneratedReport.objects.filter(kind=ReportKind.LETTER_ACCESS, parameters__request=str(request.public_id))
+    deleted = 0
+    for letter in letters:
+        name = letter.file.name if letter.file else ""
+        with transaction.atomic():
+            GeneratedReport.objects.filter(pk=letter.pk).delete()
+            audit_record(
+                action="answering.access_letter_deleted",
+                actor_label="system",
+                request=request,
+                object_type="config.generatedreport",
+                object_id=str(letter.public_id),
+                details={"sha256": letter.sha256},
+            )
+        if name:
+            with contextlib.suppress(FileNotFoundError):
+                letter.file.storage.delete(name)
+        deleted += 1
+    return deleted

@@ -111,7 +111,11 @@ def test_released_package_files_are_deleted_after_the_retention_period(
         answer_approve(request=request, user=staff_user)
     package = request.access_package
     package.refresh_from_db()
-    paths = [package.pdf.path, package.zip.path]
+    from config.models import ReportKind
+    from config.report_services import letter_obtain
+
+    letter = letter_obtain(dsr_public_id=str(request.public_id), kind=ReportKind.LETTER_ACCESS)
+    paths = [package.pdf.path, package.zip.path, letter.file.path]
     assert packages_expire(now=timezone.now() + timedelta(days=29)) == 0
     assert packages_expire(now=timezone.now() + timedelta(days=31)) == 1
     package.refresh_from_db()
