@@ -151,13 +151,6 @@ def _package_image_chunks(package) -> list[bytes]:
 
 @pytest.mark.faces
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the access letter PDF (config.GeneratedReport, kind letter_access, made for the citizen's download) "
-    "embeds the package's photo copies byte for byte and is kept forever: packages_expire deletes the package's "
-    "ZIP and PDF but not this letter, so copies of the requester's photos outlive their purpose (and outlive an "
-    "erasure of the same photos). owner: compliance/answering/access.py packages_expire + config/report_services.py",
-)
 def test_released_package_and_its_letter_are_deleted_after_retention(
     store, file_request, staff_user, client, settings, media_root, django_capture_on_commit_callbacks
 ):
