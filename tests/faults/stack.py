@@ -41,7 +41,10 @@ def free_port() -> int:
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
+        if sock.connect_ex((host, port)) != 0:
+            return False
+        # A TCP "self-connect" (the kernel picked `port` itself as our local port) is not a server.
+        return sock.getsockname() != sock.getpeername()
 
 
 def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.1, detail=lambda: ""):
@@ -154,8 +157,15 @@ class PostgresCluster:
 
     def stop(self, mode: str = "immediate") -> None:
         """`immediate` is a crash (no clean shutdown: connections are cut, recovery on start)."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop", check=False)
-        wait_for(lambda: not port_open(self.port), timeout=30, what=f"postgres port {self.port} to close")
+        result = self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop", check=False)
+        if result.returncode != 0 and "Is server running?" not in result.stderr:
+            raise RuntimeError(f"pg_ctl stop failed: {result.stdout}{result.stderr}\n{tail(self.log_path)}")
+        wait_for(
+            lambda: not self.ready(),
+            timeout=30,
+            what=f"postgres on {self.port} to stop",
+            detail=lambda: f"{result.stdout}{result.stderr}\n{tail(self.log_path)}",
+        )
 
     def url(self, name: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
