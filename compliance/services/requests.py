@@ -102,10 +102,12 @@ def _require_state(request: DataSubjectRequest, allowed: Iterable[str], action: 
 
 
 def _queue_email(request: DataSubjectRequest, kind: str, *, message_id: int | None = None) -> None:
+    # With the broker down the request still succeeds: the email goes out when
+    # config.resilience.requeue_stalled_work finds the request still waiting for it.
     from compliance import tasks
+    from config.resilience import enqueue_on_commit
 
-    request_id = request.pk
-    transaction.on_commit(lambda: tasks.send_request_email.delay(request_id, kind, message_id))
+    enqueue_on_commit(tasks.send_request_email, request.pk, kind, message_id)
 
 
 def _clean_reason(value: str, field: str, message) -> str:
@@ -240,9 +242,9 @@ def request_submit(
         _queue_email(request, "verification")
         if id_jpeg:
             from compliance import tasks
+            from config.resilience import enqueue_on_commit
 
-            request_id = request.pk
-            transaction.on_commit(lambda: tasks.check_identity.delay(request_id))
+            enqueue_on_commit(tasks.check_identity, request.pk)
     return request, token
 
 
