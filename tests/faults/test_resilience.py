@@ -1,0 +1,202 @@
+"""config.resilience in-process (SQLite and PostgreSQL): which errors become a 503, sending a task
+to a broker that is not there, and the sweep that sends again the work a lost message left
+waiting. The same pieces against real outages: test_service_outages.py."""
+
+import io
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from celery import Celery
+from django.core import mail
+from django.db import OperationalError
+from django.test import RequestFactory
+from PIL import Image
+
+from config.resilience import (
+    ServiceUnavailableMiddleware,
+    enqueue_on_commit,
+    requeue_stalled,
+    service_unavailable_cause,
+    task_send,
+)
+
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in this process (the sweep's sends become visible effects)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def dead_broker_task(monkeypatch):
+    """A task of an app whose broker and result backend refuse connections (port 1). Celery lets
+    CELERY_BROKER_URL in the environment override the app's own broker: it is removed here."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
+    app = Celery("dead", broker="redis://127.0.0.1:1/0", backend="redis://127.0.0.1:1/0", set_as_current=False)
+
+    @app.task(name="dead.noop")
+    def noop(value):
+        return value
+
+    assert app.conf.broker_url == "redis://127.0.0.1:1/0"
+    yield noop
+    app.close()
+
+
+# --- which errors mean "unavailable" -----------------------------------------------------------
+
+
+def _chained(outer: BaseException, inner: BaseException) -> BaseException:
+    try:
+        try:
+            raise inner
+        except BaseException as error:
+            raise outer from error
+    except BaseException as error:
+        return error
+
+
+def test_connection_errors_are_recognised_through_wrappers():
+    import redis.exceptions
+    from kombu.exceptions import OperationalError as BrokerError
+
+    for error in (
+        OperationalError("server closed the connection"),
+        BrokerError("Error 111 connecting"),
+        redis.exceptions.ConnectionError("Connection refused"),
+        _chained(RuntimeError("Retry limit exceeded ... result store backend"), redis.exceptions.ConnectionError()),
+    ):
+        assert service_unavailable_cause(error) is not None, error
+    assert service_unavailable_cause(ValueError("bad input")) is None
+    assert service_unavailable_cause(_chained(KeyError("x"), ValueError("y"))) is None
+
+
+def test_middleware_answers_503_for_outages_and_leaves_other_errors_alone(caplog):
+    middleware = ServiceUnavailableMiddleware(lambda request: None)
+    page = RequestFactory().post("/requests/new/", {"name": "<b>Ann</b>"})
+    with caplog.at_level(logging.ERROR, logger="config.resilience"):
+        response = middleware.process_exception(page, OperationalError("could not connect to server"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert b"Temporarily unavailable" in response.content and b"Ann" not in response.content
+    assert "OperationalError" in caplog.text and "Ann" not in caplog.text  # nothing typed is logged
+
+    api = RequestFactory().get("/api/v1/cases/")
+    answer = middleware.process_exception(api, OperationalError("down"))
+    assert answer.status_code == 503 and answer["Content-Type"] == "application/json"
+    assert middleware.process_exception(page, ValueError("a bug")) is None  # still a 500, still logged
+
+
+# --- sending tasks -------------------------------------------------------------------------------
+
+
+def test_a_send_to_a_dead_broker_fails_fast_and_quietly(dead_broker_task, caplog):
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="config.resilience"):
+        assert task_send(dead_broker_task, 1) is False
+    assert time.monotonic() - started < 10
+    assert "dead.noop not sent" in caplog.text and "requeue_stalled_work" in caplog.text
+
+
+def test_enqueue_on_commit_never_fails_the_committing_transaction(
+    db, dead_broker_task, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.WARNING, logger="config.resilience")
+    from django.contrib.auth import get_user_model
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        get_user_model().objects.create_user("kept")
+        enqueue_on_commit(dead_broker_task, 1)
+    assert len(callbacks) == 1  # it ran, failed to send, and raised nothing
+    assert get_user_model().objects.filter(username="kept").exists()
+    assert "dead.noop not sent" in caplog.text
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 150, 120)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def _file_request(email: str, *, at: datetime):
+    """A filed request whose verification email was never sent: inside the test's transaction
+    the on-commit send never runs, as if its message had been lost."""
+    from compliance import services
+
+    request, _token = services.request_submit(
+        data={"request_type": "access", "name": "Ann", "email": email, "country": "NL", "selfie_consent": True},
+        selfie_file=_jpeg(),
+        now=at,
+    )
+    return request
+
+
+def test_the_sweep_sends_again_what_is_stale_and_nothing_else(db, eager, auditor_user, mailoutbox):
+    from compliance.models import DataSubjectRequest, RequestStatus
+    from config.models import GeneratedReport, ReportKind, ReportStatus
+
+    lost = _file_request("lost@example.org", at=NOW - timedelta(hours=1))
+    recent = _file_request("recent@example.org", at=NOW - timedelta(minutes=2))
+    report = GeneratedReport.objects.create(
+        kind=ReportKind.ENFORCEMENT_SUMMARY,
+        parameters={"query": ""},
+        requested_by=auditor_user,
+        requested_by_label=auditor_user.username,
+        created_at=NOW - timedelta(hours=1),
+    )
+    assert mail.outbox == [] and report.status == ReportStatus.QUEUED
+
+    sent = requeue_stalled(now=NOW)
+
+    assert sent == {
+        "verification_emails": 1,
+        "identity_checks": 0,
+        "matching": 0,
+        "packages": 0,
+        "erasures": 0,
+        "reports": 1,
+    }
+    assert [message.to for message in mailoutbox] == [["lost@example.org"]]
+    assert DataSubjectRequest.objects.get(pk=lost.pk).status == RequestStatus.AWAITING_EMAIL
+    assert DataSubjectRequest.objects.get(pk=recent.pk).status == RequestStatus.RECEIVED  # not stale yet
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.last_error
+
+    # Run again: what was done is not sent again.
+    assert sum(requeue_stalled(now=NOW).values()) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_the_sweep_resumes_an_abandoned_report_but_not_a_running_one(db, eager, auditor_user):
+    from config.models import GeneratedReport, ReportKind, ReportStatus
+
+    def running(started):
+        return GeneratedReport.objects.create(
+            kind=ReportKind.ENFORCEMENT_SUMMARY,
+            parameters={"query": ""},
+            requested_by=auditor_user,
+            requested_by_label=auditor_user.username,
+            status=ReportStatus.RUNNING,
+            attempts=1,
+            created_at=started,
+            started_at=started,
+        )
+
+    abandoned, busy = running(NOW - timedelta(hours=3)), running(NOW - timedelta(minutes=5))
+    assert requeue_stalled(now=NOW)["reports"] == 1
+    abandoned.refresh_from_db()
+    busy.refresh_from_db()
+    assert (abandoned.status, abandoned.attempts) == (ReportStatus.DONE, 2)
+    assert (busy.status, busy.attempts) == (ReportStatus.RUNNING, 1)
