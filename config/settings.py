@@ -175,6 +175,8 @@ from compliance.schedule import BEAT_SCHEDULE as COMPLIANCE_BEAT_SCHEDULE  # noq
 
 CELERY_BEAT_SCHEDULE = {
     **COMPLIANCE_BEAT_SCHEDULE,
+    # Re-queues matching and erasures whose task was lost; deletes expired access packages.
+    "answering-sweep": {"task": "compliance.answering_tasks.answering_sweep", "schedule": crontab(minute="*/15")},
     "biometrics-search-prune-changes": {
         "task": "biometrics.search_prune_changes",
         "schedule": crontab(hour=3, minute=30),
