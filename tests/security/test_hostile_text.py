@@ -86,6 +86,24 @@ def put_payloads(w: World) -> dict[str, str]:
     article = ArticleReference.objects.create(case=w.published, article=5, label="5(1)(a)")
     set_(ArticleReference, article.pk, note=1)
     set_(DataSubjectRequest, w.alice.request.pk, name=1)
+    from compliance import services
+
+    for key, call in (
+        (
+            "request.extension_reason",
+            lambda text: services.request_extend_deadline(
+                request=w.alice.request, user=w.users["staff"], months=1, reason=text
+            ),
+        ),
+        (
+            "request.refusal_reason",
+            lambda text: services.request_refuse(
+                request=w.bob.request, user=w.users["staff"], basis="other", reason=text
+            ),
+        ),
+    ):
+        fields[key] = payload(key)
+        call(fields[key])
     message = RequestMessage.objects.filter(request=w.alice.request).first()
     set_(RequestMessage, message.pk, body=1)
     customer = Customer.objects.get()
@@ -137,6 +155,7 @@ def html_pages(w: World) -> list[tuple[str, str]]:
         reverse("enforcement:register_decisions"),
         reverse("enforcement:register_case", args=[pub]),
         reverse("compliance:status", kwargs={"token": w.alice.status_token}),
+        reverse("compliance:status", kwargs={"token": w.bob.status_token}),
     ]
     return [("staff", p) for p in staff_pages] + [("anonymous", p) for p in public_pages]
 
@@ -201,7 +220,6 @@ def _pdf_text(report) -> str:
 @pytest.mark.slow
 def test_pdfs_print_markup_literally(world, staff_user):
     """weasyprint renders HTML: a payload must come out as the characters typed, not as markup."""
-    from compliance import services
     from config.models import ReportKind, ReportStatus
     from config.report_services import letter_obtain, report_request
     from tests.reports.conftest import has
@@ -216,8 +234,7 @@ def test_pdfs_print_markup_literally(world, staff_user):
     for key in ("case.title", "case.summary", "authority.name", "respondent.name", "order.text"):
         assert has(text, fields[key]), f"{key} is not printed literally in the case file"
 
-    reason = payload("refusal_reason")
-    services.request_refuse(request=world.bob.request, user=staff_user, basis="other", reason=reason)
+    reason = fields["request.refusal_reason"]  # Bob's request was refused with it in put_payloads
     letter = letter_obtain(dsr_public_id=str(world.bob.request.public_id), kind=ReportKind.LETTER_REFUSAL)
     assert letter.status == ReportStatus.DONE, letter.last_error
     assert has(_pdf_text(letter), reason)
@@ -467,3 +484,16 @@ def test_api_errors_echo_input_only_as_json_or_escaped_html(client: Client):
     browsable = client.get("/api/v1/cases/?ordering=<script>alert(1)</script>", HTTP_ACCEPT="text/html")
     assert browsable["Content-Type"].startswith("text/html")
     assert "<script>alert(1)" not in browsable.content.decode()
+
+
+def test_the_request_form_redisplays_hostile_values_escaped(client):
+    """A form re-displayed after an error shows what was typed inside escaped attributes."""
+    name = payload("form.name")
+    response = client.post(
+        "/requests/new/", {"request_type": "access", "name": name, "email": '"><script>alert(2)</script>@x'}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert escape(name) in html
+    for marker in (*RAW_MARKERS, "<script>alert(2)"):
+        assert marker not in html
