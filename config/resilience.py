@@ -11,8 +11,10 @@
 3. `requeue_stalled_work`: the periodic sweep that makes "late" mean "done". It finds work the
    database says is waiting but that no worker has picked up (a message lost because Redis was
    down when it was sent, or restarted without persistence, or a worker died past its message's
-   redelivery) and sends the task again. Every task it sends is idempotent (claims and guarded
-   transitions in the services), so a message that was merely slow does no harm.
+   redelivery) and sends the task again: verification emails, identity checks and reports.
+   (Matching, access packages and erasures have the same safety net in
+   compliance.answering.services.answering_sweep.) Every task it sends is idempotent (claims and
+   guarded transitions in the services), so a message that was merely slow does no harm.
    Workers register it through CELERY_IMPORTS; beat runs it every few minutes.
 """
 
@@ -174,25 +176,14 @@ def requeue_stalled(
     """Send again the task of every piece of work that waits longer than it should. Returns how
     many were sent per kind (nothing is changed in the database here)."""
     from compliance import tasks as compliance_tasks
-    from compliance.answering_tasks import answering_build_package, answering_execute_erasure, answering_match_request
-    from compliance.models import (
-        OPEN_STATUSES,
-        AccessPackage,
-        AccessPackageStatus,
-        DataSubjectRequest,
-        ErasureRecord,
-        ErasureStatus,
-        IdentityCheck,
-        MatchingStatus,
-        RequestStatus,
-    )
+    from compliance.models import OPEN_STATUSES, DataSubjectRequest, IdentityCheck, RequestStatus
     from config.models import GeneratedReport, ReportStatus
     from config.report_tasks import report_generate_task
 
     now = now or timezone.now()
     stale = now - timedelta(seconds=stale_seconds)
     running = now - timedelta(seconds=DEFAULT_RUNNING_SECONDS if running_seconds is None else running_seconds)
-    sent = {"verification_emails": 0, "identity_checks": 0, "matching": 0, "packages": 0, "erasures": 0, "reports": 0}
+    sent = {"verification_emails": 0, "identity_checks": 0, "reports": 0}
 
     # 1. Verification emails: a request stays "received" until its first email has gone out.
     for pk in DataSubjectRequest.objects.filter(status=RequestStatus.RECEIVED, received_at__lt=stale).values_list(
@@ -206,33 +197,7 @@ def requeue_stalled(
     ).values_list("pk", flat=True):
         sent["identity_checks"] += task_send(compliance_tasks.check_identity, pk)
 
-    # 3. Matching: verified requests whose search has not started, or whose run hangs.
-    waiting = DataSubjectRequest.objects.filter(
-        status__in=[RequestStatus.VERIFIED, RequestStatus.PROCESSING], updated__lt=stale
-    ).select_related("matching_run")
-    for request in waiting:
-        run = getattr(request, "matching_run", None)
-        if (
-            run is None
-            or run.status == MatchingStatus.PENDING
-            or (run.status == MatchingStatus.RUNNING and run.started_at and run.started_at < running)
-        ):
-            sent["matching"] += task_send(answering_match_request, request.pk)
-
-    # 4. Access packages the review asked for and nobody built.
-    for request_id in AccessPackage.objects.filter(
-        status=AccessPackageStatus.PENDING, created_at__lt=stale, request__status=RequestStatus.AWAITING_REVIEW
-    ).values_list("request_id", flat=True):
-        sent["packages"] += task_send(answering_build_package, request_id, None)
-
-    # 5. Approved erasures not started, or started and abandoned.
-    erasures = ErasureRecord.objects.filter(status=ErasureStatus.PLANNED, created_at__lt=stale) | (
-        ErasureRecord.objects.filter(status=ErasureStatus.RUNNING, started_at__lt=running)
-    )
-    for request_id in erasures.values_list("request_id", flat=True):
-        sent["erasures"] += task_send(answering_execute_erasure, request_id)
-
-    # 6. Reports queued and never claimed, or claimed and abandoned.
+    # 3. Reports queued and never claimed, or claimed and abandoned.
     reports = GeneratedReport.objects.filter(status=ReportStatus.QUEUED, created_at__lt=stale) | (
         GeneratedReport.objects.filter(status=ReportStatus.RUNNING, started_at__lt=running)
     )

@@ -160,14 +160,7 @@ def test_the_sweep_sends_again_what_is_stale_and_nothing_else(db, eager, auditor
 
     sent = requeue_stalled(now=NOW)
 
-    assert sent == {
-        "verification_emails": 1,
-        "identity_checks": 0,
-        "matching": 0,
-        "packages": 0,
-        "erasures": 0,
-        "reports": 1,
-    }
+    assert sent == {"verification_emails": 1, "identity_checks": 0, "reports": 1}
     assert [message.to for message in mailoutbox] == [["lost@example.org"]]
     assert DataSubjectRequest.objects.get(pk=lost.pk).status == RequestStatus.AWAITING_EMAIL
     assert DataSubjectRequest.objects.get(pk=recent.pk).status == RequestStatus.RECEIVED  # not stale yet
