@@ -20,7 +20,13 @@ def broker_status(timeout: float = 2.0) -> dict:
     from kombu import Connection
 
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=timeout) as conn:
+        # Socket timeouts too: a broker that accepts connections but never answers (hung, or
+        # behind a dead link) would otherwise hold /healthz until the server kills the worker.
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            connect_timeout=timeout,
+            transport_options={"socket_timeout": timeout, "socket_connect_timeout": timeout},
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
             _ = conn.default_channel  # opens a channel: proves the broker answers, not just the socket
     except Exception as exc:
