@@ -17,3 +17,12 @@ if "config.resilience.ServiceUnavailableMiddleware" not in MIDDLEWARE:  # noqa: 
         "config.resilience.ServiceUnavailableMiddleware",
     )
 CELERY_IMPORTS = sorted({*globals().get("CELERY_IMPORTS", ()), "config.resilience"})
+
+# Socket timeouts for Redis (broker, result backend, cache): a Redis that hangs without closing its
+# connections must fail a request in seconds, not hold it until gunicorn kills the worker.
+REDIS_TIMEOUTS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {**REDIS_TIMEOUTS, **CELERY_BROKER_TRANSPORT_OPTIONS}  # noqa: F405
+CELERY_REDIS_SOCKET_TIMEOUT = globals().get("CELERY_REDIS_SOCKET_TIMEOUT", 5)
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = globals().get("CELERY_REDIS_SOCKET_CONNECT_TIMEOUT", 5)
+if "redis" in CACHES["default"]["BACKEND"].lower():  # noqa: F405
+    CACHES = {"default": {**CACHES["default"], "OPTIONS": {**REDIS_TIMEOUTS, **CACHES["default"].get("OPTIONS", {})}}}  # noqa: F405

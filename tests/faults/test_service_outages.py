@@ -15,6 +15,7 @@ a message queued before or during the outage is gone; PostgreSQL is stopped in "
 """
 
 import re
+import signal
 import threading
 import time
 from pathlib import Path
@@ -37,6 +38,11 @@ def test_settings_wire_the_resilience_pieces(settings):
     assert "config.resilience" in getattr(settings, "CELERY_IMPORTS", ())
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "config.requeue_stalled_work" in tasks
+    # A hung Redis must fail a request in seconds (test_a_hung_redis_...).
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("socket_timeout")
+    assert getattr(settings, "CELERY_REDIS_SOCKET_TIMEOUT", None)
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        assert settings.CACHES["default"].get("OPTIONS", {}).get("socket_timeout")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -161,6 +167,31 @@ def test_redis_down_with_the_cache_in_redis_fails_clearly_and_recovers(services_
     assert submit_request(visitor, faces_dir, email).status == 302
     assert [status for status, _ in requests_with(run, email)] == ["received"]
     assert stack.HttpClient(app.url).login(*run.STAFF).status == 302
+
+
+@pytest.mark.faces
+def test_a_hung_redis_fails_requests_in_seconds_not_minutes(services_restored, faces_dir):
+    """Redis stopped with SIGSTOP: connections open but nothing ever answers (a hung server, or a
+    link that drops packets). /healthz says 503 and the form files the request within seconds,
+    instead of holding gunicorn's worker until it is killed (a 500 after 60 s)."""
+    run = services_restored
+    app = run.start_app(CACHE_URL="")
+    visitor = stack.HttpClient(app.url, timeout=120)
+    assert healthz(app)[0] == 200
+    run.redis.process.send_signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        status, body = healthz(app)
+        assert status == 503 and '"broker": {"ok": false' in body
+        assert time.monotonic() - started < 15
+        answer = submit_request(visitor, faces_dir, "hung@example.org")
+        assert answer.status == 302, answer.text[:300]
+        assert answer.seconds < 20
+        assert visitor.get("/enforcement/register/").status == 200
+    finally:
+        run.redis.process.send_signal(signal.SIGCONT)
+    stack.wait_for(lambda: healthz(app)[0] == 200, timeout=30, what="/healthz to recover")
+    assert [status for status, _ in requests_with(run, "hung@example.org")] == ["received"]
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
