@@ -211,14 +211,6 @@ def test_partial_date_parsing_refuses_anything_else_with_value_error(text):
         assert partial_date_iso(parsed, precision) == text.strip()
 
 
-UNICODE_DIGITS_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: parse_partial_date accepts non-ASCII digits ('２０２４' -> 2024, since \\d and int() take any "
-    "Unicode digit), against its docstring; an import or API value in full-width digits is stored as a date. "
-    "Fix: [0-9] or re.ASCII in _PARTIAL. owner: enforcement/dates.py",
-)
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -227,8 +219,8 @@ UNICODE_DIGITS_BUG = pytest.mark.xfail(
         "24-01-01",
         "2024-1-1",
         "2024-01-01T00:00",
-        pytest.param("２０２４", marks=UNICODE_DIGITS_BUG),
-        pytest.param("٢٠٢٤-٠١", marks=UNICODE_DIGITS_BUG),
+        "２０２４",  # full-width digits: int() would read them as 2024
+        "٢٠٢٤-٠١",  # Arabic-Indic digits
     ],
 )
 def test_partial_date_examples_that_must_fail(text):
