@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security.SecurityHeadersMiddleware",
+    "config.resilience.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,7 +100,16 @@ else:
 # The cache holds rate-limit counters; with several processes they must share it (CACHE_URL).
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_timeout": env_float("REDIS_SOCKET_TIMEOUT", 5.0),
+                "socket_connect_timeout": env_float("REDIS_SOCKET_TIMEOUT", 5.0),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -170,13 +180,24 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A hung Redis must fail fast (health checks, form posts), not hold a web worker for a minute.
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 5.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_IMPORTS = ("config.resilience",)
 from compliance.schedule import BEAT_SCHEDULE as COMPLIANCE_BEAT_SCHEDULE  # noqa: E402 - imports no models
 
 CELERY_BEAT_SCHEDULE = {
     **COMPLIANCE_BEAT_SCHEDULE,
     # Re-queues matching and erasures whose task was lost; deletes expired access packages.
     "answering-sweep": {"task": "compliance.answering_tasks.answering_sweep", "schedule": crontab(minute="*/15")},
+    # Re-sends verification emails, identity checks and reports whose message was lost.
+    "config-requeue-stalled-work": {"task": "config.requeue_stalled_work", "schedule": crontab(minute="*/5")},
     "biometrics-search-prune-changes": {
         "task": "biometrics.search_prune_changes",
         "schedule": crontab(hour=3, minute=30),
@@ -233,6 +254,13 @@ FACE_SEARCH_QUEUE_PER_SHARD = env_bool("FACE_SEARCH_QUEUE_PER_SHARD", False)
 FACE_SEARCH_TIMEOUT = env_float("FACE_SEARCH_TIMEOUT", 60.0)
 
 # Data-subject requests.
+# Face-match bands for requests (calibrated in benchmarks/match_calibration.py; see the README):
+# confident matches count as the requester's, possible ones only once staff confirm them.
+FACE_MATCH_CONFIDENT = env_float("FACE_MATCH_CONFIDENT", 0.5)
+FACE_MATCH_POSSIBLE = env_float("FACE_MATCH_POSSIBLE", 0.6)
+ANSWER_DOWNLOAD_MAX_AGE = env_int("ANSWER_DOWNLOAD_MAX_AGE", 7 * 24 * 3600)
+ANSWER_PACKAGE_RETENTION_DAYS = env_int("ANSWER_PACKAGE_RETENTION_DAYS", 30)
+ANSWERING_AUTOSTART = env_bool("ANSWERING_AUTOSTART", True)  # match the selfie as soon as the email is confirmed
 COMPLIANCE_REMINDER_DAYS = env_int("COMPLIANCE_REMINDER_DAYS", 5)
 COMPLIANCE_IDENTITY_TOLERANCE = env_float("COMPLIANCE_IDENTITY_TOLERANCE", 0.5)
 

@@ -25,4 +25,4 @@ urlpatterns = [
 
 handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
-handler500 = "config.views.server_error"
+handler500 = "config.resilience.service_error"

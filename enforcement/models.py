@@ -103,6 +103,14 @@ class Respondent(VerifiableModel):
         return self.name
 
 
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DECIDED = "decided", "Decided"
+    UNDER_APPEAL = "under_appeal", "Under appeal"
+    CLOSED = "closed", "Closed"
+    UNKNOWN = "unknown", "Unknown"
+
+
 class Case(VerifiableModel):
     class LegalFramework(models.TextChoices):
         GDPR = "gdpr", "GDPR"
@@ -117,12 +125,7 @@ class Case(VerifiableModel):
         JOINT_INVESTIGATION = "joint_investigation", "Joint investigation"
         UNKNOWN = "unknown", "Unknown"
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DECIDED = "decided", "Decided"
-        UNDER_APPEAL = "under_appeal", "Under appeal"
-        CLOSED = "closed", "Closed"
-        UNKNOWN = "unknown", "Unknown"
+    Status = CaseStatus
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=120, unique=True, help_text="Public reference, e.g. fr-cnil-2022-san-019.")
@@ -157,6 +160,7 @@ class Case(VerifiableModel):
                 condition=Q(fines_eur_total__isnull=True) | Q(fines_eur_total__gte=0),
                 name="case_fines_eur_total_not_negative",
             ),
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
         ]
         indexes = [
             # Public register: published cases, newest decision first.
@@ -338,6 +342,10 @@ class ExchangeRate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["currency", "valid_from"], name="exchange_rate_unique_currency_date"),
             models.CheckConstraint(condition=Q(rate_to_eur__gt=0), name="exchange_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(quoted_units_per_eur__isnull=True) | Q(quoted_units_per_eur__gt=0),
+                name="exchange_rate_quoted_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -348,13 +356,16 @@ class ExchangeRate(models.Model):
         return "indicative" in self.source.lower()
 
 
+class FinePaymentStatus(models.TextChoices):
+    UNPAID = "unpaid", "Unpaid"
+    PAID = "paid", "Paid"
+    CONTESTED = "contested", "Contested"
+    UNENFORCEABLE = "unenforceable", "Unenforceable"
+    UNKNOWN = "unknown", "Unknown"
+
+
 class Fine(VerifiableModel):
-    class PaymentStatus(models.TextChoices):
-        UNPAID = "unpaid", "Unpaid"
-        PAID = "paid", "Paid"
-        CONTESTED = "contested", "Contested"
-        UNENFORCEABLE = "unenforceable", "Unenforceable"
-        UNKNOWN = "unknown", "Unknown"
+    PaymentStatus = FinePaymentStatus
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="fines")
@@ -371,6 +382,12 @@ class Fine(VerifiableModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="fine_amount_not_negative"),
             models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="fine_currency_iso4217_shape"),
+            models.CheckConstraint(
+                condition=Q(amount_eur__isnull=True) | Q(amount_eur__gte=0), name="fine_amount_eur_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_status__in=FinePaymentStatus.values), name="fine_payment_status_valid"
+            ),
         ]
         indexes = [
             # Case list "unpaid only" filter (EXISTS unpaid fine) and dashboard unpaid totals.
@@ -399,6 +416,14 @@ class QuotedConversion(models.Model):
         return f"{self.currency} {self.amount:,.2f} (quoted)"
 
 
+class OrderComplianceStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    COMPLIED = "complied", "Complied"
+    NOT_COMPLIED = "not_complied", "Not complied"
+    PARTIALLY = "partially", "Partially complied"
+    UNKNOWN = "unknown", "Unknown"
+
+
 class Order(VerifiableModel):
     class AppliesTo(models.TextChoices):
         COMPLAINANT = "complainant", "The complainant only"
@@ -407,12 +432,7 @@ class Order(VerifiableModel):
         OTHER = "other", "Other"
         UNKNOWN = "unknown", "Unknown"
 
-    class ComplianceStatus(models.TextChoices):
-        PENDING = "pending", "Pending"
-        COMPLIED = "complied", "Complied"
-        NOT_COMPLIED = "not_complied", "Not complied"
-        PARTIALLY = "partially", "Partially complied"
-        UNKNOWN = "unknown", "Unknown"
+    ComplianceStatus = OrderComplianceStatus
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="orders")
     text = models.TextField()
@@ -427,6 +447,11 @@ class Order(VerifiableModel):
 
     class Meta:
         ordering = ["decision", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(compliance_status__in=OrderComplianceStatus.values), name="order_compliance_status_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

@@ -277,6 +277,14 @@ def request_verify_email(*, token: str, now: datetime | None = None) -> tuple[Da
             raise VerificationFailed("expired", request)
         audit_record(action="request.email_verified", actor_label="citizen", request=request)
         _queue_email(request, "acknowledgement")
+        # A verified request is matched against the store at once (the answering sweep re-sends
+        # the task if its message is lost). ANSWERING_AUTOSTART=False leaves it to staff or the
+        # sweep, e.g. while the store is being rebuilt.
+        if settings.ANSWERING_AUTOSTART:
+            from compliance.answering_tasks import answering_match_request
+            from config.resilience import enqueue_on_commit
+
+            enqueue_on_commit(answering_match_request, request.pk)
     return request, status_token_for(request)
 
 

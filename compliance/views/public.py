@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compliance import ratelimit
+from compliance.answering.selectors import requester_downloads
 from compliance.forms import RequestForm
 from compliance.models import RequestStatus, RequestType
 from compliance.selectors import request_by_status_token
@@ -281,6 +282,8 @@ def status(request, token: str):
         }
         for item in documents_for_request(req)
     ]
+    # Issue 6: the released access package (PDF letter and ZIP) and the erasure certificate.
+    downloads += requester_downloads(req)
     context = {
         "req": req,
         "status_label": req.get_status_display(),

@@ -173,25 +173,11 @@ def test_public_api_hides_unpublished_records_and_internal_notes(world, client):
     assert str(world.fine.public_id) in fines and str(world.unpublished_fine.public_id) not in fines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the status page never links to the released access package or the erasure certificate: "
-    "compliance.answering.selectors.requester_downloads() is used by no view or template, so a requester "
-    "cannot reach answering:download (issue 6: 'The requester downloads the package from the status page'). "
-    "owner: compliance/views/public.py (status view) + templates/compliance/status.html",
-)
 def test_the_status_page_links_to_the_released_package(world, client):
     response = client.get(reverse("compliance:status", kwargs={"token": world.alice.status_token}))
     assert "/requests/answer/download/" in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: confirming the email link does not start matching: request_verify_email never calls "
-    "compliance.answering.services.answering_schedule_matching (only tests call it), so a web-filed request waits "
-    "for a sweep (answering_sweep / config.resilience.requeue_stalled), neither of which is on the beat schedule. "
-    "owner: compliance/services/requests.py (verification) + compliance/answering/services.py",
-)
 def test_confirming_the_email_starts_matching(db, client, django_capture_on_commit_callbacks):
     from compliance import services
     from compliance.models import MatchingRun
