@@ -63,7 +63,7 @@ class SourcePhotoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(responses=StoreStatsSerializer)
     @action(detail=False, methods=["get"], filterset_fields=[], pagination_class=None)
-    def stats(self, request):
+    def stats(self, request, *args, **kwargs):
         stats = selectors.store_statistics()
         data = {
             "photos": stats.photos,

@@ -18,6 +18,8 @@ address are never serialised.
 
 from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -26,7 +28,7 @@ from rest_framework.response import Response
 from compliance import selectors, services
 from compliance.audit import audit_verify
 from compliance.filters import RequestFilterSet
-from compliance.models import AuditEvent, DataSubjectRequest, RefusalBasis, RequestMessage
+from compliance.models import AuditEvent, DataSubjectRequest, RefusalBasis, RequestMessage, RequestStatus
 from config.roles import Perm
 
 # --- serializers ----------------------------------------------------------------------------------
@@ -38,8 +40,10 @@ class RequestSerializer(serializers.ModelSerializer):
     effective_due_date = serializers.DateField(read_only=True)
     overdue = serializers.SerializerMethodField()
     has_selfie = serializers.SerializerMethodField()
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    enforcement_case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    # Empty ("") until the request is refused.
+    refusal_basis = serializers.ChoiceField(choices=RefusalBasis.choices, allow_blank=True, read_only=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    enforcement_case = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -97,7 +101,8 @@ class RequestSerializer(serializers.ModelSerializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Null for messages from the requester or the system.
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = RequestMessage
@@ -106,7 +111,8 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Null for events of the requester or the system (actor_label says who).
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEvent
@@ -128,7 +134,13 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class RefuseInput(serializers.Serializer):
-    basis = serializers.ChoiceField(choices=RefusalBasis.choices)
+    # The values without their labels: with the labels this is the very choice set of
+    # Request.refusal_basis, and drf-spectacular would warn that one set has two enum names
+    # ("BasisEnum", "RefusalBasisEnum") unless ENUM_NAME_OVERRIDES names it.
+    basis = serializers.ChoiceField(
+        choices=RefusalBasis.values,
+        help_text="The legal basis of the refusal; the values of Request.refusal_basis (RefusalBasisEnum).",
+    )
     reason = serializers.CharField(max_length=5000, trim_whitespace=True)
 
 
@@ -173,6 +185,50 @@ class EscalateInput(serializers.Serializer):
         return {"authority": authority, "respondent": respondent}
 
 
+# --- response shapes of the custom actions (for the OpenAPI schema) ---------------------------------
+
+
+RequestCountsSerializer = inline_serializer(
+    "RequestCounts",
+    fields={
+        **{
+            value: serializers.IntegerField(help_text=f"requests in status {value!r}") for value in RequestStatus.values
+        },
+        "overdue": serializers.IntegerField(help_text="open requests past their (extended) due date"),
+    },
+)
+
+RequestActionResultSerializer = inline_serializer(
+    "RequestActionResult",
+    fields={
+        "changed": serializers.BooleanField(help_text="false if the request was already in the target state"),
+        "request": RequestSerializer(help_text="the request after the action"),
+        "message": MessageSerializer(required=False, help_text="the new message (message action only)"),
+    },
+)
+
+AuditVerifySerializer = inline_serializer(
+    "AuditVerifyResult",
+    fields={
+        "ok": serializers.BooleanField(),
+        "checked": serializers.IntegerField(help_text="events checked"),
+        "broken_at_id": serializers.IntegerField(allow_null=True, help_text="first event whose hash does not match"),
+        "broken_at_seq": serializers.IntegerField(allow_null=True),
+        "reason": serializers.CharField(allow_blank=True),
+    },
+)
+
+ACTION_ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: {field: [messages]} or {detail}."),
+    409: OpenApiResponse(OpenApiTypes.OBJECT, description="Not allowed in the request's current status: {detail}."),
+}
+
+
+def action_schema(input_class=None, **kwargs):
+    """The schema of a request action: its input (if any) and {changed, request} response."""
+    return extend_schema(request=input_class, responses={200: RequestActionResultSerializer, **ACTION_ERRORS}, **kwargs)
+
+
 # --- views ------------------------------------------------------------------------------------------
 
 
@@ -199,19 +255,22 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.request_queue_base()
 
-    @action(detail=False, methods=["get"])
-    def counts(self, request):
+    @extend_schema(responses=RequestCountsSerializer, summary="Number of requests per status, and overdue")
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def counts(self, request, *args, **kwargs):
         counts = selectors.request_counts_by_status()
         counts["overdue"] = selectors.request_overdue_count()
         return Response(counts)
 
-    @action(detail=True, methods=["get"])
-    def messages(self, request, public_id=None):
+    @extend_schema(responses=MessageSerializer(many=True), summary="The request's messages, oldest first")
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def messages(self, request, *args, **kwargs):
         obj = self.get_object()
         return Response(MessageSerializer(selectors.request_messages_for_staff(obj), many=True).data)
 
-    @action(detail=True, methods=["get"])
-    def audit(self, request, public_id=None):
+    @extend_schema(responses=AuditEventSerializer(many=True), summary="The request's audit trail")
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def audit(self, request, *args, **kwargs):
         obj = self.get_object()
         return Response(AuditEventSerializer(selectors.request_audit_trail(obj), many=True).data)
 
@@ -232,26 +291,31 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             body["message"] = MessageSerializer(changed).data
         return Response(body, status=status.HTTP_200_OK)
 
+    @action_schema()
     @action(detail=True, methods=["post"], url_path="start-processing")
-    def start_processing(self, request, public_id=None):
+    def start_processing(self, request, *args, **kwargs):
         return self._act(request, lambda obj, _d: services.request_start_processing(request=obj, user=request.user))
 
+    @action_schema()
     @action(detail=True, methods=["post"], url_path="mark-awaiting-review")
-    def mark_awaiting_review(self, request, public_id=None):
+    def mark_awaiting_review(self, request, *args, **kwargs):
         return self._act(request, lambda obj, _d: services.request_mark_awaiting_review(request=obj, user=request.user))
 
+    @action_schema()
     @action(detail=True, methods=["post"], url_path="mark-awaiting-approval")
-    def mark_awaiting_approval(self, request, public_id=None):
+    def mark_awaiting_approval(self, request, *args, **kwargs):
         return self._act(
             request, lambda obj, _d: services.request_mark_awaiting_approval(request=obj, user=request.user)
         )
 
+    @action_schema()
     @action(detail=True, methods=["post"])
-    def approve(self, request, public_id=None):
+    def approve(self, request, *args, **kwargs):
         return self._act(request, lambda obj, _d: services.request_approve(request=obj, user=request.user))
 
+    @action_schema(RefuseInput)
     @action(detail=True, methods=["post"])
-    def refuse(self, request, public_id=None):
+    def refuse(self, request, *args, **kwargs):
         return self._act(
             request,
             lambda obj, d: services.request_refuse(
@@ -260,8 +324,9 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             RefuseInput,
         )
 
+    @action_schema(ExtendInput)
     @action(detail=True, methods=["post"])
-    def extend(self, request, public_id=None):
+    def extend(self, request, *args, **kwargs):
         return self._act(
             request,
             lambda obj, d: services.request_extend_deadline(
@@ -270,8 +335,9 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             ExtendInput,
         )
 
+    @action_schema(MessageInput)
     @action(detail=True, methods=["post"])
-    def message(self, request, public_id=None):
+    def message(self, request, *args, **kwargs):
         return self._act(
             request,
             lambda obj, d: services.request_add_message(
@@ -280,28 +346,32 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             MessageInput,
         )
 
+    @action_schema(NoteInput)
     @action(detail=True, methods=["post"], url_path="verify-identity")
-    def verify_identity(self, request, public_id=None):
+    def verify_identity(self, request, *args, **kwargs):
         return self._act(
             request,
             lambda obj, d: services.request_verify_identity_manually(request=obj, user=request.user, note=d["note"]),
             NoteInput,
         )
 
+    @action_schema()
     @action(detail=True, methods=["post"])
-    def withdraw(self, request, public_id=None):
+    def withdraw(self, request, *args, **kwargs):
         return self._act(request, lambda obj, _d: services.request_withdraw(request=obj, user=request.user))
 
+    @action_schema()
     @action(detail=True, methods=["post"], url_path="reissue-status-link")
-    def reissue_status_link(self, request, public_id=None):
+    def reissue_status_link(self, request, *args, **kwargs):
         """A new status link emailed to the requester (the old one stops working); the token
         itself is never in the response."""
         return self._act(
             request, lambda obj, _d: bool(services.request_reissue_status_link(request=obj, user=request.user))
         )
 
+    @action_schema(EscalateInput)
     @action(detail=True, methods=["post"])
-    def escalate(self, request, public_id=None):
+    def escalate(self, request, *args, **kwargs):
         return self._act(
             request,
             lambda obj, d: services.request_escalate_to_complaint(request=obj, user=request.user, **d),
@@ -328,8 +398,9 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         return AuditEvent.objects.select_related("actor").order_by("-seq")
 
-    @action(detail=False, methods=["get"])
-    def verify(self, request):
+    @extend_schema(responses=AuditVerifySerializer, summary="Check the hash chain of the whole audit trail")
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def verify(self, request, *args, **kwargs):
         result = audit_verify()
         return Response(
             {

@@ -4,7 +4,6 @@ enforcement.services (called by the viewsets); these only validate shapes and va
 import datetime as dt
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -182,7 +181,8 @@ class FineSerializer(VerificationMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     decision = serializers.SlugRelatedField(slug_field="public_id", queryset=Decision.objects.all())
     case = serializers.UUIDField(source="decision.case.public_id", read_only=True)
-    eur_rate = ExchangeRateSerializer(read_only=True)
+    # Null while no stored rate covers the fine's currency and date (amount_eur is null too).
+    eur_rate = ExchangeRateSerializer(read_only=True, allow_null=True)
     quoted_conversions = QuotedConversionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -374,12 +374,12 @@ class DecisionSerializer(VerificationMixin, serializers.ModelSerializer):
             fields["case"].read_only = True
         return fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_decision_date_partial(self, decision) -> str | None:
         """ISO date cut to what is known: '2022-10-17', '2024-10', '2026' or null."""
         return partial_date_iso(decision.decision_date, decision.decision_date_precision)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_announced_date_partial(self, decision) -> str | None:
         return partial_date_iso(decision.announced_date, decision.announced_date_precision)
 

@@ -150,7 +150,7 @@ class CaseViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
 
     @extend_schema(responses=EurTotalSerializer, summary="EUR total of the filtered cases, with the rates used")
     @action(detail=False, methods=["get"])
-    def totals(self, request):
+    def totals(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         breakdown = case_eur_breakdown(queryset)
         data = {
