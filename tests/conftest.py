@@ -24,7 +24,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 # Tests serve static files straight from the source folders (as `make run` does) instead of
 # requiring a `collectstatic` manifest; production keeps the hashed, compressed manifest.
-settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 settings.WHITENOISE_USE_FINDERS = True
 settings.WHITENOISE_AUTOREFRESH = True
 
@@ -135,10 +138,28 @@ class WorkerProcess:
         }
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-             "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", self.queue,
-             "-n", f"{self.queue}@%h", "--loglevel=INFO"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{self.queue}@%h",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.wait_ready()
         return self
@@ -204,8 +225,15 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -227,6 +255,14 @@ def browser_login(page, live_server, username: str, password: str = "correct hor
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def matching_started_by_the_test(settings):
+    """Fixtures across the suite verify requests and then start (or fake) matching themselves;
+    the automatic start on verification is tested on its own, with the setting on
+    (tests/security/test_object_access.py::test_confirming_the_email_starts_matching)."""
+    settings.ANSWERING_AUTOSTART = False
 
 
 @pytest.fixture(autouse=True)

@@ -60,13 +60,6 @@ def submit_data():
     }
 
 
-@pytest.fixture(autouse=True)
-def lifecycle_by_hand(settings):
-    """These tests drive every transition themselves; the automatic start of face matching on
-    verification is tested in tests/security/test_object_access.py and tests/answering/."""
-    settings.ANSWERING_AUTOSTART = False
-
-
 @pytest.fixture
 def submit(db, submit_data, plain_photo, now, django_capture_on_commit_callbacks):
     """Submit a request (callbacks run: the verification email is sent); returns (request, token)."""

@@ -178,7 +178,8 @@ def test_the_status_page_links_to_the_released_package(world, client):
     assert "/requests/answer/download/" in response.content.decode()
 
 
-def test_confirming_the_email_starts_matching(db, client, django_capture_on_commit_callbacks):
+def test_confirming_the_email_starts_matching(db, client, settings, django_capture_on_commit_callbacks):
+    settings.ANSWERING_AUTOSTART = True  # the production default (the suite turns it off)
     from compliance import services
     from compliance.models import MatchingRun
     from tests.security.conftest import jpeg_bytes
