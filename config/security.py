@@ -7,6 +7,7 @@ script or style anywhere (templates use classes and static files), so an injecte
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -84,3 +85,37 @@ class LoginThrottle:
         return _("Too many failed log-in attempts. Wait %(minutes)s minutes and try again.") % {
             "minutes": max(1, self.window // 60)
         }
+
+
+class RejectNullCharactersMiddleware:
+    """Refuse text input containing NUL characters with a 400.
+
+    PostgreSQL cannot store or even compare text containing NUL (psycopg raises DataError), so a
+    NUL typed into any field that reaches a query (a slug lookup, a filter) would otherwise turn
+    into a 500. Query strings, url-encoded forms and JSON bodies are checked here; multipart
+    bodies are left to the forms (Django's CharField refuses NUL) so that views can still choose
+    their upload handlers (the staff face search keeps uploads in memory only).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._contains_nul(request):
+            message = _("Input must not contain NUL characters.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)
+
+    @staticmethod
+    def _contains_nul(request) -> bool:
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            return True
+        content_type = request.content_type or ""
+        if content_type == "application/x-www-form-urlencoded":
+            return any("\x00" in key or "\x00" in value for key, values in request.POST.lists() for value in values)
+        if content_type.endswith("json"):
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body
+        return False

@@ -258,6 +258,14 @@ def browser_login(page, live_server, username: str, password: str = "correct hor
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit and login-throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def matching_started_by_the_test(settings):
     """Fixtures across the suite verify requests and then start (or fake) matching themselves;
     the automatic start on verification is tested on its own, with the setting on

@@ -44,3 +44,19 @@ def test_login_is_throttled_after_repeated_failures(client, staff_user, settings
     assert response.status_code == 429
     assert b"Too many failed log-in attempts" in response.content
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_with_400_not_a_500(staff_client):
+    """PostgreSQL cannot compare text with NUL (found by schemathesis on POST /api/v1/cases/)."""
+    response = staff_client.post(
+        "/api/v1/cases/",
+        "title=J&respondent=%C3%9B%00x&authority=Inf",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+    assert staff_client.get("/api/v1/cases/?q=a%00b").status_code == 400
+    response = staff_client.post("/api/v1/cases/", '{"title": "a\\u0000b"}', content_type="application/json")
+    assert response.status_code == 400
+    assert staff_client.get("/enforcement/register/?q=ok").status_code == 200
