@@ -1,5 +1,5 @@
 """Django admin for the biometric store: read-only for photos, faces, searches and suppression
-entries (deletions go through the services, so the change log and files follow); customers
+entries (deletions go through the services, so the FaceChange audit log and files follow); customers
 are editable. Encodings are never displayed."""
 
 from django.contrib import admin

@@ -7,7 +7,7 @@ Per photo:
    checked before decoding, EXIF orientation applied, every colour mode made RGB), detect faces
    (biometrics.faces) and encode them from the full-resolution upright image;
 3. store (biometrics.services.photo_ingest): suppression check, file written to a temp name and
-   moved into place, photo + faces + change log in one transaction.
+   moved into place, photo + faces + FaceChange audit rows in one transaction.
 
 Step 2 is the expensive one. Without a broker it runs in a pool of local processes while the
 parent does steps 1 and 3 (the database stays in one process); with a broker every photo is a

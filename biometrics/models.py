@@ -1,7 +1,9 @@
 """The biometric store: scraped photos, the faces found in them and who received which face.
 
-Rows are written only through `biometrics.services` (inserts and deletes of faces must also
-record a `FaceChange`, which the search index reads to stay fresh). Nothing here is ever logged.
+Rows are written only through `biometrics.services` (inserts and deletes of faces also record a
+`FaceChange`, the store's audit log of what was added and removed when). The search indexes do not
+read `FaceChange`: triggers on the face table feed their own change log (biometrics.search).
+Nothing here is ever logged.
 """
 
 import uuid

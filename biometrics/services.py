@@ -233,7 +233,8 @@ def faces_create(*, photo: SourcePhoto, faces: Sequence[FaceFound], now: datetim
 
 
 def faces_delete(*, face_ids: Iterable[int], now: datetime | None = None) -> int:
-    """Delete faces (not their photos) and log each removal for the search indexes."""
+    """Delete faces (not their photos), recording each removal as a FaceChange (the audit log; the
+    search indexes see the delete through the face table's triggers)."""
     now = now or timezone.now()
     with transaction.atomic():
         present = list(Face.objects.select_for_update().filter(pk__in=list(face_ids)).values_list("pk", "photo_id"))
@@ -250,7 +251,7 @@ def faces_delete(*, face_ids: Iterable[int], now: datetime | None = None) -> int
 
 
 def photo_delete(*, photo: SourcePhoto, now: datetime | None = None) -> None:
-    """Delete a photo, its faces (logged for the search indexes) and then its file."""
+    """Delete a photo, its faces (each removal recorded as a FaceChange) and then its file."""
     with transaction.atomic():
         locked = SourcePhoto.objects.select_for_update().filter(pk=photo.pk).first()
         if locked is None:
