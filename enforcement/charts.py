@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from html import escape
 
@@ -157,6 +158,11 @@ def _text(
     return f"<text {attrs}>{tooltip}{escape(content)}</text>"
 
 
+def _tooltip(label: str, value: Decimal, unit: str) -> str:
+    """The exact value of a mark, shown on hover and read by screen readers."""
+    return f"<title>{escape(label)}: {escape(format_full(value, unit))}</title>"
+
+
 def _document(
     *, chart_id: str, width: float, height: float, title: str, description: str, body: list[str], css_class: str
 ) -> str:
@@ -282,8 +288,7 @@ def bar_chart(
         bar_y = y + 21
         body.append(
             f'<rect class="bar" x="{_fmt(plot_left)}" y="{_fmt(bar_y)}" width="{_fmt(bar_width)}" '
-            f'height="{bar_height}" fill="{color}" rx="2">'
-            f"<title>{escape(label)}: {escape(format_full(value, unit))}</title></rect>"
+            f'height="{bar_height}" fill="{color}" rx="2">{_tooltip(label, value, unit)}</rect>'
         )
         body.append(
             _text(plot_left + bar_width + 6, bar_y + bar_height - 4, value_label, size=FONT_SIZE - 1, weight="600")
@@ -328,9 +333,65 @@ def _value_axis(
     return body, y_of
 
 
-def _axes_frame(
-    rows: list[tuple[str, Decimal]], *, width: int, height: int, title: str, x_label: str, allow_negative: bool
-) -> dict:
+@dataclass(frozen=True)
+class _CategoryPlot:
+    """Where a column or line chart may draw its marks: one slot per category, left to right."""
+
+    rows: list[tuple[str, Decimal]]
+    points: list[tuple[float, float]]  # the centre of each slot and the height of its value
+    slot: float
+    bottom: float
+    unit: str
+    short: Callable[[Number], str]
+
+    def category_label(self, index: int) -> str:
+        """The category name under its slot, shortened to fit (the full name as tooltip)."""
+        label = self.rows[index][0]
+        return _text(
+            self.points[index][0],
+            self.bottom + 18,
+            _truncate(label, self.slot - 4, FONT_SIZE - 1),
+            size=FONT_SIZE - 1,
+            anchor="middle",
+            full=label,
+        )
+
+
+def _category_chart(
+    kind: str,
+    data: Sequence[Datum],
+    *,
+    allow_negative: bool,
+    draw: Callable[[_CategoryPlot], Iterable[str]],
+    title: str,
+    description: str,
+    unit: str,
+    x_label: str,
+    y_label: str,
+    width: int,
+    height: int,
+    value_format: Callable[[Number], str] | None,
+    empty_message: str,
+    chart_id: str | None,
+    css_class: str,
+) -> str:
+    """What column and line charts share: the title, a value axis with round ticks on the left,
+    one slot per category along the bottom and the axis label under it. ``draw`` adds the
+    marks (bars, a line) and calls ``category_label`` for each slot."""
+    rows = _check(data, allow_negative=allow_negative)
+    chart_id = chart_id or _chart_id(kind, title, rows)
+    short = value_format or format_compact  # the unit is written on the value axis
+    desc = _describe(rows, lambda value: format_full(value, unit), description)
+    if not rows:
+        return _empty(
+            chart_id=chart_id,
+            width=width,
+            title=title,
+            description=description,
+            css_class=css_class,
+            message=empty_message,
+        )
+
     values = [value for _, value in rows]
     low = min([Decimal(0), *values]) if allow_negative else Decimal(0)
     ticks = nice_ticks(max([*values, Decimal(0)]) or Decimal(1), low, count=4)
@@ -339,7 +400,19 @@ def _axes_frame(
     top = 30 + 28
     bottom = height - 34 - (18 if x_label else 0)
     right = width - 12
-    return {"ticks": ticks, "left": left, "right": right, "top": top, "bottom": bottom}
+    body = [_text(8, 20, title, size=FONT_SIZE + 2, weight="600")]
+    axis, y_of = _value_axis(ticks, left=left, right=right, top=top, bottom=bottom, unit_label=y_label or unit)
+    body += axis
+    slot = (right - left) / len(rows)
+    points = [(left + slot * (index + 0.5), y_of(value)) for index, value in enumerate(values)]
+    body += draw(_CategoryPlot(rows=rows, points=points, slot=slot, bottom=bottom, unit=unit, short=short))
+    if x_label:
+        body.append(
+            _text(left + (right - left) / 2, height - 8, x_label, size=FONT_SIZE - 1, anchor="middle", fill=MUTED)
+        )
+    return _document(
+        chart_id=chart_id, width=width, height=height, title=title, description=desc, body=body, css_class=css_class
+    )
 
 
 def column_chart(
@@ -359,55 +432,42 @@ def column_chart(
     css_class: str = "chart chart-column",
 ) -> str:
     """Vertical bars for a handful of ordered categories (years), value written above each bar."""
-    rows = _check(data, allow_negative=False)
-    chart_id = chart_id or _chart_id("column", title, rows)
-    short = value_format or format_compact  # the unit is written on the value axis
-    desc = _describe(rows, lambda value: format_full(value, unit), description)
-    if not rows:
-        return _empty(
-            chart_id=chart_id,
-            width=width,
-            title=title,
-            description=description,
-            css_class=css_class,
-            message=empty_message,
-        )
 
-    frame = _axes_frame(rows, width=width, height=height, title=title, x_label=x_label, allow_negative=False)
-    left, right, top, bottom = frame["left"], frame["right"], frame["top"], frame["bottom"]
-    body = [_text(8, 20, title, size=FONT_SIZE + 2, weight="600")]
-    axis, y_of = _value_axis(frame["ticks"], left=left, right=right, top=top, bottom=bottom, unit_label=y_label or unit)
-    body += axis
-    slot = (right - left) / len(rows)
-    bar_width = min(slot * 0.6, 64)
-    for index, (label, value) in enumerate(rows):
-        center = left + slot * (index + 0.5)
-        y = y_of(value)
-        bar_height = max(bottom - y, 2 if value > 0 else 0)
-        body.append(
-            f'<rect class="bar" x="{_fmt(center - bar_width / 2)}" y="{_fmt(bottom - bar_height)}" '
-            f'width="{_fmt(bar_width)}" height="{_fmt(bar_height)}" fill="{color}" rx="2">'
-            f"<title>{escape(label)}: {escape(format_full(value, unit))}</title></rect>"
-        )
-        body.append(
-            _text(center, bottom - bar_height - 6, short(value), size=FONT_SIZE - 1, anchor="middle", weight="600")
-        )
-        body.append(
-            _text(
+    def draw(plot: _CategoryPlot) -> Iterator[str]:
+        bar_width = min(plot.slot * 0.6, 64)
+        for index, ((label, value), (center, y)) in enumerate(zip(plot.rows, plot.points, strict=True)):
+            bar_height = max(plot.bottom - y, 2 if value > 0 else 0)
+            yield (
+                f'<rect class="bar" x="{_fmt(center - bar_width / 2)}" y="{_fmt(plot.bottom - bar_height)}" '
+                f'width="{_fmt(bar_width)}" height="{_fmt(bar_height)}" fill="{color}" rx="2">'
+                f"{_tooltip(label, value, plot.unit)}</rect>"
+            )
+            yield _text(
                 center,
-                bottom + 18,
-                _truncate(label, slot - 4, FONT_SIZE - 1),
+                plot.bottom - bar_height - 6,
+                plot.short(value),
                 size=FONT_SIZE - 1,
                 anchor="middle",
-                full=label,
+                weight="600",
             )
-        )
-    if x_label:
-        body.append(
-            _text(left + (right - left) / 2, height - 8, x_label, size=FONT_SIZE - 1, anchor="middle", fill=MUTED)
-        )
-    return _document(
-        chart_id=chart_id, width=width, height=height, title=title, description=desc, body=body, css_class=css_class
+            yield plot.category_label(index)
+
+    return _category_chart(
+        "column",
+        data,
+        allow_negative=False,
+        draw=draw,
+        title=title,
+        description=description,
+        unit=unit,
+        x_label=x_label,
+        y_label=y_label,
+        width=width,
+        height=height,
+        value_format=value_format,
+        empty_message=empty_message,
+        chart_id=chart_id,
+        css_class=css_class,
     )
 
 
@@ -428,54 +488,35 @@ def line_chart(
     css_class: str = "chart chart-line",
 ) -> str:
     """A line through ordered categories (years, months), a marker and a value at every point."""
-    rows = _check(data, allow_negative=True)
-    chart_id = chart_id or _chart_id("line", title, rows)
-    short = value_format or format_compact  # the unit is written on the value axis
-    desc = _describe(rows, lambda value: format_full(value, unit), description)
-    if not rows:
-        return _empty(
-            chart_id=chart_id,
-            width=width,
-            title=title,
-            description=description,
-            css_class=css_class,
-            message=empty_message,
-        )
 
-    frame = _axes_frame(rows, width=width, height=height, title=title, x_label=x_label, allow_negative=True)
-    left, right, top, bottom = frame["left"], frame["right"], frame["top"], frame["bottom"]
-    body = [_text(8, 20, title, size=FONT_SIZE + 2, weight="600")]
-    axis, y_of = _value_axis(frame["ticks"], left=left, right=right, top=top, bottom=bottom, unit_label=y_label or unit)
-    body += axis
-    slot = (right - left) / len(rows)
-    points = [(left + slot * (index + 0.5), y_of(value)) for index, (_, value) in enumerate(rows)]
-    if len(points) > 1:
-        path = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points)
-        body.append(
-            f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.5" stroke-linejoin="round"/>'
-        )
-    for (label, value), (x, y) in zip(rows, points, strict=True):
-        body.append(
-            f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="4.5" fill="#fff" stroke="{color}" stroke-width="2.5">'
-            f"<title>{escape(label)}: {escape(format_full(value, unit))}</title></circle>"
-        )
-        body.append(_text(x, y - 10, short(value), size=FONT_SIZE - 1, anchor="middle", weight="600"))
-        body.append(
-            _text(
-                x,
-                bottom + 18,
-                _truncate(label, slot - 4, FONT_SIZE - 1),
-                size=FONT_SIZE - 1,
-                anchor="middle",
-                full=label,
+    def draw(plot: _CategoryPlot) -> Iterator[str]:
+        if len(plot.points) > 1:
+            path = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in plot.points)
+            yield f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.5" stroke-linejoin="round"/>'
+        for index, ((label, value), (x, y)) in enumerate(zip(plot.rows, plot.points, strict=True)):
+            yield (
+                f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="4.5" fill="#fff" stroke="{color}" stroke-width="2.5">'
+                f"{_tooltip(label, value, plot.unit)}</circle>"
             )
-        )
-    if x_label:
-        body.append(
-            _text(left + (right - left) / 2, height - 8, x_label, size=FONT_SIZE - 1, anchor="middle", fill=MUTED)
-        )
-    return _document(
-        chart_id=chart_id, width=width, height=height, title=title, description=desc, body=body, css_class=css_class
+            yield _text(x, y - 10, plot.short(value), size=FONT_SIZE - 1, anchor="middle", weight="600")
+            yield plot.category_label(index)
+
+    return _category_chart(
+        "line",
+        data,
+        allow_negative=True,
+        draw=draw,
+        title=title,
+        description=description,
+        unit=unit,
+        x_label=x_label,
+        y_label=y_label,
+        width=width,
+        height=height,
+        value_format=value_format,
+        empty_message=empty_message,
+        chart_id=chart_id,
+        css_class=css_class,
     )
 
 
