@@ -55,6 +55,22 @@ class VerificationMixin(serializers.Serializer):
         return value
 
 
+# The fields named in `fixed_on_update` are written on create and read-only on update of one record:
+# a fine or penalty payment does not move to another decision, nor a decision or appeal to another
+# case. (A comment, not a docstring: drf-spectacular would show a docstring as the description of
+# every serializer that uses the mixin.)
+class FixedOnUpdateMixin(serializers.Serializer):
+    fixed_on_update: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            for name in self.fixed_on_update:
+                if name in fields:
+                    fields[name].read_only = True
+        return fields
+
+
 # --- parties -------------------------------------------------------------------------------------
 
 
@@ -177,7 +193,8 @@ class AppealEventSerializer(serializers.ModelSerializer):
 # --- fines ---------------------------------------------------------------------------------------
 
 
-class FineSerializer(VerificationMixin, serializers.ModelSerializer):
+class FineSerializer(FixedOnUpdateMixin, VerificationMixin, serializers.ModelSerializer):
+    fixed_on_update = ("decision",)
     id = serializers.UUIDField(source="public_id", read_only=True)
     decision = serializers.SlugRelatedField(slug_field="public_id", queryset=Decision.objects.all())
     case = serializers.UUIDField(source="decision.case.public_id", read_only=True)
@@ -201,12 +218,6 @@ class FineSerializer(VerificationMixin, serializers.ModelSerializer):
             *VERIFICATION_FIELDS,
         )
         read_only_fields = ("amount_eur",)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple) and "decision" in fields:
-            fields["decision"].read_only = True  # a fine does not move to another decision
-        return fields
 
 
 class FineNestedSerializer(FineSerializer):
@@ -232,7 +243,8 @@ class AccrualSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
-class PenaltyPaymentSerializer(VerificationMixin, serializers.ModelSerializer):
+class PenaltyPaymentSerializer(FixedOnUpdateMixin, VerificationMixin, serializers.ModelSerializer):
+    fixed_on_update = ("decision",)
     id = serializers.UUIDField(source="public_id", read_only=True)
     decision = serializers.SlugRelatedField(slug_field="public_id", queryset=Decision.objects.all())
     order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all(), allow_null=True, required=False)
@@ -261,12 +273,6 @@ class PenaltyPaymentSerializer(VerificationMixin, serializers.ModelSerializer):
             "accrual",
             *VERIFICATION_FIELDS,
         )
-
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple) and "decision" in fields:
-            fields["decision"].read_only = True
-        return fields
 
     @extend_schema_field(AccrualSerializer)
     def get_accrual(self, penalty) -> dict:
@@ -298,7 +304,8 @@ class PenaltyNestedSerializer(PenaltyPaymentSerializer):
 # --- appeals -------------------------------------------------------------------------------------
 
 
-class AppealSerializer(VerificationMixin, serializers.ModelSerializer):
+class AppealSerializer(FixedOnUpdateMixin, VerificationMixin, serializers.ModelSerializer):
+    fixed_on_update = ("case",)
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.SlugRelatedField(slug_field="public_id", queryset=Case.objects.all())
     decision = serializers.SlugRelatedField(
@@ -320,17 +327,12 @@ class AppealSerializer(VerificationMixin, serializers.ModelSerializer):
             *VERIFICATION_FIELDS,
         )
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple) and "case" in fields:
-            fields["case"].read_only = True
-        return fields
-
 
 # --- decisions -----------------------------------------------------------------------------------
 
 
-class DecisionSerializer(VerificationMixin, serializers.ModelSerializer):
+class DecisionSerializer(FixedOnUpdateMixin, VerificationMixin, serializers.ModelSerializer):
+    fixed_on_update = ("case",)
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.SlugRelatedField(slug_field="public_id", queryset=Case.objects.all())
     parent = serializers.SlugRelatedField(
@@ -367,12 +369,6 @@ class DecisionSerializer(VerificationMixin, serializers.ModelSerializer):
             "penalty_payments",
             *VERIFICATION_FIELDS,
         )
-
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple) and "case" in fields:
-            fields["case"].read_only = True
-        return fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_decision_date_partial(self, decision) -> str | None:

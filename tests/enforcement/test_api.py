@@ -11,9 +11,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from enforcement.api.schema import ENFORCEMENT_ENUM_NAME_OVERRIDES
-from enforcement.models import Case, ChangeRecord, Decision, Fine
+from enforcement.models import Appeal, Case, ChangeRecord, Decision, Fine
 from enforcement.selectors import case_list
-from tests.enforcement.factories import CaseFactory, DecisionFactory, FineFactory
+from tests.enforcement.factories import CaseFactory, DecisionFactory, FineFactory, OrderFactory, PenaltyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +172,65 @@ def test_writes_are_validated_with_clear_400s(api, staff_user, clearview):
     assert response.status_code == 400 and "reference" in response.json()
     assert api.get(f"{CASES}?amount_min=abc").status_code == 400
     assert api.get("/api/v1/penalty-payments/?as_of=yesterday").status_code == 400
+
+
+def test_service_rules_reach_the_api_as_400s_keyed_by_field(api, staff_user):
+    """The serializers only check shapes; the rules live in enforcement.services.records and
+    their ValidationErrors come back as DRF field errors."""
+    login(api, staff_user)
+    decision, elsewhere = DecisionFactory(), DecisionFactory()
+    child = DecisionFactory(case=decision.case, parent=decision)
+    penalty, foreign_order = PenaltyFactory(decision=decision), OrderFactory(decision=elsewhere)
+    url = f"/api/v1/decisions/{decision.public_id}/"
+    for payload, expected in [
+        ({"parent": str(elsewhere.public_id)}, {"parent": ["Must belong to the same case."]}),
+        ({"parent": str(child.public_id)}, {"parent": ["A decision cannot be its own ancestor."]}),
+        ({"parent": str(decision.public_id)}, {"parent": ["A decision cannot be its own ancestor."]}),
+    ]:
+        response = api.patch(url, payload, format="json")
+        assert (response.status_code, response.json()) == (400, expected)
+    response = api.post(
+        "/api/v1/appeals/",
+        {"case": str(decision.case.public_id), "decision": str(elsewhere.public_id), "court": "Conseil d'Etat"},
+        format="json",
+    )
+    assert (response.status_code, response.json()) == (400, {"decision": ["Must belong to the same case."]})
+    response = api.patch(f"/api/v1/penalty-payments/{penalty.public_id}/", {"order": foreign_order.pk}, format="json")
+    assert (response.status_code, response.json()) == (400, {"order": ["The order must belong to the same decision."]})
+    response = api.delete(url)
+    assert (response.status_code, response.json()) == (
+        400,
+        {"parent": ["Delete the decisions that refer to this one first."]},
+    )
+    decision.refresh_from_db()
+    assert decision.parent is None and Decision.objects.filter(pk=child.pk, parent=decision).exists()
+    assert not ChangeRecord.objects.filter(case=decision.case).exists()
+
+
+def test_records_keep_their_case_or_decision_on_update(api, staff_user):
+    """case/decision are written on create and ignored on update: records do not move."""
+    login(api, staff_user)
+    decision, elsewhere = DecisionFactory(), DecisionFactory()
+    home = decision.case_id
+    fine, penalty = FineFactory(decision=decision), PenaltyFactory(decision=decision)
+    response = api.post("/api/v1/appeals/", {"case": str(decision.case.public_id), "court": "CJEU"}, format="json")
+    assert response.status_code == 201, response.content
+    appeal = Appeal.objects.get(public_id=response.json()["id"])
+    to_case, to_decision = str(elsewhere.case.public_id), str(elsewhere.public_id)
+    for resource, record, payload in [
+        ("decisions", decision, {"case": to_case, "reference": "DEC-moved"}),
+        ("appeals", appeal, {"case": to_case, "court": "ECHR"}),
+        ("fines", fine, {"decision": to_decision, "amount": "3"}),
+        ("penalty-payments", penalty, {"decision": to_decision, "unit_detail": "per day"}),
+    ]:
+        response = api.patch(f"/api/v1/{resource}/{record.public_id}/", payload, format="json")
+        assert response.status_code == 200, (resource, response.content)
+    for record in (decision, appeal, fine, penalty):
+        record.refresh_from_db()
+    assert (decision.case_id, decision.reference) == (home, "DEC-moved")
+    assert (appeal.case_id, appeal.court) == (home, "ECHR")
+    assert (fine.decision_id, fine.amount) == (decision.pk, Decimal("3.00"))
+    assert (penalty.decision_id, penalty.unit_detail) == (decision.pk, "per day")
 
 
 def test_staff_can_create_a_case_and_decision(api, staff_user, clearview):
