@@ -2,8 +2,10 @@
 data); writes: staff (config.roles.ApiRolePermission). Writes call enforcement.services, whose
 ValidationErrors become 400 responses keyed by field."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -50,8 +52,18 @@ def drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
-class ServiceWriteMixin:
-    """perform_create/update/destroy call the domain services with the validated data."""
+class ServiceViewSet(viewsets.ModelViewSet):
+    """A resource whose writes call the domain services with the validated data:
+    `create_service(user=..., data=...)`, with the record it belongs to (`owner_field`, popped from
+    the data) as a keyword of the same name; `update_service(<record_kwarg>=the record, user=...,
+    data=...)`; `delete_service(obj=the record, user=...)`."""
+
+    pagination_class = StandardPagination
+    create_service: Callable[..., Model]
+    update_service: Callable[..., Model]
+    delete_service: Callable[..., None] = staticmethod(services.record_delete)
+    record_kwarg: str  # the update service's name for the record: fine_update(fine=...)
+    owner_field: str | None = None  # "case" for decision_create(case=...), "decision" for fine_create(...)
 
     def call(self, function, **kwargs):
         try:
@@ -59,79 +71,90 @@ class ServiceWriteMixin:
         except DjangoValidationError as exc:
             raise drf_error(exc) from exc
 
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        owner = {self.owner_field: data.pop(self.owner_field)} if self.owner_field else {}
+        serializer.instance = self.call(self.create_service, **owner, data=data)
+
+    def perform_update(self, serializer):
+        serializer.instance = self.call(
+            self.update_service, **{self.record_kwarg: serializer.instance}, data=serializer.validated_data
+        )
+
     def perform_destroy(self, instance):
-        self.call(services.record_delete, obj=instance)
+        self.call(self.delete_service, obj=instance)
 
 
-def _visible(queryset, user, case_path: str):
-    return queryset if sees_internal(user) else queryset.filter(**{f"{case_path}published": True})
+class CaseRecordViewSet(ServiceViewSet):
+    """A record that belongs to a case, found by its public id. Users who may not see internal
+    data see the records of published cases only (`case_path` leads from the record to its case)."""
+
+    lookup_field = "public_id"
+    case_path: str
+
+    def get_queryset(self):
+        records = super().get_queryset()
+        return records if sees_internal(self.request.user) else records.filter(**{f"{self.case_path}published": True})
+
+
+class AsOfContextMixin:
+    """Serializers get the `?as_of=` date that penalty accruals are computed for (default today)."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "as_of": as_of_from(self.request.query_params)}
 
 
 # --- authorities and respondents ----------------------------------------------------------------
 
 
-class AuthorityViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+class AuthorityViewSet(ServiceViewSet):
     """Data protection authorities (public)."""
 
     serializer_class = AuthoritySerializer
     queryset = Authority.objects.all()
     lookup_field = "slug"
-    pagination_class = StandardPagination
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter, filters.SearchFilter]
     filterset_fields = ["country", "kind"]
     search_fields = ["name", "short_name"]
     ordering_fields = ["name", "short_name", "country"]
     ordering = ["country", "subdivision", "name"]
-
-    def perform_create(self, serializer):
-        serializer.instance = self.call(services.authority_create, data=serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = self.call(
-            services.authority_update, authority=serializer.instance, data=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        self.call(services.party_delete, obj=instance)
+    create_service = staticmethod(services.authority_create)
+    update_service = staticmethod(services.authority_update)
+    delete_service = staticmethod(services.party_delete)
+    record_kwarg = "authority"
 
 
-class RespondentViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+class RespondentViewSet(ServiceViewSet):
     """Controllers and processors that decisions were taken against (public)."""
 
     serializer_class = RespondentSerializer
     queryset = Respondent.objects.all()
     lookup_field = "slug"
-    pagination_class = StandardPagination
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter, filters.SearchFilter]
     filterset_fields = ["country_of_establishment", "eu_establishment", "art27_representative"]
     search_fields = ["name"]
     ordering_fields = ["name"]
     ordering = ["name"]
-
-    def perform_create(self, serializer):
-        serializer.instance = self.call(services.respondent_create, data=serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = self.call(
-            services.respondent_update, respondent=serializer.instance, data=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        self.call(services.party_delete, obj=instance)
+    create_service = staticmethod(services.respondent_create)
+    update_service = staticmethod(services.respondent_update)
+    delete_service = staticmethod(services.party_delete)
+    record_kwarg = "respondent"
 
 
 # --- cases ---------------------------------------------------------------------------------------
 
 
-class CaseViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+class CaseViewSet(ServiceViewSet):
     """Enforcement cases. Same filters as the HTML case list (enforcement.filters.CaseFilterSet).
     Anonymous users and outsiders see published cases only and never internal notes."""
 
     lookup_field = "public_id"
-    pagination_class = StandardPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = CaseFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]  # cases are closed, not deleted
+    create_service = staticmethod(services.case_create)
+    update_service = staticmethod(services.case_update)
+    record_kwarg = "case"
 
     def get_queryset(self):
         cases = case_queryset(user=self.request.user)
@@ -141,12 +164,6 @@ class CaseViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
 
     def get_serializer_class(self):
         return CaseListSerializer if self.action in ("list", "totals") else CaseDetailSerializer
-
-    def perform_create(self, serializer):
-        serializer.instance = self.call(services.case_create, data=serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = self.call(services.case_update, case=serializer.instance, data=serializer.validated_data)
 
     @extend_schema(responses=EurTotalSerializer, summary="EUR total of the filtered cases, with the rates used")
     @action(detail=False, methods=["get"])
@@ -165,130 +182,85 @@ class CaseViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
 # --- decisions, fines, penalties, appeals -------------------------------------------------------
 
 
-def _decision_queryset():
-    return Decision.objects.select_related("case", "parent").prefetch_related(
-        Prefetch("fines", queryset=Fine.objects.select_related("eur_rate").prefetch_related("quoted_conversions")),
-        Prefetch("orders", queryset=Order.objects.prefetch_related("checks")),
-        Prefetch(
-            "penalty_payments",
-            queryset=PenaltyPayment.objects.select_related("order", "decision").prefetch_related(
-                "liquidations__decision", "order__checks", "decision__orders__checks"
-            ),
-        ),
-    )
-
-
 AS_OF = OpenApiParameter(
     "as_of", OpenApiTypes.DATE, description="Date for penalty accrual (default: today).", required=False
 )
 
 
 @extend_schema_view(list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF]))
-class DecisionViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+class DecisionViewSet(AsOfContextMixin, CaseRecordViewSet):
     """Decisions with their fines, orders and penalty payments."""
 
     serializer_class = DecisionSerializer
-    lookup_field = "public_id"
-    pagination_class = StandardPagination
+    queryset = (
+        Decision.objects.select_related("case", "parent")
+        .prefetch_related(
+            Prefetch("fines", queryset=Fine.objects.select_related("eur_rate").prefetch_related("quoted_conversions")),
+            Prefetch("orders", queryset=Order.objects.prefetch_related("checks")),
+            Prefetch(
+                "penalty_payments",
+                queryset=PenaltyPayment.objects.select_related("order", "decision").prefetch_related(
+                    "liquidations__decision", "order__checks", "decision__orders__checks"
+                ),
+            ),
+        )
+        .order_by("-decision_date", "-announced_date", "id")
+    )
+    case_path = "case__"
     filter_backends = [DjangoFilterBackend]
     filterset_class = DecisionFilterSet
-
-    def get_queryset(self):
-        return _visible(_decision_queryset(), self.request.user, "case__").order_by(
-            "-decision_date", "-announced_date", "id"
-        )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "as_of": as_of_from(self.request.query_params)}
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        case = data.pop("case")
-        serializer.instance = self.call(services.decision_create, case=case, data=data)
-
-    def perform_update(self, serializer):
-        serializer.instance = self.call(
-            services.decision_update, decision=serializer.instance, data=serializer.validated_data
-        )
+    create_service = staticmethod(services.decision_create)
+    update_service = staticmethod(services.decision_update)
+    record_kwarg = "decision"
+    owner_field = "case"
 
 
-class FineViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+class FineViewSet(CaseRecordViewSet):
     """Fines with their EUR equivalent and the stored exchange rate used for it."""
 
     serializer_class = FineSerializer
-    lookup_field = "public_id"
-    pagination_class = StandardPagination
+    queryset = Fine.objects.select_related("decision__case", "eur_rate").prefetch_related("quoted_conversions")
+    case_path = "decision__case__"
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     filterset_fields = {"currency": ["exact"], "payment_status": ["exact"]}
     ordering_fields = ["amount", "amount_eur", "currency"]
     ordering = ["-amount_eur", "id"]
-
-    def get_queryset(self):
-        fines = Fine.objects.select_related("decision__case", "eur_rate").prefetch_related("quoted_conversions")
-        return _visible(fines, self.request.user, "decision__case__")
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        decision = data.pop("decision")
-        serializer.instance = self.call(services.fine_create, decision=decision, data=data)
-
-    def perform_update(self, serializer):
-        serializer.instance = self.call(services.fine_update, fine=serializer.instance, data=serializer.validated_data)
+    create_service = staticmethod(services.fine_create)
+    update_service = staticmethod(services.fine_update)
+    record_kwarg = "fine"
+    owner_field = "decision"
 
 
 @extend_schema_view(list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF]))
-class PenaltyPaymentViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+class PenaltyPaymentViewSet(AsOfContextMixin, CaseRecordViewSet):
     """Periodic penalty payments with what has accrued (`?as_of=YYYY-MM-DD`, default today)."""
 
     serializer_class = PenaltyPaymentSerializer
-    lookup_field = "public_id"
-    pagination_class = StandardPagination
+    queryset = PenaltyPayment.objects.select_related("decision__case", "order").prefetch_related(
+        "liquidations__decision", "order__checks", "decision__orders__checks"
+    )
+    case_path = "decision__case__"
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     filterset_fields = {"currency": ["exact"], "unit": ["exact"]}
     ordering_fields = ["cap", "amount_per_unit", "starts_on"]
     ordering = ["id"]
-
-    def get_queryset(self):
-        penalties = PenaltyPayment.objects.select_related("decision__case", "order").prefetch_related(
-            "liquidations__decision", "order__checks", "decision__orders__checks"
-        )
-        return _visible(penalties, self.request.user, "decision__case__")
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "as_of": as_of_from(self.request.query_params)}
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        decision = data.pop("decision")
-        serializer.instance = self.call(services.penalty_create, decision=decision, data=data)
-
-    def perform_update(self, serializer):
-        serializer.instance = self.call(
-            services.penalty_update, penalty=serializer.instance, data=serializer.validated_data
-        )
+    create_service = staticmethod(services.penalty_create)
+    update_service = staticmethod(services.penalty_update)
+    record_kwarg = "penalty"
+    owner_field = "decision"
 
 
-class AppealViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
+class AppealViewSet(CaseRecordViewSet):
     """Appeals against decisions, with their dated events."""
 
     serializer_class = AppealSerializer
-    lookup_field = "public_id"
-    pagination_class = StandardPagination
+    queryset = Appeal.objects.select_related("case", "decision").prefetch_related("events")
+    case_path = "case__"
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     filterset_fields = {"outcome": ["exact"]}
     ordering_fields = ["outcome", "court"]
     ordering = ["id"]
-
-    def get_queryset(self):
-        appeals = Appeal.objects.select_related("case", "decision").prefetch_related("events")
-        return _visible(appeals, self.request.user, "case__")
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        case = data.pop("case")
-        serializer.instance = self.call(services.appeal_create, case=case, data=data)
-
-    def perform_update(self, serializer):
-        serializer.instance = self.call(
-            services.appeal_update, appeal=serializer.instance, data=serializer.validated_data
-        )
+    create_service = staticmethod(services.appeal_create)
+    update_service = staticmethod(services.appeal_update)
+    record_kwarg = "appeal"
+    owner_field = "case"

@@ -327,6 +327,34 @@ def test_appeals_and_authorities(api, clearview):
     assert {a["country_code"] for a in authorities} == {"CA", "CA-BC", "CA-AB", "CA-QC"}
 
 
+def test_staff_write_authorities_and_respondents_through_the_party_services(api, staff_user):
+    login(api, staff_user)
+    response = api.post(
+        "/api/v1/authorities/",
+        {"slug": "lu-cnpd", "name": "Commission nationale pour la protection des données", "country": "LU"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    response = api.patch("/api/v1/authorities/lu-cnpd/", {"short_name": "CNPD"}, format="json")
+    assert (response.status_code, response.json()["short_name"]) == (200, "CNPD")
+    response = api.post("/api/v1/respondents/", {"slug": "acme", "name": "Acme SA"}, format="json")
+    assert response.status_code == 201, response.content
+    response = api.patch("/api/v1/respondents/acme/", {"sector": "retail"}, format="json")
+    assert (response.status_code, response.json()["sector"]) == (200, "retail")
+    response = api.patch("/api/v1/respondents/acme/", {"unverified_fields": ["colour"]}, format="json")
+    assert response.status_code == 400 and "colour" in response.json()["unverified_fields"][0]
+    in_use = CaseFactory().authority
+    response = api.delete(f"/api/v1/authorities/{in_use.slug}/")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"non_field_errors": ["Cases refer to this record; it cannot be deleted."]},
+    )
+    assert api.delete("/api/v1/authorities/lu-cnpd/").status_code == 204
+    assert api.delete("/api/v1/respondents/acme/").status_code == 204
+    assert api.get("/api/v1/respondents/acme/").status_code == 404
+    assert api.get(f"/api/v1/authorities/{in_use.slug}/").status_code == 200
+
+
 # --- performance shape ---------------------------------------------------------------------------
 
 
