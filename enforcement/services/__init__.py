@@ -23,6 +23,7 @@ Stable signatures (`data` maps model field names to cleaned Python values):
     appeal_event_create(*, appeal, user, data) -> AppealEvent
     source_create(*, case, user, data) -> Source
     article_create(*, case, user, data) -> ArticleReference
+    source_update(*, source, user, data) / article_update(*, article, user, data)
     record_delete(*, obj, user) -> None            (any record of a case, not the case)
     authority_create(*, user, data) / authority_update(*, authority, user, data) -> Authority
     respondent_create(*, user, data) / respondent_update(*, respondent, user, data) -> Respondent
@@ -55,6 +56,7 @@ from enforcement.services.records import (
     appeal_event_create,
     appeal_update,
     article_create,
+    article_update,
     authority_create,
     authority_update,
     case_create,
@@ -75,6 +77,7 @@ from enforcement.services.records import (
     respondent_create,
     respondent_update,
     source_create,
+    source_update,
 )
 
 __all__ = [
@@ -84,6 +87,7 @@ __all__ = [
     "appeal_event_create",
     "appeal_update",
     "article_create",
+    "article_update",
     "authority_create",
     "authority_update",
     "case_create",
@@ -112,4 +116,5 @@ __all__ = [
     "respondent_create",
     "respondent_update",
     "source_create",
+    "source_update",
 ]

@@ -393,6 +393,26 @@ def article_create(*, case: Case, user, data: dict) -> ArticleReference:
     return _save_new(obj=ArticleReference(case=case), data=dict(data), case=case, user=user, fields=ARTICLE_FIELDS)
 
 
+@transaction.atomic
+def source_update(*, source: Source, user, data: dict) -> Source:
+    errors = {}
+    if "decision" in data:
+        _same_case(errors, "decision", data["decision"], source.case)
+    if errors:
+        raise ValidationError(errors)
+    return _save_changes(obj=source, data=dict(data), case=source.case, user=user, fields=SOURCE_FIELDS)
+
+
+@transaction.atomic
+def article_update(*, article: ArticleReference, user, data: dict) -> ArticleReference:
+    errors = {}
+    if "decision" in data:
+        _same_case(errors, "decision", data["decision"], article.case)
+    if errors:
+        raise ValidationError(errors)
+    return _save_changes(obj=article, data=dict(data), case=article.case, user=user, fields=ARTICLE_FIELDS)
+
+
 # --- deleting ------------------------------------------------------------------------------------
 
 

@@ -1,21 +1,64 @@
-"""HTML views of the enforcement app (the REST API lives in enforcement/api.py)."""
+"""HTML views of the enforcement app (the REST API lives in enforcement/api/)."""
 
 from enforcement.views.dashboard import dashboard
 from enforcement.views.detail import case_detail, register_case
-from enforcement.views.edit import case_edit, compliance_check_add, fine_edit, order_edit
+from enforcement.views.edit import (
+    appeal_add,
+    appeal_edit,
+    appeal_event_add,
+    article_add,
+    article_edit,
+    authority_create,
+    case_create,
+    case_edit,
+    compliance_check_add,
+    conversion_add,
+    decision_add,
+    decision_edit,
+    fine_add,
+    fine_edit,
+    liquidation_add,
+    order_add,
+    order_edit,
+    penalty_add,
+    penalty_edit,
+    record_delete,
+    respondent_create,
+    source_add,
+    source_edit,
+)
 from enforcement.views.lists import case_list, case_list_csv, case_list_json, register, register_decisions
 
 __all__ = [
+    "appeal_add",
+    "appeal_edit",
+    "appeal_event_add",
+    "article_add",
+    "article_edit",
+    "authority_create",
+    "case_create",
     "case_detail",
     "case_edit",
     "case_list",
     "case_list_csv",
     "case_list_json",
     "compliance_check_add",
+    "conversion_add",
     "dashboard",
+    "decision_add",
+    "decision_edit",
+    "fine_add",
     "fine_edit",
+    "liquidation_add",
+    "order_add",
     "order_edit",
+    "penalty_add",
+    "penalty_edit",
+    "record_delete",
     "register",
     "register_case",
     "register_decisions",
+    "respondent_create",
+    "source_add",
+    "source_edit",
 ]

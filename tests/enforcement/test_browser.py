@@ -181,3 +181,40 @@ def test_staff_edits_a_fine_and_the_history_shows_it(page, live_server, staff_us
     row = history.locator("tr", has_text="payment_status").first
     assert row.get_by_text("stella_staff").is_visible()
     assert row.get_by_text("Unknown").is_visible() and row.get_by_text("Unpaid").is_visible()
+
+
+def test_staff_add_a_liquidation_decision_and_its_liquidation(page, live_server, staff_user, demo_data):
+    """From the case page: a new decision with a month-only date that enforces the first one, then
+    a liquidation recorded against the Dutch penalty payment; both forms pass the label checks and
+    a wrong date comes back with its message."""
+    browser_login(page, live_server, "stella_staff")
+    page.goto(f"{live_server.url}/enforcement/cases/{demo_data.public_id}/")
+    page.get_by_role("link", name="Add a decision").click()
+    page.wait_for_load_state()
+    assert accessibility_problems(page) == []
+    page.locator("#id_kind").select_option("penalty_liquidation")
+    page.locator("#id_decided").fill("2025-13")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Enter a date as YYYY-MM-DD").is_visible()
+    assert page.locator("#id_kind").input_value() == "penalty_liquidation"  # nothing typed is lost
+    page.locator("#id_decided").fill("2025-06")
+    page.locator("#id_parent").select_option(index=1)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    new = demo_data.decisions.get(kind="penalty_liquidation", decision_date_precision="month")
+    assert f"#decision-{new.public_id}" in page.url
+    assert page.locator(f"#decision-{new.public_id}").get_by_text("Jun 2025").first.is_visible()
+
+    page.get_by_role("link", name="Record a liquidation").first.click()
+    page.wait_for_load_state()
+    assert accessibility_problems(page) == []
+    page.locator("#id_decision").select_option(str(new.pk))
+    page.locator("#id_period_start").fill("2024-09-03")
+    page.locator("#id_period_end").fill("2024-10-03")
+    page.locator("#id_units").fill("1")
+    page.locator("#id_amount").fill("100000")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "#penalty-" in page.url
+    assert page.get_by_role("table", name="Liquidations").first.get_by_text("100,000").first.is_visible()

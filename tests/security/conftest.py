@@ -228,6 +228,8 @@ def world(db, staff_user, auditor_user, outsider_user, inactive_staff_user, djan
     penalty = PenaltyFactory(decision=decision, order=order)
     appeal = Appeal.objects.create(case=published, decision=decision, court="Court of Amsterdam")
     unpublished_appeal = Appeal.objects.create(case=unpublished, decision=unpublished_decision, court="Secret court")
+    published.sources.create(url="https://dpa.example/decision", kind="official", title="The decision")
+    published.articles.create(article=5, paragraph=1, point="a", label="5(1)(a)")
 
     photo, face = _store_photo(name_seed="alice")
     customer = Customer.objects.create(name="Police force Sec", country="NL")

@@ -282,6 +282,129 @@ EXPECTED: dict[str, list[Variant]] = {
             data=lambda w: {"checked_on": "2024-02-01", "complied": "on"},
         ),
     ],
+    # Every other staff form: staff only; a record of another case through this case's URL is a
+    # 404 (object level), for the GET and the POST alike.
+    "enforcement:case_create": [
+        V("", none, html_edit(), post=html_edit({302, 400}), data=lambda w: {"title": "made by someone who may not"})
+    ],
+    "enforcement:authority_create": [
+        V("", none, html_edit(), post=html_edit({302, 400}), data=lambda w: {"name": "Made up", "country": "NL"})
+    ],
+    "enforcement:respondent_create": [
+        V("", none, html_edit(), post=html_edit({302, 400}), data=lambda w: {"name": "Made up"})
+    ],
+    "enforcement:decision_add": [
+        V("", case_id("published"), html_edit(), post=html_edit({302, 400}), data=lambda w: {"kind": "fine"})
+    ],
+    **{
+        name: [
+            V(
+                "own case",
+                lambda w, r, attr=attr, kwarg=kwarg: {"public_id": w.published.public_id, kwarg: getattr(w, attr).pk},
+                html_edit(),
+                post=html_edit({302, 400}),
+                data=lambda w: {"kind": "other", "text": "x", "amount": "1", "currency": "EUR"},
+            ),
+            V(
+                "record of another case",
+                lambda w, r, attr=attr, kwarg=kwarg: {
+                    "public_id": w.published.public_id,
+                    kwarg: getattr(w, f"unpublished_{attr}").pk,
+                },
+                html_edit(404),
+                post=html_edit(404),
+                data=lambda w: {"kind": "other", "text": "x", "amount": "1", "currency": "EUR"},
+            ),
+        ]
+        for name, attr, kwarg in (
+            ("enforcement:decision_edit", "decision", "decision_id"),
+            ("enforcement:fine_add", "decision", "decision_id"),
+            ("enforcement:order_add", "decision", "decision_id"),
+            ("enforcement:penalty_add", "decision", "decision_id"),
+            ("enforcement:conversion_add", "fine", "fine_id"),
+            ("enforcement:appeal_edit", "appeal", "appeal_id"),
+            ("enforcement:appeal_event_add", "appeal", "appeal_id"),
+        )
+    },
+    **{
+        name: [
+            V(
+                "own case",
+                lambda w, r: {"public_id": w.published.public_id, "penalty_id": w.penalty.pk},
+                html_edit(),
+                post=html_edit({302, 400}),
+                data=lambda w: {"currency": "EUR", "unit": "day", "amount_per_unit": "10"},
+            ),
+            V(
+                "penalty through another case",
+                lambda w, r: {"public_id": w.unpublished.public_id, "penalty_id": w.penalty.pk},
+                html_edit(404),
+                post=html_edit(404),
+                data=lambda w: {"currency": "EUR", "unit": "day"},
+            ),
+        ]
+        for name in ("enforcement:penalty_edit", "enforcement:liquidation_add")
+    },
+    **{
+        name: [
+            V(
+                "",
+                case_id("published"),
+                html_edit(),
+                post=html_edit({302, 400}),
+                data=lambda w: {"url": "https://example.org/x", "label": "5(1)(a)", "court": "x"},
+            )
+        ]
+        for name in ("enforcement:appeal_add", "enforcement:source_add", "enforcement:article_add")
+    },
+    **{
+        name: [
+            V(
+                "own case",
+                lambda w, r, attr=attr, kwarg=kwarg: {
+                    "public_id": w.published.public_id,
+                    kwarg: getattr(w.published, attr).get().pk,
+                },
+                html_edit(),
+                post=html_edit({302, 400}),
+                data=lambda w: {"url": "https://example.org/changed", "label": "6(1)"},
+            ),
+            V(
+                "record of another case",
+                lambda w, r, attr=attr, kwarg=kwarg: {
+                    "public_id": w.unpublished.public_id,
+                    kwarg: getattr(w.published, attr).get().pk,
+                },
+                html_edit(404),
+                post=html_edit(404),
+                data=lambda w: {"url": "https://example.org/changed", "label": "6(1)"},
+            ),
+        ]
+        for name, attr, kwarg in (
+            ("enforcement:source_edit", "sources", "source_id"),
+            ("enforcement:article_edit", "articles", "article_id"),
+        )
+    },
+    "enforcement:record_delete": [
+        V(
+            "own case",
+            lambda w, r: {"public_id": w.published.public_id, "kind": "fines", "record_id": w.fine.pk},
+            html_edit(),
+            post=html_edit(302),
+        ),
+        V(
+            "record of another case",
+            lambda w, r: {"public_id": w.published.public_id, "kind": "fines", "record_id": w.unpublished_fine.pk},
+            html_edit(404),
+            post=html_edit(404),
+        ),
+        V(
+            "no such kind",
+            lambda w, r: {"public_id": w.published.public_id, "kind": "users", "record_id": w.fine.pk},
+            html_edit(404),
+            post=html_edit(404),
+        ),
+    ],
     # --- requests: citizens -------------------------------------------------------------------
     "compliance:request_new": [V("", none, every(200))],
     "compliance:request_submitted": [V("", none, every(200))],
