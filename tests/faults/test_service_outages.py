@@ -137,7 +137,11 @@ def test_redis_down_the_form_files_the_request_and_nothing_is_lost(services_rest
     path = f"/requests/verify/{link.group(1).decode()}/"
     page = visitor.get(path)
     verified = visitor.post_form(path, {}, csrf=visitor.csrf_from(page))
-    assert verified.status == 200 and requests_with(run, email)[0][0] == "verified", verified.text[:500]
+    assert verified.status == 200, verified.text[:500]
+    # Verified; with the production default (ANSWERING_AUTOSTART) the worker may already have
+    # started matching it.
+    assert requests_with(run, email)[0][0] in ("verified", "processing")
+    assert run.sql(f"SELECT email_verified_at IS NOT NULL FROM compliance_datasubjectrequest WHERE email = '{email}'") == "t"  # noqa: S608
     worker.stop()
 
 
