@@ -16,10 +16,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from PIL import Image
 
 from biometrics.erasure import STORED_PHOTO_LIMITS
-from biometrics.images import ImageRejected, load_image_checked
+from biometrics.images import ImageLimits, ImageRejected, load_image_checked
 from biometrics.redaction import expanded
 from compliance.answering import services
 from compliance.answering.matching import matching_restart
@@ -55,7 +54,14 @@ def review(request, public_id):
     return _private(render(request, "compliance/answering/review.html", context))
 
 
-def _crop_response(image: Image.Image, box: tuple[int, int, int, int]) -> HttpResponse:
+def _face_crop(field_file, box: tuple[int, int, int, int], *, limits: ImageLimits | None = None) -> HttpResponse:
+    """The face in `box` of a stored image, with a margin, as a small private JPEG; 404 when the
+    file is gone or is no longer an image we accept."""
+    try:
+        with field_file.open("rb") as handle:
+            image = load_image_checked(handle, limits=limits)
+    except (ImageRejected, OSError):
+        raise Http404 from None
     left, top, right, bottom = expanded(box, image.width, image.height, expand=0.25)
     crop = image.crop((left, top, right, bottom))
     crop.thumbnail((CROP_SIDE, CROP_SIDE))
@@ -71,12 +77,7 @@ def selfie_crop(request, public_id):
     run = getattr(req, "matching_run", None)
     if not req.selfie or run is None or run.selfie_box is None:
         raise Http404
-    try:
-        with req.selfie.open("rb") as handle:
-            image = load_image_checked(handle)
-    except (ImageRejected, OSError):
-        raise Http404 from None
-    return _crop_response(image, run.selfie_box)
+    return _face_crop(req.selfie, run.selfie_box)
 
 
 @require(Perm.VIEW_INTERNAL)
@@ -87,12 +88,7 @@ def match_crop(request, public_id, match_id: int):
     )
     if match.face is None:
         raise Http404  # erased
-    try:
-        with match.face.photo.image.open("rb") as handle:
-            image = load_image_checked(handle, limits=STORED_PHOTO_LIMITS)
-    except (ImageRejected, OSError):
-        raise Http404 from None
-    return _crop_response(image, match.face.box)
+    return _face_crop(match.face.photo.image, match.face.box, limits=STORED_PHOTO_LIMITS)
 
 
 def _act(request, public_id, action) -> HttpResponse:
@@ -121,44 +117,40 @@ def decide(request, public_id, match_id: int):
     return _act(request, public_id, act)
 
 
+def _step(request, public_id, service, done: str) -> HttpResponse:
+    """Run `service(request=..., user=...)` on the request and say it is done."""
+
+    def act(req):
+        service(request=req, user=request.user)
+        messages.success(request, done)
+
+    return _act(request, public_id, act)
+
+
 @require(Perm.EDIT)
 @require_POST
 def finish_review(request, public_id):
-    def act(req):
-        services.review_finish(request=req, user=request.user)
-        messages.success(request, "Review finished: the answer is being prepared for approval.")
-
-    return _act(request, public_id, act)
+    return _step(
+        request, public_id, services.review_finish, "Review finished: the answer is being prepared for approval."
+    )
 
 
 @require(Perm.EDIT)
 @require_POST
 def approve(request, public_id):
-    def act(req):
-        services.answer_approve(request=req, user=request.user)
-        messages.success(request, "Approved.")
-
-    return _act(request, public_id, act)
+    return _step(request, public_id, services.answer_approve, "Approved.")
 
 
 @require(Perm.EDIT)
 @require_POST
 def erasure_retry(request, public_id):
-    def act(req):
-        services.erasure_retry(request=req, user=request.user)
-        messages.success(request, "The erasure runs again.")
-
-    return _act(request, public_id, act)
+    return _step(request, public_id, services.erasure_retry, "The erasure runs again.")
 
 
 @require(Perm.EDIT)
 @require_POST
 def matching_retry(request, public_id):
-    def act(req):
-        matching_restart(request=req, user=request.user)
-        messages.success(request, "Matching runs again.")
-
-    return _act(request, public_id, act)
+    return _step(request, public_id, matching_restart, "Matching runs again.")
 
 
 @require(Perm.EDIT)

@@ -38,6 +38,21 @@ def test_review_page_permissions(in_review, client, make_user, staff_user):
     assert b"Confirm match" in client.get(url).content
 
 
+def test_crops_are_404_when_the_image_is_gone_unreadable_or_erased(in_review, staff_client):
+    match = in_review.matches.filter(band=MatchBand.POSSIBLE).first()
+    match_url = reverse("answering:match_crop", args=[in_review.public_id, match.pk])
+    selfie_url = reverse("answering:selfie_crop", args=[in_review.public_id])
+    assert staff_client.get(match_url).status_code == 200 and staff_client.get(selfie_url).status_code == 200
+    with in_review.selfie.open("wb") as handle:
+        handle.write(b"not a jpeg any more")
+    assert staff_client.get(selfie_url).status_code == 404
+    photo = match.face.photo.image
+    photo.storage.delete(photo.name)
+    assert staff_client.get(match_url).status_code == 404
+    type(match).objects.filter(pk=match.pk).update(face=None)
+    assert staff_client.get(match_url).status_code == 404
+
+
 def test_staff_decide_validates_and_records(in_review, staff_client):
     match = in_review.matches.filter(band=MatchBand.POSSIBLE).first()
     decide = reverse("answering:decide", args=[in_review.public_id, match.pk])
