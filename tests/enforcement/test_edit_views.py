@@ -326,3 +326,12 @@ def test_the_case_page_offers_every_form_to_staff_only(staff_user, auditor_user)
         assert url(name, case, *args) in staff_page, name
     auditor_page = page(auditor_client.get(detail))
     assert url("decision_add", case) not in auditor_page and "/delete/" not in auditor_page
+
+
+def test_the_case_list_offers_a_new_case_to_staff_only(staff_user, auditor_user):
+    staff_client, auditor_client = Client(), Client()
+    staff_client.force_login(staff_user)
+    auditor_client.force_login(auditor_user)
+    new_case = reverse("enforcement:case_create")
+    assert new_case in page(staff_client.get(reverse("enforcement:case_list")))
+    assert new_case not in page(auditor_client.get(reverse("enforcement:case_list")))
