@@ -10,9 +10,16 @@ from django.core.exceptions import ValidationError
 
 from enforcement.currencies import ISO_4217, validate_currency
 from enforcement.dates import DatePrecision, parse_partial_date, partial_date_iso
+from enforcement.services.records import VERIFICATION
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CURRENCY_CODES = sorted(ISO_4217)
+
+
+def editable_fields(service_fields: tuple[str, ...]) -> tuple[str, ...]:
+    """A form's model fields: what the service accepts, less the verification state (which
+    VerificationFields edits as ticks and notes)."""
+    return tuple(name for name in service_fields if name not in VERIFICATION)
 
 
 class VerificationFields(forms.Form):

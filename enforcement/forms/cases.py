@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from enforcement.forms.base import ServiceForm, VerificationFields, WebAddressField
+from enforcement.forms.base import ServiceForm, VerificationFields, WebAddressField, editable_fields
 from enforcement.models import ArticleReference, Authority, Case, Decision, Respondent, Source
+from enforcement.services.records import CASE_FIELDS
 
 
 def decision_label(decision: Decision) -> str:
@@ -22,24 +23,7 @@ class CaseForm(VerificationFields, ServiceForm):
 
     class Meta:
         model = Case
-        fields = (
-            "reference",
-            "title",
-            "authority",
-            "respondent",
-            "legal_framework",
-            "legal_framework_detail",
-            "origin",
-            "origin_detail",
-            "lead_authority",
-            "concerned_authorities",
-            "status",
-            "summary",
-            "appeal_summary",
-            "public_notes",
-            "published",
-            "internal_notes",
-        )
+        fields = editable_fields(CASE_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "appeal_summary": forms.Textarea(attrs={"rows": 3}),

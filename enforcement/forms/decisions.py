@@ -14,6 +14,7 @@ from enforcement.forms.base import (
     ServiceForm,
     VerificationFields,
     WebAddressField,
+    editable_fields,
 )
 from enforcement.forms.cases import decision_label
 from enforcement.models import (
@@ -25,6 +26,7 @@ from enforcement.models import (
     PenaltyPayment,
     QuotedConversion,
 )
+from enforcement.services.records import PENALTY_FIELDS
 
 MONEY_ATTRS = {"min": "0", "step": "0.01", "inputmode": "decimal"}
 
@@ -163,21 +165,7 @@ class PenaltyForm(VerificationFields, ServiceForm):
 
     class Meta:
         model = PenaltyPayment
-        fields = (
-            "order",
-            "amount_per_unit",
-            "currency",
-            "unit",
-            "unit_detail",
-            "max_units",
-            "units_count",
-            "starts_on",
-            "start_rule",
-            "cap",
-            "cap_scope",
-            "trigger",
-            "nature",
-        )
+        fields = editable_fields(PENALTY_FIELDS)
         widgets = {"starts_on": DATE_INPUT, "trigger": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "order": "Order it enforces",
