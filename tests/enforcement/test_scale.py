@@ -1,0 +1,63 @@
+"""At 100,000 generated cases the staff list page and the list API issue exactly as many SQL
+queries as at 300 cases, filtered or not (no query per row). Latency is measured in
+benchmarks/enforcement_list.py, not here.
+
+PostgreSQL only: that is where the 100,000 rows are realistic and fast to write (CI runs it);
+on the zero-config SQLite run the same shape is checked at small sizes by test_api.py and
+test_views.py."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from enforcement.models import Case, Respondent
+from enforcement.services.generate import cases_generate
+from enforcement.views.lists import SELECT_LIMIT
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+QUERIES = [
+    "",
+    "?country=FR&ordering=-amount",
+    "?article=6(1)&unpaid_only=true",
+    "?q=synthetic&status=decided",
+    "?date_from=2021-01-01&date_to=2023-12-31&amount_min=100000&decision_kind=fine",
+]
+
+
+def counts(staff: Client, api: APIClient) -> dict[str, tuple[int, int]]:
+    """Per query: (SQL queries of the HTML list page, SQL queries of the list API). Every query
+    must find cases: an empty page skips the per-page queries and would prove nothing."""
+    found = {}
+    for query in QUERIES:
+        with CaptureQueriesContext(connection) as html:
+            assert staff.get(reverse("enforcement:case_list") + query).status_code == 200
+        with CaptureQueriesContext(connection) as rest:
+            response = api.get("/api/v1/cases/" + query)
+        assert response.status_code == 200 and response.json()["count"] > 0, query
+        found[query] = (len(html), len(rest))
+    return found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the 100,000-case scale test runs on PostgreSQL")
+def test_list_page_and_api_issue_the_same_queries_at_100000_cases(staff_user):
+    staff, api = Client(), APIClient()
+    staff.force_login(staff_user)
+    api.force_login(staff_user)
+    cases_generate(count=300, seed=7, prefix="scale-small")
+    # Above SELECT_LIMIT respondents the filter form shows a text box instead of loading them all
+    # for a select (one query less); start above it so that both sizes render the same form.
+    Respondent.objects.bulk_create(
+        Respondent(name=f"Extra respondent {n}", slug=f"extra-respondent-{n}") for n in range(SELECT_LIMIT + 1)
+    )
+    small = counts(staff, api)
+    cases_generate(count=100_000 - 300, seed=8, prefix="scale", batch_size=5000)
+    assert Case.objects.count() == 100_000
+    large = counts(staff, api)
+    assert large == small, {query: (small[query], large[query]) for query in QUERIES}
+    assert all(html <= 15 and rest <= 10 for html, rest in large.values()), large
+    listed = api.get("/api/v1/cases/").json()
+    assert listed["count"] == 100_000 and len(listed["results"]) > 0
