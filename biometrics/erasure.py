@@ -8,16 +8,18 @@ Delete a photo (all of its faces are the requester's):
   planned --(one transaction: lock the photo, check that every face in it is one of the planned
             faces, delete the faces through biometrics.services.faces_delete (a FaceChange
             "removed" per face; the in-memory search indexes see the delete through the face
-            table's triggers before they answer), delete the photo row, journal <- db_done
-            with the old file name)--> db_done --(delete the file; a missing file is fine)--> done
+            table's triggers before they answer), record the photo's SHA-256 as erased
+            (ErasedPhoto: ingestion refuses those bytes from now on), delete the photo row,
+            journal <- db_done with the old file name)--> db_done
+          --(delete the file; a missing file is fine)--> done
 
 Blur the requester's face in a photo that others are also in:
   planned --(blur the requester's boxes in the upright image and write it to a temp name fixed
             by the journal row, so a rerun overwrites instead of leaving a second copy;
             journal <- staged with that name and the new SHA-256)--> staged
           --(move the temp file to its content-addressed name (atomic rename); one transaction:
-            point the photo row at the new file and hash, delete the requester's faces
-            (+ FaceChange), journal <- db_done)--> db_done
+            point the photo row at the new file and hash, record the old hash as erased,
+            delete the requester's faces (+ FaceChange), journal <- db_done)--> db_done
           --(delete the old file)--> done
 
 Two erasures blurring different people in the same photo at the same time cannot undo each
@@ -50,7 +52,7 @@ from types import SimpleNamespace
 from django.db import transaction
 
 from biometrics.images import ImageLimits, load_image_checked
-from biometrics.models import Face, SourcePhoto, photo_upload_to
+from biometrics.models import ErasedPhoto, Face, SourcePhoto, photo_upload_to
 from biometrics.redaction import blur_faces
 
 HOOK_DIR_ENV = "DPA_ERASURE_HOOK_DIR"
@@ -122,6 +124,11 @@ def _delete_faces(photo_id: int, face_ids: list[int]) -> int:
     return faces_delete(face_ids=present) if present else 0
 
 
+def _remember_erased(sha256: str) -> None:
+    """Ingestion refuses these bytes from now on (in the caller's transaction)."""
+    ErasedPhoto.objects.get_or_create(sha256=sha256)
+
+
 def _storage():
     return SourcePhoto._meta.get_field("image").storage
 
@@ -156,6 +163,7 @@ def step_delete_photo(*, journal: SimpleNamespace, record: Callable[..., None]) 
                 )
             _delete_faces(photo.pk, list(face_ids))
             old_name = photo.image.name
+            _remember_erased(photo.sha256)
             photo.delete()
             record(state="db_done", old_file_name=old_name, old_sha256=photo.sha256)
             journal.old_file_name = old_name
@@ -246,6 +254,7 @@ def step_redact_photo(*, journal: SimpleNamespace, record: Callable[..., None], 
             elif photo is not None:
                 _delete_faces(photo.pk, list(journal.face_refs))
                 if photo.image.name != journal.new_file_name:
+                    _remember_erased(photo.sha256)
                     SourcePhoto.objects.filter(pk=photo.pk).update(
                         image=journal.new_file_name,
                         sha256=journal.new_sha256,

@@ -91,6 +91,7 @@ class ItemResult:
 
 REJECTED = "rejected"
 ERROR = "error"
+ERASED_MESSAGE = ("erased", _("An erasure (GDPR Art. 17) removed these exact bytes; they are not stored again."))
 
 
 @dataclass
@@ -108,7 +109,7 @@ class IngestReport:
     def add(self, result: ItemResult) -> None:
         self.counts[result.status] += 1
         self.faces += result.faces
-        if result.status in (REJECTED, ERROR, IngestStatus.FACELESS, IngestStatus.SUPPRESSED):
+        if result.status in (REJECTED, ERROR, IngestStatus.FACELESS, IngestStatus.SUPPRESSED, IngestStatus.ERASED):
             self.problems.append(result)
 
     @property
@@ -345,6 +346,7 @@ def store_analysis(item: IngestItem, analysis: Analysis, data: bytes, *, now: da
             "suppressed",
             _("A face in this photo is on the suppression list; it was not stored."),
         ),
+        IngestStatus.ERASED: ERASED_MESSAGE,
     }
     code, message = messages.get(outcome.status, ("", ""))
     return ItemResult(item.path, outcome.status, faces=outcome.faces, code=code, message=message)
@@ -360,11 +362,22 @@ def ingest_item(
     except ImageRejected as rejected:
         return ItemResult(item.path, REJECTED, code=rejected.code, message=str(rejected.message))
     sha256 = hashlib.sha256(data).hexdigest()
-    from biometrics.models import SourcePhoto
+    known = _known(item, sha256)
+    if known:
+        return known
+    return store_analysis(item, analyse_bytes(data, limits=limits, max_side=max_side), data)
+
+
+def _known(item: IngestItem, sha256: str) -> ItemResult | None:
+    """These bytes are stored already, or an erasure removed them: nothing to analyse."""
+    from biometrics.models import ErasedPhoto, SourcePhoto
 
     if SourcePhoto.objects.filter(sha256=sha256).exists():
         return ItemResult(item.path, IngestStatus.DUPLICATE)
-    return store_analysis(item, analyse_bytes(data, limits=limits, max_side=max_side), data)
+    if ErasedPhoto.objects.filter(sha256=sha256).exists():
+        code, message = ERASED_MESSAGE
+        return ItemResult(item.path, IngestStatus.ERASED, code=code, message=message)
+    return None
 
 
 # --- running a whole listing ---------------------------------------------------------------
@@ -418,17 +431,17 @@ def run_ingest(
 
 
 def _new_items(items: list[IngestItem], limits: ImageLimits, record: Progress) -> Iterator[tuple[IngestItem, str]]:
-    """Items whose bytes are neither stored nor seen earlier in this run, with their hash."""
-    from biometrics.models import SourcePhoto
-
+    """Items whose bytes are neither stored, nor erased, nor seen earlier in this run, with their
+    hash."""
     seen: set[str] = set()
     for item in items:
         sha256, problem = _hash_for_dedupe(item, limits)
         if problem:
             record(problem)
             continue
-        if sha256 in seen or SourcePhoto.objects.filter(sha256=sha256).exists():
-            record(ItemResult(item.path, IngestStatus.DUPLICATE))
+        known = ItemResult(item.path, IngestStatus.DUPLICATE) if sha256 in seen else _known(item, sha256)
+        if known:
+            record(known)
             continue
         seen.add(sha256)
         yield item, sha256

@@ -243,3 +243,24 @@ class SuppressionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"suppression {self.public_id}"
+
+
+class ErasedPhoto(models.Model):
+    """The SHA-256 of photo bytes that an erasure (GDPR Art. 17) deleted, or replaced with a copy
+    in which the requester's face is blurred. Ingestion refuses exactly these bytes, so that
+    scraping the same file again cannot bring an erased face back. Only the hash is kept: no
+    image, no encoding, nothing that identifies the person. (The same person in another photo is
+    only refused with their consent, through a SuppressionEntry.)"""
+
+    sha256 = models.CharField(_("SHA-256 of the erased bytes"), max_length=64)
+    erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        constraints = [
+            # Ingestion's check for every new photo (one index lookup).
+            models.UniqueConstraint(fields=["sha256"], name="biometrics_erased_photo_sha256_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"erased {self.sha256[:12]}…"

@@ -29,6 +29,7 @@ from biometrics.faces import ENCODING_MODEL, MODEL_VERSION
 from biometrics.models import (
     Customer,
     CustomerKind,
+    ErasedPhoto,
     Face,
     FaceChange,
     FaceChangeKind,
@@ -51,6 +52,7 @@ class IngestStatus:
     DUPLICATE = "duplicate"
     FACELESS = "faceless"
     SUPPRESSED = "suppressed"
+    ERASED = "erased"
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ def photo_ingest(
 ) -> IngestOutcome:
     """Store one analysed photo and its faces, or say why not.
 
-    1. A photo whose SHA-256 is already stored is a duplicate (re-runs and concurrent workers).
+    1. A photo whose SHA-256 is already stored is a duplicate (re-runs and concurrent workers);
+       one whose bytes an erasure removed (ErasedPhoto) is refused (GDPR Art. 17).
     2. A photo without faces is not stored (there is nothing to search for; data minimisation).
     3. A photo with any face within `tolerance` of a suppression entry is not stored at all: the
        image itself would still show the person who asked never to be collected again.
@@ -174,6 +177,8 @@ def photo_ingest(
     tolerance = settings.FACE_TOLERANCE if tolerance is None else tolerance
     if SourcePhoto.objects.filter(sha256=sha256).exists():
         return IngestOutcome(IngestStatus.DUPLICATE)
+    if ErasedPhoto.objects.filter(sha256=sha256).exists():
+        return IngestOutcome(IngestStatus.ERASED)
     if not faces:
         return IngestOutcome(IngestStatus.FACELESS)
     if selectors.suppression_matches_any([face.encoding for face in faces], tolerance=tolerance):

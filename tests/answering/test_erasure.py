@@ -259,3 +259,40 @@ def test_sweep_resumes_an_erasure_whose_worker_died(
     request.refresh_from_db()
     assert request.erasure.status == ErasureStatus.DONE
     assert request.status == RequestStatus.COMPLETED
+
+
+def test_erased_bytes_are_not_ingested_again(
+    store, file_request, staff_user, manifest, analyses, faces_dir, django_capture_on_commit_callbacks
+):
+    """Scraping the same files again after an erasure: the photos it deleted and the originals
+    of those it blurred are refused ("erased"), every other photo is a duplicate as before, and
+    the requester's face is not in the store again."""
+    from biometrics.ingest import IngestItem, Listing, run_ingest
+    from biometrics.models import ErasedPhoto, Face, SourcePhoto
+    from biometrics.services import IngestStatus
+    from compliance.answering.services import answer_approve
+
+    request = file_request(request_type="erasure")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_approve(request=request, user=staff_user)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.COMPLETED, request.erasure.last_error
+    obama = person_paths(manifest, "obama")
+    original = {row.path: analyses[row.path][1].sha256 for row in manifest}
+    gone = {path for path in obama if not SourcePhoto.objects.filter(sha256=original[path]).exists()}
+    assert gone == obama  # deleted, or replaced by a blurred copy with another hash
+    assert set(ErasedPhoto.objects.values_list("sha256", flat=True)) == {original[path] for path in obama}
+    faces_before = Face.objects.count()
+
+    listing = Listing(items=[IngestItem(path=str(faces_dir / row.path)) for row in manifest], problems=[], ignored=0)
+    report = run_ingest(listing, mode="local", workers=1)
+    assert report.counts[IngestStatus.ERASED] == len(obama)
+    assert report.counts[IngestStatus.DUPLICATE] == len(manifest) - len(obama)
+    assert report.counts[IngestStatus.CREATED] == 0 and Face.objects.count() == faces_before
+    assert {problem.code for problem in report.problems} == {"erased"}
+    # The service refuses them too (a Celery worker storing an analysis made before the erasure).
+    from biometrics.ingest import store_analysis
+
+    path = sorted(obama)[0]
+    data, analysis = analyses[path]
+    assert store_analysis(IngestItem(path=path), analysis, data).status == IngestStatus.ERASED

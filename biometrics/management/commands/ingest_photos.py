@@ -95,6 +95,7 @@ class Command(BaseCommand):
         write(f"  already stored         {report.counts[IngestStatus.DUPLICATE]}")
         write(f"  no face found          {report.counts[IngestStatus.FACELESS]}")
         write(f"  suppressed             {report.counts[IngestStatus.SUPPRESSED]}")
+        write(f"  erased earlier         {report.counts[IngestStatus.ERASED]}")
         write(f"  rejected               {report.counts[REJECTED]}")
         write(f"  failed                 {report.counts[ERROR]}")
         if report.ignored:
