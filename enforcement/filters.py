@@ -8,7 +8,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from enforcement.currencies import ISO_3166_ALPHA2
@@ -54,6 +54,45 @@ class ArticleFilter(django_filters.CharFilter):
 
 class CountryFilter(django_filters.CharFilter):
     field_class = CountryField
+
+
+# Free text. Each table is searched on its own and the ids are unioned: on PostgreSQL every branch
+# is then a scan of one trigram index on UPPER(column) (migration 0006), where one OR over columns
+# of joined tables made it test every joined row of the 100,000 cases. Results are the same as the
+# OR (icontains everywhere, SQLite included).
+
+
+def case_ids_matching_text(value: str) -> QuerySet:
+    """Ids of the cases whose title, reference, summary, respondent name, authority name or short
+    name, or one of whose decisions' references, contains `value` (ignoring case).
+
+    The matching authorities are looked up first (one small query: there are a few dozen). As a
+    subquery, PostgreSQL cannot know how many match and plans for a whole authority's cases every
+    time, i.e. a scan of every case; as a list of ids it sees that usually none does."""
+    own = Case.objects.filter(Q(title__icontains=value) | Q(reference__icontains=value) | Q(summary__icontains=value))
+    respondents = Respondent.objects.filter(name__icontains=value).order_by().values("pk")
+    authority_ids = list(
+        Authority.objects.filter(Q(name__icontains=value) | Q(short_name__icontains=value)).values_list("pk", flat=True)
+    )
+    others = [
+        Case.objects.filter(respondent__in=respondents).order_by().values("pk"),
+        Decision.objects.filter(reference__icontains=value).order_by().values("case_id"),
+    ]
+    if authority_ids:
+        others.append(Case.objects.filter(authority__in=authority_ids).order_by().values("pk"))
+    return own.order_by().values("pk").union(*others)
+
+
+def decision_ids_matching_text(value: str) -> QuerySet:
+    """Ids of the decisions whose reference or summary, or whose case's title or reference,
+    contains `value` (ignoring case)."""
+    cases = Case.objects.filter(Q(title__icontains=value) | Q(reference__icontains=value)).order_by().values("pk")
+    return (
+        Decision.objects.filter(Q(reference__icontains=value) | Q(summary__icontains=value))
+        .order_by()
+        .values("pk")
+        .union(Decision.objects.filter(case__in=cases).order_by().values("pk"))
+    )
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -130,16 +169,7 @@ class CaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        decisions = Decision.objects.filter(case=OuterRef("pk"), reference__icontains=value)
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(reference__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(respondent__name__icontains=value)
-            | Q(authority__name__icontains=value)
-            | Q(authority__short_name__icontains=value)
-            | Exists(decisions)
-        )
+        return queryset.filter(pk__in=case_ids_matching_text(value))
 
     def filter_decision_kind(self, queryset, name, value):
         return queryset.filter(Exists(Decision.objects.filter(case=OuterRef("pk"), kind=value)))
@@ -192,12 +222,7 @@ class DecisionFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(case__title__icontains=value)
-            | Q(case__reference__icontains=value)
-        )
+        return queryset.filter(pk__in=decision_ids_matching_text(value))
 
     def filter_date_from(self, queryset, name, value):
         return queryset.annotate(effective=Coalesce("decision_date", "announced_date")).filter(effective__gte=value)

@@ -2,10 +2,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from enforcement.filters import CaseFilterSet
-from enforcement.models import Case
-from enforcement.selectors import case_queryset
+from enforcement.filters import CaseFilterSet, DecisionFilterSet
+from enforcement.models import Case, Decision
+from enforcement.selectors import case_list, case_queryset
+from tests.enforcement.factories import AuthorityFactory, CaseFactory, DecisionFactory, FineFactory, RespondentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +102,106 @@ def test_invalid_values_have_messages(clearview):
     assert "ordering" in errors({"ordering": "internal_notes"})
     assert "authority" in errors({"authority": "no-such-authority"})
     assert "status" in errors({"status": "lost"})
+
+
+# --- free text -----------------------------------------------------------------------------------
+
+
+def test_free_text_matches_every_searched_field_ignoring_case(staff_user):
+    CaseFactory(title="Unrelated", summary="Nothing to see.")
+    by_title = CaseFactory(title="Scraping by Glimmerware Inc.")
+    by_reference = CaseFactory(reference="xx-dpa-2024-quokka-7")
+    by_summary = CaseFactory(summary="The controller kept VANTABLACK records for years.")
+    by_respondent = CaseFactory(respondent=RespondentFactory(name="Marmoset Analytics GmbH"))
+    by_short_name = CaseFactory(authority=AuthorityFactory(short_name="ZebraDPA", name="Office of the Commissioner"))
+    by_authority_name = CaseFactory(authority=AuthorityFactory(name="Ocelot Data Protection Board"))
+    by_decision = DecisionFactory(reference="Okapi/2023/0042").case
+    hidden = CaseFactory(title="Glimmerware, second case", published=False)
+
+    expected = {
+        "glimmerWARE": by_title,
+        "QUOKKA-7": by_reference,
+        "vantablack": by_summary,
+        "marmoset analytics": by_respondent,
+        "zebradpa": by_short_name,
+        "OCELOT DATA": by_authority_name,
+        "okapi/2023": by_decision,
+    }
+    for text, case in expected.items():
+        assert refs({"q": text}) == [case.reference], text
+        assert refs({"q": f"  {text} "}) == [case.reference], "surrounding spaces are ignored"
+    # Staff also see unpublished cases; a case found through several fields is listed once.
+    assert set(refs({"q": "glimmerware"}, user=staff_user)) == {by_title.reference, hidden.reference}
+    DecisionFactory(case=by_title, reference="GLIMMERWARE/1")
+    assert sorted(refs({"q": "glimmerware"}, user=staff_user)) == sorted([by_title.reference, hidden.reference])
+    assert refs({"q": "nothing matches this"}) == []
+
+
+def test_free_text_takes_percent_and_underscore_literally():
+    percent = CaseFactory(summary="Fine reduced by 50% on appeal.")
+    CaseFactory(summary="Fine reduced by 500 on appeal.")
+    underscore = CaseFactory(reference="xx_dpa_1")
+    CaseFactory(reference="xx-dpa-1")
+    assert refs({"q": "50%"}) == [percent.reference]
+    assert refs({"q": "xx_dpa"}) == [underscore.reference]
+
+
+def test_free_text_combines_with_the_other_filters(clearview):
+    assert refs({"q": "clearview", "country": "FR"}) == ["fr-cnil-2022-san-019"]
+    assert refs({"q": "clearview", "ordering": "-amount"})[:2] == ["nl-ap-2024", "fr-cnil-2022-san-019"]
+    assert refs({"q": "san-2022", "unpaid_only": "true"}) == ["fr-cnil-2022-san-019"]
+
+
+def test_decision_free_text_matches_reference_summary_and_the_case():
+    case = CaseFactory(title="Walrus Holdings case", reference="yy-dpa-2022-narwhal")
+    by_case_title = DecisionFactory(case=case, reference="D-1")
+    by_reference = DecisionFactory(reference="Capybara/2021/7")
+    by_summary = DecisionFactory(summary="Order to delete the AXOLOTL database.")
+    DecisionFactory(reference="D-2", summary="Unrelated.")
+
+    def decision_refs(text: str) -> set[str]:
+        filterset = DecisionFilterSet(data={"q": text}, queryset=Decision.objects.all())
+        assert filterset.is_valid(), filterset.errors
+        return {decision.reference for decision in filterset.qs}
+
+    assert decision_refs("WALRUS") == {by_case_title.reference}
+    assert decision_refs("narwhal") == {by_case_title.reference}
+    assert decision_refs("capybara/2021") == {by_reference.reference}
+    assert decision_refs("axolotl") == {by_summary.reference}
+    assert decision_refs("nothing matches this") == set()
+
+
+def _needle_cases(count: int, start: int) -> None:
+    """Cases found by the word "needle" through different fields (and each with a fine)."""
+    for number in range(start, start + count):
+        case = CaseFactory(
+            title=f"Needle case {number}" if number % 3 == 0 else f"Case {number}",
+            respondent=RespondentFactory(name=f"Needle Works {number}") if number % 3 == 1 else RespondentFactory(),
+            authority=AuthorityFactory(short_name=f"NEEDLE{number}") if number % 3 == 2 else AuthorityFactory(),
+        )
+        FineFactory(decision=DecisionFactory(case=case, reference=f"needle/{number}"))
+        CaseFactory()  # one that does not match
+
+
+def _free_text_queries(user) -> tuple[int, int]:
+    """(cases listed, SQL queries) for a page of the list searched for "needle", rows rendered."""
+    with CaptureQueriesContext(connection) as queries:
+        cases = list(case_list(user=user, filters={"q": "needle"})[:50])
+        for case in cases:
+            str(case.authority), str(case.respondent), case.has_unpaid
+            [str(fine) for decision in case.decisions.all() for fine in decision.fines.all()]
+            [str(ref) for ref in case.articles.all()]
+    return len(cases), len(queries)
+
+
+@pytest.mark.parametrize("who", ["staff", "public"])
+def test_free_text_list_query_count_does_not_grow_with_matches(who, staff_user):
+    user = staff_user if who == "staff" else AnonymousUser()
+    case_list(user=user, filters={})  # staff: their permissions are read once and cached
+    _needle_cases(3, 0)
+    few, few_queries = _free_text_queries(user)
+    _needle_cases(9, 3)
+    many, many_queries = _free_text_queries(user)
+    assert (few, many) == (3, 12)
+    # The matching authorities, the page, decisions, fines, articles.
+    assert few_queries == many_queries <= 5
