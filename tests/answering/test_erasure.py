@@ -127,21 +127,27 @@ def test_recipients_are_recorded_and_told(store, file_request, staff_user, clien
 
 
 def test_recheck_finding_a_remaining_face_keeps_the_request_open(
-    store, file_request, staff_user, monkeypatch, faces_dir, django_capture_on_commit_callbacks
+    store, file_request, staff_user, monkeypatch, faces_dir, tmp_path, django_capture_on_commit_callbacks
 ):
-    """If the store still answers with a face of the person after the erasure (here: a photo of
-    them ingested between approval and the re-check), the erasure is not certified."""
+    """If the store still answers with a face of the person after the erasure (here: a copy of
+    one of their photos, saved again so its bytes differ, ingested between approval and the
+    re-check), the erasure is not certified."""
+    from PIL import Image
+
     from compliance.answering import erasure as answering_erasure
     from compliance.answering.services import answer_approve
     from compliance.models import RequestMessage
 
     request = file_request(request_type="erasure")
     real_recheck = answering_erasure._recheck
+    copy = tmp_path / "rescraped.jpg"
+    with Image.open(faces_dir / "people/obama/obama.jpg") as original:
+        original.save(copy, format="JPEG", quality=85)
 
     def recheck_after_a_new_photo(**kwargs):
         from biometrics.ingest import IngestItem, ingest_item
 
-        ingest_item(IngestItem(path=str(faces_dir / "people/obama/obama.jpg")))
+        assert ingest_item(IngestItem(path=str(copy))).status == "created"
         return real_recheck(**kwargs)
 
     monkeypatch.setattr(answering_erasure, "_recheck", recheck_after_a_new_photo)
