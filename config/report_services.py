@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from config.models import GeneratedReport, ReportKind, ReportStatus, private_storage, report_upload_to
 from config.pdf import ARCHIVAL_VARIANT, render_pdf
+from config.resilience import enqueue_on_commit
 from config.roles import Perm, can
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ def report_request(
     if spec.background:
         from config.report_tasks import report_generate_task
 
-        transaction.on_commit(lambda: report_generate_task.delay(report.pk))
+        enqueue_on_commit(report_generate_task, report.pk)
         return report
     return report_generate(report_id=report.pk)
 

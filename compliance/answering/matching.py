@@ -59,6 +59,7 @@ from compliance.models import (
     RequestStatus,
     ReviewStatus,
 )
+from config.resilience import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -265,6 +266,5 @@ def matching_restart(*, request: DataSubjectRequest, user) -> MatchingRun | None
         )
         if restarted:
             audit_record(action="answering.matching_restarted", actor=user, request=request)
-            request_id = request.pk
-            transaction.on_commit(lambda: answering_match_request.delay(request_id))
+            enqueue_on_commit(answering_match_request, request.pk)
     return MatchingRun.objects.filter(request=request).first()

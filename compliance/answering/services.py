@@ -34,6 +34,7 @@ from compliance.models import (
     RequestType,
     ReviewStatus,
 )
+from config.resilience import enqueue_on_commit
 from config.roles import Perm, can
 
 ACCESS_TYPES = (RequestType.ACCESS, RequestType.BOTH)
@@ -54,8 +55,7 @@ def answering_schedule_matching(*, request: DataSubjectRequest) -> None:
     """Queue the matching task after the current transaction commits (call it on verification)."""
     from compliance.answering_tasks import answering_match_request
 
-    request_id = request.pk
-    transaction.on_commit(lambda: answering_match_request.delay(request_id))
+    enqueue_on_commit(answering_match_request, request.pk)
 
 
 def answering_sweep(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=2)) -> int:
@@ -155,8 +155,7 @@ def review_finish(*, request: DataSubjectRequest, user=None) -> None:
             package, _ = AccessPackage.objects.get_or_create(request=request, defaults={"language": request.language})
             if package.status not in (AccessPackageStatus.PENDING, AccessPackageStatus.RELEASED):
                 package_discard(package=package)  # decisions may have changed since it was built
-            request_id, user_id = request.pk, getattr(user, "pk", None)
-            transaction.on_commit(lambda: answering_build_package.delay(request_id, user_id))
+            enqueue_on_commit(answering_build_package, request.pk, getattr(user, "pk", None))
         else:
             request_mark_awaiting_approval(request=request, user=user)
 
@@ -215,8 +214,7 @@ def answer_approve(*, request: DataSubjectRequest, user, now: datetime | None = 
                     object_id=erasure.pk,
                 )
             if erasure.status in (ErasureStatus.PLANNED, ErasureStatus.RUNNING):
-                request_id = request.pk
-                transaction.on_commit(lambda: answering_execute_erasure.delay(request_id))
+                enqueue_on_commit(answering_execute_erasure, request.pk)
         else:
             request_approve(request=request, user=user, now=now)
 
@@ -233,5 +231,4 @@ def erasure_retry(*, request: DataSubjectRequest, user) -> None:
         ).update(status=ErasureStatus.PLANNED, alert="", last_error="")
         if moved:
             audit_record(action="answering.erasure_retried", actor=user, request=request)
-            request_id = request.pk
-            transaction.on_commit(lambda: answering_execute_erasure.delay(request_id))
+            enqueue_on_commit(answering_execute_erasure, request.pk)
