@@ -13,8 +13,11 @@ A worker killed anywhere and the task delivered again picks up from the rows:
 3. run every action that is not done (biometrics.erasure; each removal is logged as a
    FaceChange in the same transaction, so every in-memory search index drops the face);
 4. re-check: search the store again with the selfie at the widest band; every face still found
-   that staff did not reject as someone else's counts. Not zero: the erasure is marked "alert",
-   staff get a note and the request stays open;
+   that staff did not reject as someone else's counts. Not zero (e.g. a photo of the person was
+   scraped after the matching): the faces become matches of the request (confident ones
+   confirmed, possible ones awaiting a decision), the erasure is marked "alert", staff get a
+   note and the request stays open; once they have decided, "run again" plans the faces that
+   were added (step 2 plans every approved face that no action covers yet);
 5. suppression (opt-in only, Art. 9(2)(a)): with the separate consent, the selfie's encoding is
    kept as a SuppressionEntry so that ingestion refuses this face; without it nothing is kept;
 6. the erasure certificate (PDF, no biometric data) is made and the erasure marked done with
@@ -44,7 +47,7 @@ from django.utils import timezone, translation
 from biometrics import erasure as store_erasure
 from biometrics.models import SearchResult, SuppressionEntry
 from compliance.answering.access import disclosed_matches
-from compliance.answering.matching import MatchingError, selfie_face, store_search
+from compliance.answering.matching import MatchingError, match_rows, selfie_face, store_search
 from compliance.answering.texts import language_of
 from compliance.audit import audit_record
 from compliance.models import (
@@ -56,6 +59,7 @@ from compliance.models import (
     ErasureRecord,
     ErasureStatus,
     MatchingRun,
+    RequestMatch,
     RequestStatus,
     ReviewStatus,
 )
@@ -73,14 +77,19 @@ def _erased_face_ids(request: DataSubjectRequest) -> list[int]:
 
 
 def erasure_plan(*, erasure: ErasureRecord) -> list[ErasureAction]:
-    """Write the plan once (see step 2); a rerun returns the rows already written."""
+    """Plan the approved faces that no action covers yet (see step 2) and return every action. A
+    rerun after a crash finds them all covered and writes nothing; a run after the re-check added
+    faces plans those (in photos no earlier action touched: a photo is handled once)."""
     with transaction.atomic():
         locked = ErasureRecord.objects.select_for_update().get(pk=erasure.pk)
-        if locked.actions.exists():
-            return list(locked.actions.all())
+        existing = list(locked.actions.all())
+        covered_faces = {face for action in existing for face in action.face_refs}
+        covered_photos = {action.photo_ref for action in existing}
         request = locked.request
-        face_ids = _erased_face_ids(request)
-        plans = store_erasure.plan_for_faces(face_ids)
+        face_ids = [face for face in _erased_face_ids(request) if face not in covered_faces]
+        plans = [plan for plan in store_erasure.plan_for_faces(face_ids) if plan.photo_id not in covered_photos]
+        if existing and not plans:
+            return existing
         actions = ErasureAction.objects.bulk_create(
             [
                 ErasureAction(
@@ -130,7 +139,7 @@ def erasure_plan(*, erasure: ErasureRecord) -> list[ErasureAction]:
             },
         )
     checkpoint("erasure:planned")
-    return actions
+    return existing + actions
 
 
 def _journal(action: ErasureAction) -> SimpleNamespace:
@@ -184,10 +193,13 @@ def _recheck(*, erasure: ErasureRecord, request: DataSubjectRequest, encoding, n
     )
     remaining = [m for m in found if m.face_id not in rejected]
     alert = ""
+    if remaining and run is not None:
+        RequestMatch.objects.bulk_create(match_rows(request=request, run=run, results=remaining), ignore_conflicts=True)
     if remaining:
         alert = (
             f"Re-check after erasure: {len(remaining)} face(s) within {tolerance} of the selfie are still in the "
-            "store (not rejected by staff). The request stays open: review them, then run the erasure again."
+            "store (not rejected by staff). The request stays open: they are listed for review; confirm or "
+            "reject each, then run the erasure again."
         )
     ErasureRecord.objects.filter(pk=erasure.pk).update(
         recheck_matches=len(remaining),

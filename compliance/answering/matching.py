@@ -90,6 +90,41 @@ def band_for(distance: float, *, confident: float) -> str:
     return MatchBand.CONFIDENT if distance <= confident else MatchBand.POSSIBLE
 
 
+def match_rows(*, request: DataSubjectRequest, run: MatchingRun, results: list[StoreMatch]) -> list[RequestMatch]:
+    """Unsaved RequestMatch rows for faces the store returned, each with the snapshot that
+    survives its erasure. Confident matches are marked confirmed (staff may still reject them);
+    possible ones wait for a decision."""
+    faces = {f.pk: f for f in Face.objects.filter(pk__in=[r.face_id for r in results]).select_related("photo")}
+    rows = []
+    for result in results:
+        stored = faces.get(result.face_id)
+        if stored is None:
+            continue  # erased between the search and now
+        photo = stored.photo
+        band = band_for(result.distance, confident=run.confident_tolerance)
+        rows.append(
+            RequestMatch(
+                request=request,
+                face=stored,
+                face_id_snapshot=stored.pk,
+                photo_id_snapshot=photo.pk,
+                photo_public_id=photo.public_id,
+                photo_sha256=photo.sha256,
+                source_url=photo.source_url,
+                page_url=photo.page_url,
+                collected_at=photo.collected_at,
+                top=stored.top,
+                right=stored.right,
+                bottom=stored.bottom,
+                left=stored.left,
+                distance=result.distance,
+                band=band,
+                review_status=ReviewStatus.CONFIRMED if band == MatchBand.CONFIDENT else ReviewStatus.PENDING,
+            )
+        )
+    return rows
+
+
 def store_search(encoding, *, tolerance: float) -> list[StoreMatch]:
     """Every stored face within `tolerance`, by the one search function of the store."""
     from biometrics.search import search_faces
@@ -168,34 +203,7 @@ def matching_run(*, request_id: int, now: datetime | None = None) -> MatchingRun
         return run
 
     results = store_search(face.encoding, tolerance=run.possible_tolerance)
-    faces = {f.pk: f for f in Face.objects.filter(pk__in=[r.face_id for r in results]).select_related("photo")}
-    rows = []
-    for result in results:
-        stored = faces.get(result.face_id)
-        if stored is None:
-            continue  # erased between the search and now
-        photo = stored.photo
-        band = band_for(result.distance, confident=run.confident_tolerance)
-        rows.append(
-            RequestMatch(
-                request=request,
-                face=stored,
-                face_id_snapshot=stored.pk,
-                photo_id_snapshot=photo.pk,
-                photo_public_id=photo.public_id,
-                photo_sha256=photo.sha256,
-                source_url=photo.source_url,
-                page_url=photo.page_url,
-                collected_at=photo.collected_at,
-                top=stored.top,
-                right=stored.right,
-                bottom=stored.bottom,
-                left=stored.left,
-                distance=result.distance,
-                band=band,
-                review_status=ReviewStatus.CONFIRMED if band == MatchBand.CONFIDENT else ReviewStatus.PENDING,
-            )
-        )
+    rows = match_rows(request=request, run=run, results=results)
     RequestMatch.objects.bulk_create(rows, ignore_conflicts=True)
 
     from compliance.services.requests import request_add_message

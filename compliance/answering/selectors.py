@@ -96,11 +96,18 @@ class AnswerOverview:
 
     @property
     def can_review(self) -> bool:
-        return self.request.status == RequestStatus.AWAITING_REVIEW
+        """Matches can be decided (see answering.services.review_open)."""
+        return self.request.status == RequestStatus.AWAITING_REVIEW or bool(
+            self.erasure and self.erasure.status == ErasureStatus.ALERT
+        )
 
     @property
     def can_finish_review(self) -> bool:
-        return self.can_review and self.pending == 0 and bool(self.run and self.run.finished_at)
+        return (
+            self.request.status == RequestStatus.AWAITING_REVIEW
+            and self.pending == 0
+            and bool(self.run and self.run.finished_at)
+        )
 
     @property
     def can_approve(self) -> bool:

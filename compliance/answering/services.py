@@ -97,6 +97,14 @@ def answering_sweep(*, now: datetime | None = None, grace: timedelta = timedelta
     return queued
 
 
+def review_open(request: DataSubjectRequest) -> bool:
+    """Staff may confirm or reject matches: in review, and again when an erasure's re-check
+    found faces of the person left in the store (they are added as matches to decide)."""
+    if request.status == RequestStatus.AWAITING_REVIEW:
+        return True
+    return ErasureRecord.objects.filter(request=request, status=ErasureStatus.ALERT).exists()
+
+
 def review_decide(*, match: RequestMatch, user, confirm: bool, now: datetime | None = None) -> bool:
     """Confirm (it is the requester) or reject (someone else) one match, while the request is in
     review. A changed decision is allowed until review is finished; each one is audited."""
@@ -105,8 +113,11 @@ def review_decide(*, match: RequestMatch, user, confirm: bool, now: datetime | N
     new_status = ReviewStatus.CONFIRMED if confirm else ReviewStatus.REJECTED
     with transaction.atomic():
         request = DataSubjectRequest.objects.select_for_update().get(pk=match.request_id)
-        if request.status != RequestStatus.AWAITING_REVIEW:
-            raise AnswerNotAllowed("Matches can only be decided while the request awaits staff review.")
+        if not review_open(request):
+            raise AnswerNotAllowed(
+                "Matches can only be decided while the request awaits staff review, or after an erasure's re-check"
+                " found faces left."
+            )
         changed = (
             RequestMatch.objects.filter(pk=match.pk)
             .exclude(review_status=new_status, reviewed_by=user)
@@ -226,6 +237,9 @@ def erasure_retry(*, request: DataSubjectRequest, user) -> None:
 
     _require_staff(user)
     with transaction.atomic():
+        pending = request.matches.filter(review_status=ReviewStatus.PENDING, face__isnull=False).count()
+        if pending:
+            raise AnswerNotAllowed(f"{pending} face(s) found at the re-check still need a decision.")
         moved = ErasureRecord.objects.filter(
             request=request, status__in=[ErasureStatus.FAILED, ErasureStatus.ALERT]
         ).update(status=ErasureStatus.PLANNED, alert="", last_error="")

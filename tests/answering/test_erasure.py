@@ -147,8 +147,12 @@ def test_recheck_finding_a_remaining_face_keeps_the_request_open(
     def recheck_after_a_new_photo(**kwargs):
         from biometrics.ingest import IngestItem, ingest_item
 
-        assert ingest_item(IngestItem(path=str(copy))).status == "created"
+        if not ingested:
+            assert ingest_item(IngestItem(path=str(copy))).status == "created"
+            ingested.append(copy)
         return real_recheck(**kwargs)
+
+    ingested = []
 
     monkeypatch.setattr(answering_erasure, "_recheck", recheck_after_a_new_photo)
     with django_capture_on_commit_callbacks(execute=True):
@@ -160,6 +164,28 @@ def test_recheck_finding_a_remaining_face_keeps_the_request_open(
     assert not erasure.certificate
     assert request.status == RequestStatus.AWAITING_APPROVAL and request.selfie
     assert RequestMessage.objects.filter(request=request, body=erasure.alert).count() == 1
+
+    # The face left is now a match of the request, to decide on the review page; "run again"
+    # waits for the decision, then erases it and the request completes with its certificate.
+    from biometrics.models import Face
+    from compliance.answering.services import AnswerNotAllowed, erasure_retry, review_decide
+
+    added = request.matches.get(face__photo__image__isnull=False, face__isnull=False)
+    assert Face.objects.filter(pk=added.face_id).exists()
+    added.review_status = "pending"  # as a face in the possible band would be
+    added.save(update_fields=["review_status"])
+    with pytest.raises(AnswerNotAllowed, match="1 face"):
+        erasure_retry(request=request, user=staff_user)
+    assert review_decide(match=added, user=staff_user, confirm=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_retry(request=request, user=staff_user)
+    request.refresh_from_db()
+    erasure = request.erasure
+    assert erasure.status == ErasureStatus.DONE, (erasure.alert, erasure.last_error)
+    assert erasure.recheck_matches == 0 and erasure.certificate
+    assert request.status == RequestStatus.COMPLETED
+    assert not Face.objects.filter(pk=added.face_id_snapshot).exists()
+    assert erasure.actions.filter(photo_ref=added.photo_id_snapshot).exists()
 
 
 def test_certificate_and_audit_hold_no_biometric_data(
