@@ -13,5 +13,6 @@ def probe_roundtrip(nonce: str) -> dict:
     """
     return {"nonce": nonce, "hostname": socket.gethostname(), "database": database_status()}
 
+
 # Tasks defined outside a `tasks` module, imported so that workers register them.
 from config.report_tasks import report_generate_task  # noqa: E402, F401

@@ -18,7 +18,8 @@ def main() -> int:
         return 1
     optional = [package for command, package in OPTIONAL.items() if shutil.which(command) is None]
     if optional:
-        print(f"note: browser tests and PDF page images are skipped without: sudo apt-get install -y {' '.join(optional)}")
+        missing = " ".join(optional)
+        print(f"note: browser tests and PDF page images are skipped without: sudo apt-get install -y {missing}")
     return 0
 
 
