@@ -96,9 +96,11 @@ class AnswerOverview:
 
     @property
     def can_review(self) -> bool:
-        """Matches can be decided (see answering.services.review_open)."""
-        return self.request.status == RequestStatus.AWAITING_REVIEW or bool(
-            self.erasure and self.erasure.status == ErasureStatus.ALERT
+        """Matches can be decided (the same rule as the service that decides them)."""
+        from compliance.answering.services import review_allowed
+
+        return review_allowed(
+            request_status=self.request.status, erasure_status=self.erasure.status if self.erasure else None
         )
 
     @property

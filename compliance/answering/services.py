@@ -97,12 +97,15 @@ def answering_sweep(*, now: datetime | None = None, grace: timedelta = timedelta
     return queued
 
 
-def review_open(request: DataSubjectRequest) -> bool:
+def review_allowed(*, request_status: str, erasure_status: str | None) -> bool:
     """Staff may confirm or reject matches: in review, and again when an erasure's re-check
     found faces of the person left in the store (they are added as matches to decide)."""
-    if request.status == RequestStatus.AWAITING_REVIEW:
-        return True
-    return ErasureRecord.objects.filter(request=request, status=ErasureStatus.ALERT).exists()
+    return request_status == RequestStatus.AWAITING_REVIEW or erasure_status == ErasureStatus.ALERT
+
+
+def review_open(request: DataSubjectRequest) -> bool:
+    erasure_status = ErasureRecord.objects.filter(request=request).values_list("status", flat=True).first()
+    return review_allowed(request_status=request.status, erasure_status=erasure_status)
 
 
 def review_decide(*, match: RequestMatch, user, confirm: bool, now: datetime | None = None) -> bool:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from enforcement.forms.base import ServiceForm, VerificationFields, WebAddressField, editable_fields
 from enforcement.models import ArticleReference, Authority, Case, Decision, Respondent, Source
-from enforcement.services.records import CASE_FIELDS
+from enforcement.services.records import AUTHORITY_FIELDS, CASE_FIELDS, RESPONDENT_FIELDS
 
 
 def decision_label(decision: Decision) -> str:
@@ -54,7 +54,7 @@ class CaseForm(VerificationFields, ServiceForm):
 class AuthorityForm(ServiceForm):
     class Meta:
         model = Authority
-        fields = ("name", "short_name", "country", "subdivision", "kind", "slug")
+        fields = AUTHORITY_FIELDS
         help_texts = {"slug": "A short unique name for links and imports, e.g. nl-ap."}
 
     def clean_country(self):
@@ -69,15 +69,7 @@ class RespondentForm(VerificationFields, ServiceForm):
 
     class Meta:
         model = Respondent
-        fields = (
-            "name",
-            "description",
-            "country_of_establishment",
-            "eu_establishment",
-            "art27_representative",
-            "sector",
-            "slug",
-        )
+        fields = editable_fields(RESPONDENT_FIELDS)
         help_texts = {"slug": "A short unique name for links and imports, e.g. clearview-ai."}
 
     def clean_country_of_establishment(self):
