@@ -34,6 +34,11 @@ migrate: install
 
 run: migrate
 	$(RUN_ENV) $(MANAGE) demo_setup
+	@if [ "$${DJANGO_TRUSTED_PROXIES:-0}" != "0" ]; then \
+		echo "Behind $$DJANGO_TRUSTED_PROXIES reverse prox(ies): client addresses for log-in throttling and rate limits come from X-Forwarded-For (DJANGO_TRUSTED_PROXIES)"; \
+	elif [ "$${DJANGO_BEHIND_PROXY:-0}" = "1" ]; then \
+		echo "Behind a proxy without DJANGO_TRUSTED_PROXIES: every visitor has the proxy's address; set it to the number of proxies (see config.W001 below)"; \
+	fi
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
@@ -52,6 +57,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     url = database_url(args.database)
     try:
         ensure_database(url, args.fresh)
-    except Exception as exc:  # noqa: BLE001 - report any connection problem plainly
+    except Exception as exc:  # report any connection problem plainly
         print(f"PostgreSQL not reachable for {url}: {exc}")
         return 1
     setup_django(url)

@@ -117,6 +117,33 @@ def histogram(same: list[float], different: list[float], step: float = 0.05) -> 
     return rows
 
 
+FMR_THRESHOLDS = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
+
+
+def fmr_upper_95(within: int, pairs: int) -> float:
+    """A one-sided 95 % upper bound on the false-match rate from `within` of `pairs` impostor
+    pairs: exact for none (1 - 0.05^(1/n), about 3/n), Wilson's bound otherwise."""
+    if pairs == 0:
+        return 1.0
+    if within == 0:
+        return 1 - 0.05 ** (1 / pairs)
+    z, p = 1.6449, within / pairs
+    centre = p + z * z / (2 * pairs)
+    spread = z * math.sqrt(p * (1 - p) / pairs + z * z / (4 * pairs * pairs))
+    return min(1.0, (centre + spread) / (1 + z * z / pairs))
+
+
+def fmr_table(different: list[float]) -> list[dict]:
+    return [
+        {
+            "threshold": threshold,
+            "impostor_pairs_within": sum(1 for d in different if d <= threshold),
+            "fmr_upper_95": round(fmr_upper_95(sum(1 for d in different if d <= threshold), len(different)), 6),
+        }
+        for threshold in FMR_THRESHOLDS
+    ]
+
+
 def calibrate(faces_dir: Path) -> dict:
     photos = encode_manifest(faces_dir)
     found = sum(len(p["faces"]) for p in photos)
@@ -157,15 +184,48 @@ def calibrate(faces_dir: Path) -> dict:
         "same_person_missed": sum(1 for d in same if d > possible),
         "different_people_within_possible": sum(1 for d in different if d <= possible),
         "different_people_within_confident": sum(1 for d in different if d <= confident),
+        "impostor_pairs": len(different),
+        "fmr_table": fmr_table(different),
     }
+
+
+def write_fmr(path: Path, result: dict, faces_dir: Path) -> None:
+    from datetime import date
+
+    document = {
+        "about": (
+            "False-match rate of the encoder (face_recognition / dlib ResNet, 5-point landmarks) per Euclidean "
+            "threshold, as one-sided 95 % upper bounds from the different-person pairs of a labelled photo set "
+            "(python -m benchmarks.match_calibration --write-fmr). Assumption: the strangers in the store are as "
+            "far from a requester as the strangers in this set are from each other, independently; a set of "
+            "few people cannot show the tail of millions of look-alikes, so the bound is wide by design. "
+            "Regenerate it from a larger labelled set (e.g. LFW) to narrow it."
+        ),
+        "encoder": "face_recognition 1.3 / dlib_face_recognition_resnet_model_v1, 5-point landmarks",
+        "source": (
+            f"{faces_dir.name}/manifest.csv: {result['photos']} photos, {result['labelled_faces']} labelled faces"
+        ),
+        "impostor_pairs": result["impostor_pairs"],
+        "measured_on": date.today().isoformat(),
+        "table": result["fmr_table"],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faces-dir")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--write-fmr",
+        metavar="PATH",
+        help="write the false-match-rate table the disclosure rule reads (biometrics/data/fmr_table.json)",
+    )
     args = parser.parse_args(argv)
-    result = calibrate(_faces_dir(args.faces_dir))
+    faces_dir = _faces_dir(args.faces_dir)
+    result = calibrate(faces_dir)
+    if args.write_fmr:
+        write_fmr(Path(args.write_fmr), result, faces_dir)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -192,6 +252,11 @@ def main(argv: list[str] | None = None) -> int:
         f"different-person pairs: {result['different_people_within_confident']} within confident, "
         f"{result['different_people_within_possible']} within possible"
     )
+    print(f"false-match rate, 95 % upper bound from {result['impostor_pairs']} different-person pairs:")
+    for row in result["fmr_table"]:
+        print(
+            f"  t <= {row['threshold']:.2f}: {row['impostor_pairs_within']:4d} within, FMR <= {row['fmr_upper_95']:.6f}"
+        )
     return 0
 
 

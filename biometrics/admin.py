@@ -58,8 +58,8 @@ class FaceAdmin(ReadOnlyAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "country", "contact_email")
-    list_filter = ("kind", "country")
+    list_display = ("name", "kind", "country", "contact_email", "transfer_basis")
+    list_filter = ("kind", "country", "transfer_basis")
     search_fields = ("name",)
 
 

@@ -89,4 +89,4 @@ def load(stdout) -> None:
 
 def _matches(face: Face) -> list[tuple[int, float]]:
     found = selectors.faces_within(face.encoding_array(), tolerance=settings.FACE_TOLERANCE)
-    return [(match.face_id, match.distance) for match in found]
+    return list(zip(found.ids.tolist(), found.distances.tolist(), strict=True))

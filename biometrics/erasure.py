@@ -1,6 +1,6 @@
 """Store-side erasure of a person's faces (GDPR Art. 17), one photo at a time, crash-safe.
 
-The caller (compliance.answering.erasure) keeps a journal row per photo (an `ErasureAction`)
+The caller (compliance.workflow.erasure) keeps a journal row per photo (an `ErasureAction`)
 and passes its fields in and a `record(**fields)` callable that writes them; each step below
 moves the journal forward, and every step is safe to run again after a crash at any point:
 

@@ -9,10 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from biometrics import selectors
 from biometrics.faces import DetectedFace, detect_faces
-from biometrics.images import ImageRejected, image_to_array, load_image_checked
-
-ACCEPTED_IMAGE_TYPES = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"
-
+from biometrics.images import ACCEPT_ATTRIBUTE, ImageRejected, image_to_array, load_image_checked
 
 NO_DOMAIN = "-"
 
@@ -45,8 +42,8 @@ class FaceSearchForm(forms.Form):
 
     photo = forms.FileField(
         label=_("Photo"),
-        help_text=_("JPEG, PNG or HEIC. The photo is analysed in memory and not kept."),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_IMAGE_TYPES}),
+        help_text=_("JPEG, PNG, HEIC, WEBP or AVIF. The photo is analysed in memory and not kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
     tolerance = forms.DecimalField(
         label=_("Tolerance"),

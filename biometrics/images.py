@@ -3,11 +3,13 @@
 Steps, in order, each failing with an `ImageRejected` whose message can be shown to a citizen:
 1. size: empty files and files above UPLOAD_MAX_BYTES are refused before decoding;
 2. header: Pillow identifies the format from the bytes (never from the file name or the
-   declared content type); only JPEG, PNG and HEIC/HEIF are accepted;
+   declared content type); only JPEG (and MPO, a phone's multi-picture JPEG), PNG, HEIC/HEIF,
+   WEBP and AVIF are accepted (ACCEPTED_FORMATS);
 3. dimensions: width x height is checked against UPLOAD_MAX_PIXELS and each side against
    MAX_SIDE from the header, before any pixel is decoded, so a decompression bomb never
    allocates its memory and a 20,000-pixel-wide strip is refused as absurd;
-4. decoding: truncated or corrupt data raises here (Pillow's truncated-image tolerance is off);
+4. decoding: only the first frame is decoded (an animated WEBP, AVIF or PNG, an MPO's main
+   photo); truncated or corrupt data raises here (Pillow's truncated-image tolerance is off);
 5. orientation: the EXIF Orientation tag is applied (phones store selfies rotated);
 6. colour: every mode (RGBA, P, L, I;16, CMYK ...) becomes 8-bit RGB; transparency is composed
    on white.
@@ -23,7 +25,7 @@ from typing import BinaryIO
 import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError, features
 
 try:  # HEIC/HEIF (iPhone photos) through libheif, when the wheel is installed
     from pillow_heif import register_heif_opener
@@ -50,7 +52,22 @@ _DECODE_ERRORS = (
     TypeError,
     ZeroDivisionError,
 )
-ACCEPTED_FORMATS = {"JPEG", "PNG", *HEIF_FORMATS}
+# MPO is how phones and stereo cameras save several pictures in one JPEG file (the main photo
+# first, then previews or a second view). It, and every animated file (WEBP, AVIF, APNG), is
+# read as its first frame: the photo itself, or the still a browser shows before playing.
+MULTI_PICTURE_FORMATS = {"MPO"}
+# WEBP and AVIF are what the web serves, and the store is scraped from the web. Pillow reads both
+# itself (AVIF since Pillow 11.3 through its bundled libavif; the check keeps a Pillow built
+# without it from accepting files it then calls damaged).
+WEB_FORMATS = {"WEBP", *({"AVIF"} if features.check("avif") else set())}
+ACCEPTED_FORMATS = {"JPEG", "PNG", *HEIF_FORMATS, *MULTI_PICTURE_FORMATS, *WEB_FORMATS}
+# For a file input's `accept` attribute: what the browser's file picker offers first (the bytes
+# are checked here whatever the picker let through).
+ACCEPT_ATTRIBUTE = (
+    "image/jpeg,image/png,image/heic,image/heif,image/webp,image/avif,.jpg,.jpeg,.png,.heic,.heif,.webp,.avif,.mpo"
+)
+# What a stored original is named after (from the format Pillow read, never the file name).
+FORMAT_SUFFIX = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "HEIF": ".heic", "WEBP": ".webp", "AVIF": ".avif"}
 
 
 class ImageRejected(Exception):
@@ -114,6 +131,14 @@ def _too_large(limit: int) -> ImageRejected:
 
 def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLimits | None = None) -> Image.Image:
     """Return the image as an upright 8-bit RGB Pillow image, or raise ImageRejected."""
+    return load_image_and_format(source, limits=limits)[0]
+
+
+def load_image_and_format(
+    source: str | Path | bytes | BinaryIO, *, limits: ImageLimits | None = None
+) -> tuple[Image.Image, str]:
+    """`load_image_checked`, and the format Pillow read from the bytes ("JPEG", "WEBP" ...): the
+    RGB copy no longer knows it, and ingestion names the stored original after it."""
     limits = limits or ImageLimits.from_settings()
     data = _read_bytes(source, limits.max_bytes)
     with warnings.catch_warnings():
@@ -128,14 +153,15 @@ def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLi
             if _has_accepted_signature(data):
                 raise ImageRejected("corrupt", _("The image file is damaged and cannot be read.")) from exc
             raise ImageRejected(
-                "not_an_image", _("This file is not an image we can read (use JPEG, PNG or HEIC).")
+                "not_an_image", _("This file is not an image we can read (use JPEG, PNG, HEIC, WEBP or AVIF).")
             ) from exc
         except (OSError, SyntaxError, ValueError) as exc:
             raise ImageRejected("corrupt", _("The image file is damaged and cannot be read.")) from exc
         if image.format not in ACCEPTED_FORMATS:
             raise ImageRejected(
                 "unsupported_format",
-                _("%(format)s images are not accepted: use JPEG, PNG or HEIC.") % {"format": image.format or "This"},
+                _("%(format)s images are not accepted: use JPEG, PNG, HEIC, WEBP or AVIF.")
+                % {"format": image.format or "This"},
             )
         width, height = image.size
         if width < 1 or height < 1 or width * height > limits.max_pixels:
@@ -146,17 +172,14 @@ def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLi
                 _("The image is %(width)s x %(height)s pixels: no side may be longer than %(limit)s pixels.")
                 % {"width": width, "height": height, "limit": limits.max_side},
             )
-        try:
-            animated = getattr(image, "n_frames", 1) > 1 and image.format != "HEIF"
-        except _DECODE_ERRORS as exc:
-            raise ImageRejected("corrupt", _("The image file is damaged and cannot be read.")) from exc
-        if animated:
-            raise ImageRejected("animated", _("Animated images are not accepted: send a single photo."))
+        source_format = image.format
         try:
             ImageFile.LOAD_TRUNCATED_IMAGES = False
+            if getattr(image, "n_frames", 1) > 1:
+                image.seek(0)  # every frame has the checked size; only the first is decoded
             image.load()
             image = ImageOps.exif_transpose(image)
-            return _to_rgb(image)
+            return _to_rgb(image), source_format
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _too_many_pixels(limits.max_pixels) from exc
         except MemoryError as exc:
@@ -166,8 +189,14 @@ def load_image_checked(source: str | Path | bytes | BinaryIO, *, limits: ImageLi
 
 
 def _has_accepted_signature(data: bytes) -> bool:
-    """Starts like a JPEG, PNG or HEIF file (so a failure to read it means damage, not format)."""
-    return data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n" or data[4:8] == b"ftyp"
+    """Starts like a JPEG, PNG, WEBP or HEIF/AVIF file (so a failure to read it means damage,
+    not format)."""
+    return (
+        data[:3] == b"\xff\xd8\xff"
+        or data[:8] == b"\x89PNG\r\n\x1a\n"
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+        or data[4:8] == b"ftyp"
+    )
 
 
 def _too_many_pixels(limit: int) -> ImageRejected:

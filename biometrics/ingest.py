@@ -39,16 +39,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from biometrics.faces import DETECT_MAX_SIDE, detect_faces
-from biometrics.images import ImageLimits, ImageRejected, image_to_array, load_image_checked
+from biometrics.images import FORMAT_SUFFIX, ImageLimits, ImageRejected, image_to_array, load_image_and_format
 from biometrics.models import encoding_to_bytes
 from biometrics.services import FaceFound, IngestStatus, photo_ingest, temp_files_cleanup
 
 # File names ingestion looks at in a folder. Anything else (HTML, JSON, the manifest itself) is
 # counted as ignored; files with these names are all tried and every failure is reported.
 IMAGE_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".heic", ".heif", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
+    {".jpg", ".jpeg", ".jpe", ".jfif", ".mpo", ".png", ".heic", ".heif", ".webp", ".avif"}
+    | {".gif", ".bmp", ".tif", ".tiff"}  # not accepted, but tried so that the report names them
 )
-FORMAT_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "HEIF": ".heic"}
 PATH_COLUMNS = ("path", "file", "file_path", "filename")
 
 
@@ -281,10 +281,9 @@ def analyse_bytes(data: bytes, *, limits: ImageLimits, max_side: int | None = DE
     """Decode once, detect and encode. Never raises for a bad image: the reason is in the result."""
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        image = load_image_checked(data, limits=limits)
+        image, fmt = load_image_and_format(data, limits=limits)
     except ImageRejected as rejected:
         return Analysis(sha256=sha256, size=len(data), error_code=rejected.code, error_message=str(rejected.message))
-    fmt = _format_of(data)
     rgb = image_to_array(image)
     faces = detect_faces(rgb, max_side=max_side)
     return Analysis(
@@ -295,14 +294,6 @@ def analyse_bytes(data: bytes, *, limits: ImageLimits, max_side: int | None = DE
         height=image.height,
         faces=tuple(FaceFound(box=face.box, encoding=encoding_to_bytes(face.encoding)) for face in faces),
     )
-
-
-def _format_of(data: bytes) -> str:
-    if data[:3] == b"\xff\xd8\xff":
-        return "JPEG"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "PNG"
-    return "HEIF"
 
 
 def analyse_file(path: str, limits: ImageLimits, max_side: int | None = DETECT_MAX_SIDE) -> Analysis:

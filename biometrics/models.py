@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -157,14 +158,33 @@ class CustomerKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class TransferBasis(models.TextChoices):
+    """What is recorded for a recipient outside the EU/EEA (biometrics.transfers decides what
+    applies: a full adequacy decision needs nothing recorded)."""
+
+    NOT_RECORDED = "", _("nothing recorded")
+    ADEQUACY_IN_SCOPE = "adequacy_in_scope", _("within the scope of a partial adequacy decision (Art. 45)")
+    SCCS = "sccs", _("standard contractual clauses (Art. 46(2)(c))")
+    DEROGATION = "derogation", _("derogation for a specific situation (Art. 49(1))")
+    NONE = "none", _("none")
+
+
 class Customer(models.Model):
-    """A recipient of search results (GDPR Art. 15(1)(c): the recipients must be named)."""
+    """A recipient of search results (GDPR Art. 15(1)(c): the recipients must be named), with the
+    basis of any transfer outside the EU/EEA as recorded (Art. 15(2); biometrics.transfers)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.OTHER)
     country = models.CharField(_("country (ISO 3166-1 alpha-2)"), max_length=2)
     contact_email = models.EmailField(_("contact email for Art. 19 notices"), blank=True)
+    transfer_basis = models.CharField(
+        _("transfer basis (outside the EU/EEA)"), max_length=20, choices=TransferBasis.choices, blank=True, default=""
+    )
+    transfer_scc_signed_on = models.DateField(_("standard contractual clauses signed on"), null=True, blank=True)
+    transfer_derogation = models.CharField(
+        _("derogation relied on (Art. 49(1) point and why)"), max_length=500, blank=True, default=""
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -172,10 +192,27 @@ class Customer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="biometrics_customer_name_country_unique"),
             models.CheckConstraint(condition=Q(kind__in=CustomerKind.values), name="biometrics_customer_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(transfer_basis="sccs") | Q(transfer_scc_signed_on__isnull=False),
+                name="biometrics_customer_sccs_dated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(transfer_basis="derogation") | ~Q(transfer_derogation=""),
+                name="biometrics_customer_derogation_stated",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
+
+    def clean(self):
+        errors = {}
+        if self.transfer_basis == TransferBasis.SCCS and not self.transfer_scc_signed_on:
+            errors["transfer_scc_signed_on"] = _("Give the date the standard contractual clauses were signed.")
+        if self.transfer_basis == TransferBasis.DEROGATION and not self.transfer_derogation.strip():
+            errors["transfer_derogation"] = _("Say which Art. 49(1) derogation applies and why.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class SearchEvent(models.Model):

@@ -17,6 +17,7 @@ from biometrics.models import (
     SuppressionEntry,
     encoding_from_bytes,
 )
+from biometrics.search.hits import Hits
 
 
 def existing_sha256(hashes: Iterable[str]) -> set[str]:
@@ -180,28 +181,21 @@ def domains() -> list[str]:
     return list(SourcePhoto.objects.order_by("source_domain").values_list("source_domain", flat=True).distinct())
 
 
-@dataclass(frozen=True)
-class ScanMatch:
-    face_id: int
-    photo_id: int
-    distance: float
-
-
-def temporary_exact_scan(encoding, *, tolerance: float) -> list[ScanMatch]:
+def temporary_exact_scan(encoding, *, tolerance: float) -> Hits:
     """TEMPORARY stand-in for biometrics.search.search_faces, used by the staff search only while
     the search app is not in INSTALLED_APPS: a float64 brute-force scan of every stored face
     (exact, but it reads the whole table per query)."""
     query = np.asarray(encoding, dtype=np.float64).reshape(-1)
     rows = list(Face.objects.order_by("id").values_list("id", "photo_id", "encoding"))
-    if not rows:
-        return []
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    photo_ids = np.array([row[1] for row in rows], dtype=np.int64)
     vectors = np.frombuffer(b"".join(bytes(row[2]) for row in rows), dtype=ENCODING_DTYPE).reshape(-1, 128)
     distances = np.linalg.norm(vectors.astype(np.float64) - query, axis=1)
-    matches = [ScanMatch(row[0], row[1], float(d)) for row, d in zip(rows, distances, strict=True) if d <= tolerance]
-    return sorted(matches, key=lambda match: (match.distance, match.face_id))
+    keep = distances <= tolerance
+    return Hits.of(ids[keep], photo_ids[keep], distances[keep])
 
 
-def faces_within(encoding, *, tolerance: float) -> list:
+def faces_within(encoding, *, tolerance: float) -> Hits:
     """Every stored face within `tolerance`, nearest first: biometrics.search.search_faces, the one
     search function of the project; the exact scan above only stands in while the search app is
     not installed (same answer, slower)."""

@@ -344,3 +344,12 @@ def suppression_entries_withdraw(*, request_public_id: uuid.UUID | str) -> int:
     """Consent withdrawn (Art. 7(3)): delete every encoding kept for that request."""
     deleted, _ = SuppressionEntry.objects.filter(request_public_id=uuid.UUID(str(request_public_id))).delete()
     return deleted
+
+
+def erased_photos_forget(*, sha256s: list[str]) -> int:
+    """The requester opted out of the blocklist: ingestion no longer refuses these bytes.
+    Returns how many hashes were deleted."""
+    if not sha256s:
+        return 0
+    deleted, _ = ErasedPhoto.objects.filter(sha256__in=sha256s).delete()
+    return deleted

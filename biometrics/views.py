@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from PIL import Image
 
@@ -18,8 +17,8 @@ from biometrics.forms import FaceSearchForm, PhotoFilterForm
 from biometrics.images import ImageRejected, load_image_checked
 from biometrics.ingest import ingest_limits
 from biometrics.models import Face, SourcePhoto
-from biometrics.uploads import MemoryOnlyUploadHandler
 from config.roles import Perm, require
+from config.uploads import upload_form
 
 IMAGE_SIZES = {"thumb": 360, "display": 1600}
 PHOTOS_PER_PAGE = 24
@@ -166,24 +165,21 @@ def _search_installed() -> bool:
     return apps.is_installed("biometrics.search")
 
 
-@csrf_exempt
+def _search_refused(request, message: str, status: int):
+    form = FaceSearchForm()
+    form.cleaned_data = {}  # an unbound form (nothing was read) that carries the reason
+    form.add_error(None, message)
+    return _search_page(request, form, status=status)
+
+
 @require_http_methods(["GET", "POST"])
+@upload_form(fields=("photo",), permission=Perm.SEARCH_FACES, refused=_search_refused)
 def search(request):
-    # The memory-only upload handler must be in place before anything reads the request body
-    # (the CSRF check does), hence csrf_exempt here and csrf_protect on the inner view.
-    if request.method == "POST":
-        request.upload_handlers = [MemoryOnlyUploadHandler(request)]
-    return _search_view(request)
-
-
-@csrf_protect
-@require(Perm.SEARCH_FACES)
-def _search_view(request):
+    # upload_form: the permission is checked before the body is read; the photo stays in memory.
     results = None
     preview = None
     if request.method == "POST":
-        handler = request.upload_handlers[0]
-        form = FaceSearchForm(request.POST, request.FILES, upload_too_large=getattr(handler, "too_large", False))
+        form = FaceSearchForm(request.POST, request.FILES)
         if form.is_valid():
             uploaded = form.cleaned_data["photo"]
             tolerance = form.cleaned_data["tolerance"]
@@ -192,6 +188,10 @@ def _search_view(request):
             _audit_search(request.user, faces=len(uploaded.faces), matches=sum(len(r["matches"]) for r in results))
     else:
         form = FaceSearchForm()
+    return _search_page(request, form, results=results, preview=preview)
+
+
+def _search_page(request, form, *, results=None, preview=None, status: int = 200):
     return render(
         request,
         "biometrics/search.html",
@@ -202,24 +202,26 @@ def _search_view(request):
             "max_mb": round(settings.UPLOAD_MAX_BYTES / 1_048_576),
             "tab": "search",
         },
+        status=status,
     )
 
 
 def _search_results(uploaded, tolerance: float) -> list[dict]:
     results = []
     for number, detected in enumerate(uploaded.faces, start=1):
-        matches = selectors.faces_within(detected.encoding, tolerance=tolerance)
-        faces = Face.objects.select_related("photo").in_bulk([match.face_id for match in matches])
+        hits = selectors.faces_within(detected.encoding, tolerance=tolerance)
+        face_ids = hits.ids.tolist()
+        faces = Face.objects.select_related("photo").in_bulk(face_ids)
         rows = []
-        for match in matches:
-            face = faces.get(match.face_id)
+        for face_id, distance in zip(face_ids, hits.distances.tolist(), strict=True):
+            face = faces.get(face_id)
             if face is None:  # erased between the search and this query
                 continue
             rows.append(
                 {
                     "face": face,
                     "photo": face.photo,
-                    "distance": match.distance,
+                    "distance": distance,
                     "view_box": _crop_box(face, face.photo.width, face.photo.height),
                     "recipients": len(
                         {r.customer_public_id for r in selectors.recipients_of_faces(face_ids=[face.pk])}

@@ -1,12 +1,13 @@
 """Admin: read-mostly views for support. Requests change state only through the services, so
-their admin is read-only; the audit trail cannot be edited or deleted; holidays can be
-corrected (the deadline calendar is configuration)."""
+their admin is read-only; the audit trail cannot be edited or deleted; the controller's holiday
+calendar can be corrected by overrides (the deadline calendar is configuration)."""
 
 from django.contrib import admin
 
+from compliance.deadlines import controller_country
 from compliance.models import AuditEvent, DataSubjectRequest, Holiday, RequestMessage
 
-SECRET_FIELDS = ("selfie", "id_document", "status_token_hash", "ip_hash", "selfie_sha256")
+SECRET_FIELDS = ("selfie", "id_document", "status_token_hash", "ip_hash")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,7 +53,13 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    list_display = ("country", "date", "name")
-    list_filter = ("country",)
+    """Overrides of the `holidays` library's national calendar; only the rows of the
+    controller's country (CONTROLLER_COUNTRY) count for deadlines."""
+
+    list_display = ("country", "date", "name", "is_holiday")
+    list_filter = ("country", "is_holiday")
     search_fields = ("name",)
     date_hierarchy = "date"
+
+    def get_changeform_initial_data(self, request):
+        return {"country": controller_country(), **super().get_changeform_initial_data(request)}

@@ -5,10 +5,15 @@
     GET  requests/counts/              {status: n, ..., "overdue": n}
     GET  requests/{public_id}/         one request
     GET  requests/{public_id}/messages/  and  .../audit/
-    POST requests/{public_id}/start-processing/ | mark-awaiting-review/ | mark-awaiting-approval/
-         | approve/ | refuse/ {basis, reason} | extend/ {months, reason} | message/ {body,
-         visible_to_requester} | verify-identity/ {note} | withdraw/ | reissue-status-link/ |
-         escalate/ {case} or {authority, respondent}
+    POST requests/{public_id}/decide-matches/ {decision, matches} | assess-identity/ {outcome,
+         note} | finish-review/ | reopen-review/ | approve/ {confirm_erasure} | refuse/ {basis,
+         reason, law, late_reason} | refuse-part/ {scope, basis, reason, law, late_reason}
+         | extend/ {months, reason} | message/ {body, visible_to_requester}
+         | withdraw/ | reissue-status-link/ | escalate/ {case} or {authority, respondent}
+
+The answer's actions are the same guarded transitions as the review page
+(compliance/workflow/machine.py): there is no shortcut that skips matching, the identity
+assessment, the package or the erasure.
     GET  audit-events/                 the audit trail (filters: request, action); audit-events/verify/
 
 Reads need Perm.VIEW_INTERNAL (auditors and staff), actions Perm.EDIT (staff). The same
@@ -25,13 +30,35 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from compliance import selectors, services
+from compliance import selectors
 from compliance.audit import audit_verify
 from compliance.filters import RequestFilterSet
-from compliance.models import AuditEvent, DataSubjectRequest, RefusalBasis, RequestMessage, RequestStatus
+from compliance.models import (
+    AuditEvent,
+    DataSubjectRequest,
+    IdentityAssessment,
+    PartialRefusal,
+    RefusalBasis,
+    RequestMessage,
+    RequestStatus,
+)
+from compliance.workflow import approval, handling, intake, review
+from compliance.workflow.lifecycle import ActionNotAllowed
 from config.roles import Perm
+from enforcement.models import Authority, Case, Respondent
 
 # --- serializers ----------------------------------------------------------------------------------
+
+
+class PartialRefusalSerializer(serializers.ModelSerializer):
+    # A plain string: the same choice set as Request.refusal_basis would get a second enum name.
+    basis = serializers.CharField(read_only=True, help_text="A value of Request.refusal_basis (RefusalBasisEnum).")
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PartialRefusal
+        fields = ["id", "scope", "basis", "reason", "law", "late", "late_reason", "recorded_at", "recorded_by"]
+        read_only_fields = fields
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -45,6 +72,8 @@ class RequestSerializer(serializers.ModelSerializer):
     approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     enforcement_case = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
     allowed_actions = serializers.SerializerMethodField()
+    # Parts of the request not acted on (GDPR Art. 12(4)), oldest first.
+    partial_refusals = PartialRefusalSerializer(many=True, read_only=True)
 
     class Meta:
         model = DataSubjectRequest
@@ -57,6 +86,7 @@ class RequestSerializer(serializers.ModelSerializer):
             "name",
             "email",
             "country",
+            "region",
             "language",
             "received_at",
             "email_verified_at",
@@ -70,7 +100,12 @@ class RequestSerializer(serializers.ModelSerializer):
             "extension_notified_at",
             "refusal_basis",
             "refusal_reason",
+            "refusal_law",
+            "partial_refusals",
             "refused_at",
+            "refused_late",
+            "late_refusal_reason",
+            "facts_final_at",
             "approved_at",
             "approved_by",
             "completed_at",
@@ -78,8 +113,12 @@ class RequestSerializer(serializers.ModelSerializer):
             "expired_at",
             "identity_check",
             "identity_checked_at",
+            "identity_assessment",
+            "identity_assessment_note",
+            "identity_assessed_at",
             "selfie_consent_at",
             "suppression_consent_at",
+            "suppression_withdrawn_at",
             "has_selfie",
             "biometrics_purged_at",
             "enforcement_case",
@@ -91,7 +130,7 @@ class RequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, obj) -> bool:
-        return services.request_is_overdue(obj)
+        return handling.request_is_overdue(obj)
 
     def get_has_selfie(self, obj) -> bool:
         return bool(obj.selfie)
@@ -142,6 +181,28 @@ class RefuseInput(serializers.Serializer):
         help_text="The legal basis of the refusal; the values of Request.refusal_basis (RefusalBasisEnum).",
     )
     reason = serializers.CharField(max_length=5000, trim_whitespace=True)
+    law = serializers.CharField(
+        max_length=2000,
+        trim_whitespace=True,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The provision of Union or Member State law relied on (required for Art. 23 and Art. 17(3)(b)).",
+    )
+    late_reason = serializers.CharField(
+        max_length=4000,
+        trim_whitespace=True,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Why the refusal comes after the first month from receipt (required then, GDPR Art. 12(4)).",
+    )
+
+
+class RefusePartInput(RefuseInput):
+    scope = serializers.CharField(
+        max_length=4000, trim_whitespace=True, help_text="What is not acted on, in words the requester is shown."
+    )
 
 
 class ExtendInput(serializers.Serializer):
@@ -154,8 +215,26 @@ class MessageInput(serializers.Serializer):
     visible_to_requester = serializers.BooleanField(default=False)
 
 
-class NoteInput(serializers.Serializer):
+class AssessInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[v for v in IdentityAssessment.values if v])
     note = serializers.CharField(max_length=2000, trim_whitespace=True)
+
+
+# Match ids are bigints: a larger number is refused here (it would crash the `pk__in` query).
+MAX_ID = 2**63 - 1
+
+
+class DecideInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["confirm", "reject"])
+    matches = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=1000
+    )
+
+
+class ApproveInput(serializers.Serializer):
+    confirm_erasure = serializers.BooleanField(
+        default=False, help_text="true confirms the erasure plan (what is deleted and blurred); needed for erasures"
+    )
 
 
 class EscalateInput(serializers.Serializer):
@@ -164,8 +243,6 @@ class EscalateInput(serializers.Serializer):
     respondent = serializers.IntegerField(required=False, help_text="id of the respondent for a new case")
 
     def validate(self, attrs):
-        from enforcement.models import Authority, Case, Respondent
-
         if attrs.get("case"):
             case = Case.objects.filter(public_id=attrs["case"]).first()
             if case is None:
@@ -232,8 +309,10 @@ def action_schema(input_class=None, **kwargs):
 # --- views ------------------------------------------------------------------------------------------
 
 
-def _error_response(exc: ValidationError) -> Response:
-    code = status.HTTP_409_CONFLICT if isinstance(exc, services.ActionNotAllowed) else status.HTTP_400_BAD_REQUEST
+def _error_response(exc: ValidationError | ActionNotAllowed) -> Response:
+    if isinstance(exc, ActionNotAllowed):
+        return Response({"detail": " ".join(exc.messages), "code": exc.code}, status=status.HTTP_409_CONFLICT)
+    code = status.HTTP_400_BAD_REQUEST
     if hasattr(exc, "error_dict"):
         body = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
     else:
@@ -283,7 +362,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             data = serializer.validated_data
         try:
             changed = call(obj, data)
-        except ValidationError as exc:
+        except (ValidationError, ActionNotAllowed) as exc:
             return _error_response(exc)
         obj.refresh_from_db()
         body = {"changed": bool(changed), "request": RequestSerializer(obj, context={"request": request}).data}
@@ -291,37 +370,82 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             body["message"] = MessageSerializer(changed).data
         return Response(body, status=status.HTTP_200_OK)
 
-    @action_schema()
-    @action(detail=True, methods=["post"], url_path="start-processing")
-    def start_processing(self, request, *args, **kwargs):
-        return self._act(request, lambda obj, _d: services.request_start_processing(request=obj, user=request.user))
+    # The answer: the same guarded transitions as the review page (compliance/workflow/).
 
-    @action_schema()
-    @action(detail=True, methods=["post"], url_path="mark-awaiting-review")
-    def mark_awaiting_review(self, request, *args, **kwargs):
-        return self._act(request, lambda obj, _d: services.request_mark_awaiting_review(request=obj, user=request.user))
-
-    @action_schema()
-    @action(detail=True, methods=["post"], url_path="mark-awaiting-approval")
-    def mark_awaiting_approval(self, request, *args, **kwargs):
+    @action_schema(DecideInput, summary="Confirm or reject matches (any band), while the request is under review")
+    @action(detail=True, methods=["post"], url_path="decide-matches")
+    def decide_matches(self, request, *args, **kwargs):
         return self._act(
-            request, lambda obj, _d: services.request_mark_awaiting_approval(request=obj, user=request.user)
+            request,
+            lambda obj, d: review.review_decide_many(
+                request=obj, match_ids=d["matches"], user=request.user, confirm=d["decision"] == "confirm"
+            ),
+            DecideInput,
         )
 
-    @action_schema()
+    @action_schema(AssessInput, summary="Record the identity assessment (an ID mismatch needs an override reason)")
+    @action(detail=True, methods=["post"], url_path="assess-identity")
+    def assess_identity(self, request, *args, **kwargs):
+        return self._act(
+            request,
+            lambda obj, d: review.identity_assess(request=obj, user=request.user, outcome=d["outcome"], note=d["note"]),
+            AssessInput,
+        )
+
+    @action_schema(summary="Finish the review (every match decided, identity assessed)")
+    @action(detail=True, methods=["post"], url_path="finish-review")
+    def finish_review(self, request, *args, **kwargs):
+        return self._act(request, lambda obj, _d: review.review_finish(request=obj, user=request.user))
+
+    @action_schema(summary="Back to review from the draft or the approval step")
+    @action(detail=True, methods=["post"], url_path="reopen-review")
+    def reopen_review(self, request, *args, **kwargs):
+        return self._act(request, lambda obj, _d: review.review_reopen(request=obj, user=request.user))
+
+    @action_schema(ApproveInput, summary="Approve the answer; an erasure needs confirm_erasure=true")
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
-        return self._act(request, lambda obj, _d: services.request_approve(request=obj, user=request.user))
+        return self._act(
+            request,
+            lambda obj, d: approval.answer_approve(
+                request=obj, user=request.user, confirm_erasure=d["confirm_erasure"]
+            ),
+            ApproveInput,
+        )
+
+    # Handling.
 
     @action_schema(RefuseInput)
     @action(detail=True, methods=["post"])
     def refuse(self, request, *args, **kwargs):
         return self._act(
             request,
-            lambda obj, d: services.request_refuse(
-                request=obj, user=request.user, basis=d["basis"], reason=d["reason"]
+            lambda obj, d: handling.request_refuse(
+                request=obj,
+                user=request.user,
+                basis=d["basis"],
+                reason=d["reason"],
+                law=d["law"],
+                late_reason=d["late_reason"],
             ),
             RefuseInput,
+        )
+
+    @action_schema(RefusePartInput, summary="Refuse part of the request (before approval); the rest is answered")
+    @action(detail=True, methods=["post"], url_path="refuse-part")
+    def refuse_part(self, request, *args, **kwargs):
+        return self._act(
+            request,
+            lambda obj, d: handling.request_refuse_part(
+                request=obj,
+                user=request.user,
+                scope=d["scope"],
+                basis=d["basis"],
+                reason=d["reason"],
+                law=d["law"],
+                late_reason=d["late_reason"],
+            ),
+            RefusePartInput,
         )
 
     @action_schema(ExtendInput)
@@ -329,7 +453,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     def extend(self, request, *args, **kwargs):
         return self._act(
             request,
-            lambda obj, d: services.request_extend_deadline(
+            lambda obj, d: handling.request_extend_deadline(
                 request=obj, user=request.user, months=d["months"], reason=d["reason"]
             ),
             ExtendInput,
@@ -340,41 +464,30 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     def message(self, request, *args, **kwargs):
         return self._act(
             request,
-            lambda obj, d: services.request_add_message(
+            lambda obj, d: handling.request_add_message(
                 request=obj, user=request.user, body=d["body"], visible_to_requester=d["visible_to_requester"]
             ),
             MessageInput,
         )
 
-    @action_schema(NoteInput)
-    @action(detail=True, methods=["post"], url_path="verify-identity")
-    def verify_identity(self, request, *args, **kwargs):
-        return self._act(
-            request,
-            lambda obj, d: services.request_verify_identity_manually(request=obj, user=request.user, note=d["note"]),
-            NoteInput,
-        )
-
     @action_schema()
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
-        return self._act(request, lambda obj, _d: services.request_withdraw(request=obj, user=request.user))
+        return self._act(request, lambda obj, _d: handling.request_withdraw(request=obj, user=request.user))
 
     @action_schema()
     @action(detail=True, methods=["post"], url_path="reissue-status-link")
     def reissue_status_link(self, request, *args, **kwargs):
         """A new status link emailed to the requester (the old one stops working); the token
         itself is never in the response."""
-        return self._act(
-            request, lambda obj, _d: bool(services.request_reissue_status_link(request=obj, user=request.user))
-        )
+        return self._act(request, lambda obj, _d: intake.status_link_reissue(request=obj, user=request.user) is None)
 
     @action_schema(EscalateInput)
     @action(detail=True, methods=["post"])
     def escalate(self, request, *args, **kwargs):
         return self._act(
             request,
-            lambda obj, d: services.request_escalate_to_complaint(request=obj, user=request.user, **d),
+            lambda obj, d: handling.request_escalate_to_complaint(request=obj, user=request.user, **d),
             EscalateInput,
         )
 

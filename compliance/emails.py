@@ -1,38 +1,46 @@
-"""Emails of the request service: rendered in the requester's language, sent through Django's
-email backend as plain text with an HTML alternative.
+"""Emails of the request service. Every one goes through the outbox (core.outbox): the
+workflow writes a row in the same transaction as the change that causes it, and the renderers
+below turn the row into the email when it is sent, in the requester's language, as plain text
+with an HTML alternative.
 
-Templates (templates/compliance/email/, written with the web side): for every kind `K`,
-`K_subject.txt` (one line), `K.txt` and `K.html`. Every template receives `req` (the
-DataSubjectRequest), `status_url` (the requester's private status page), `site_url` and
-`language`, plus:
+Templates (templates/compliance/email/): for every kind `K`, `K_subject.txt` (one line), `K.txt`
+and `K.html`. Every template receives `req`, `status_url` (the private status page, its token
+after "#" so that it never reaches a server log), `site_url` and `language`, plus:
 
-    verification      verify_url (single use, 7 days)
+    verification      verify_url (single use, 7 days; its token after "#" too)
     acknowledgement   (email confirmed; the due date is req.effective_due_date)
     extension         (req.extended_due_date, req.extension_reason)
     message           message (a RequestMessage visible to the requester)
     refusal           letter (refusal_letter()), remedies (remedies_text())
-    completed, withdrawn
-    expired           (not sent by the expiry task: the address was never confirmed, and the
-                       verification email already said the request lapses after 7 days)
+    completed         summary (completion_summary())
+    withdrawn, status_link
     staff_reminder    requests (list of {"req", "url"}), days -- to staff, in LANGUAGE_CODE
+    art19_notice      recipient, erasure -- to a customer whose searches returned erased faces
 
-The refusal letter's text is built here, not in a template, so that it always carries the
-remedies (GDPR Art. 12(4): the controller informs the data subject "of the reasons for not taking
-action and on the possibility of lodging a complaint with a supervisory authority and seeking a
-judicial remedy") whatever a template does; the PDF letter reuses refusal_letter().
+A renderer returns None when the email no longer applies (it is then cancelled, not sent): a
+verification email for a request that is no longer waiting for it, a message since hidden.
 """
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-EMAIL_KINDS = (
+from compliance.models import DataSubjectRequest, ErasureRecipient, RequestMessage, RequestStatus
+from compliance.services.tokens import status_token_for, verification_token_for
+from compliance.workflow.extension_notice import NOTICE_KIND, extension_notice_sent
+from compliance.workflow.machine import UNVERIFIED_STATUSES
+from core.models import OutboxEmail
+from core.outbox import RenderedEmail, outbox_register
+
+REQUEST_KINDS = (
     "verification",
     "acknowledgement",
     "extension",
@@ -40,16 +48,8 @@ EMAIL_KINDS = (
     "refusal",
     "completed",
     "withdrawn",
-    "expired",
-    "staff_reminder",
+    "status_link",
 )
-
-
-@dataclass(frozen=True)
-class RenderedEmail:
-    subject: str
-    text: str
-    html: str
 
 
 def remedies_text() -> str:
@@ -63,7 +63,7 @@ def remedies_text() -> str:
 
 
 def refusal_letter(request) -> str:
-    """The full text of a refusal (email and PDF), in the active language."""
+    """The full text of a refusal email, in the active language."""
     parts = [
         _("Dear %(name)s,") % {"name": request.name},
         _(
@@ -77,14 +77,57 @@ def refusal_letter(request) -> str:
         },
         _("Legal basis: %(basis)s.") % {"basis": request.get_refusal_basis_display()},
         _("Our reasons: %(reason)s") % {"reason": request.refusal_reason},
-        remedies_text(),
     ]
+    if request.refusal_law:
+        # GDPR Art. 23(2), 17(3)(b): the provision of law the refusal rests on.
+        parts.append(_("The provision of law we rely on: %(law)s") % {"law": request.refusal_law})
+    if request.refused_late:
+        parts.append(
+            _("We are answering after the one month the law allows for a refusal (GDPR Art. 12(4)). Why: %(why)s")
+            % {"why": request.late_refusal_reason}
+        )
+    parts.append(remedies_text())
     return "\n\n".join(parts)
 
 
+@dataclass(frozen=True)
+class CompletionSummary:
+    """What a completed request's email and status page say about the requester's data."""
+
+    access: bool
+    erasure: bool
+    selfie_deleted_at: object
+    photos_found: int
+    photos_still_held: int
+    faces_erased: int
+    # Set when the match details were deleted at the end of their retention period: the counts
+    # above are then unknown, not zero.
+    details_deleted_at: object = None
+
+
+def completion_summary(request: DataSubjectRequest) -> CompletionSummary:
+    """Honest numbers: the selfie was deleted; for an access answer the photos of the person the
+    store still holds (confirmed matches whose face is still there), which they may have erased."""
+    confirmed = request.matches.filter(review_status="confirmed")
+    erasure = getattr(request, "erasure", None) if request.request_type != "access" else None
+    return CompletionSummary(
+        access=request.request_type in ("access", "both"),
+        erasure=request.request_type in ("erasure", "both"),
+        selfie_deleted_at=request.biometrics_purged_at,
+        photos_found=confirmed.values("photo_id_snapshot").distinct().count(),
+        photos_still_held=confirmed.filter(face__isnull=False).values("photo_id_snapshot").distinct().count(),
+        faces_erased=erasure.faces_deleted if erasure else 0,
+        details_deleted_at=request.matches_purged_at,
+    )
+
+
+def status_url_for(request: DataSubjectRequest) -> str:
+    """The status link of the emails: the token after "#" (see compliance.workflow.intake)."""
+    token = status_token_for(request)
+    return f"{settings.SITE_URL}{reverse('compliance:status_open')}#{token}" if token else ""
+
+
 def email_render(*, kind: str, language: str, context: dict) -> RenderedEmail:
-    if kind not in EMAIL_KINDS:
-        raise ValueError(f"unknown email kind {kind!r}")
     with translation.override(language):
         full = {"site_url": settings.SITE_URL, "language": language, **context}
         if kind == "refusal" and "req" in full:
@@ -99,19 +142,86 @@ def email_render(*, kind: str, language: str, context: dict) -> RenderedEmail:
             if remedies not in text:
                 text = f"{text.rstrip()}\n\n{remedies}\n"
             if escape(remedies) not in html and remedies not in html:
-                html = (
-                    html.replace("</body>", f"<p>{escape(remedies)}</p></body>")
-                    if "</body>" in html
-                    else (f"{html}<p>{escape(remedies)}</p>")
-                )
+                html = f"{html}<p>{escape(remedies)}</p>"
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
-def email_send(*, to: list[str], kind: str, language: str, context: dict) -> None:
-    """Render and send one email; raises what the backend raises (SMTP errors) to the caller."""
-    rendered = email_render(kind=kind, language=language, context=context)
-    message = EmailMultiAlternatives(
-        subject=rendered.subject, body=rendered.text, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+def _request_context(email: OutboxEmail) -> dict | None:
+    request = DataSubjectRequest.objects.filter(pk=email.params.get("request_id")).first()
+    if request is None:
+        return None
+    return {"req": request, "status_url": status_url_for(request)}
+
+
+def _render_request_email(kind: str):
+    def render(email: OutboxEmail) -> RenderedEmail | None:
+        context = _request_context(email)
+        if context is None:
+            return None
+        request = context["req"]
+        if kind == "verification":
+            if request.status not in UNVERIFIED_STATUSES:
+                return None
+            verification = request.email_verifications.filter(used_at__isnull=True).order_by("-created_at").first()
+            token = verification_token_for(verification) if verification else None
+            if token is None:
+                return None
+            context["verify_url"] = f"{settings.SITE_URL}{reverse('compliance:verify')}#{token}"
+            context["expires_at"] = verification.expires_at
+        elif kind == "message":
+            message = RequestMessage.objects.filter(
+                pk=email.params.get("message_id"), request=request, visible_to_requester=True
+            ).first()
+            if message is None:
+                return None
+            context["message"] = message
+        elif kind == "completed":
+            if request.status != RequestStatus.COMPLETED:
+                return None
+            context["summary"] = completion_summary(request)
+        return email_render(kind=kind, language=email.language, context=context)
+
+    return render
+
+
+def _render_staff_reminder(email: OutboxEmail) -> RenderedEmail | None:
+    requests = DataSubjectRequest.objects.filter(pk__in=email.params.get("request_ids", [])).order_by("due_date", "pk")
+    items = [
+        {"req": r, "url": settings.SITE_URL + reverse("compliance:request_detail", kwargs={"public_id": r.public_id})}
+        for r in requests
+    ]
+    if not items:
+        return None
+    return email_render(
+        kind="staff_reminder", language=email.language, context={"requests": items, "days": email.params.get("days")}
     )
-    message.attach_alternative(rendered.html, "text/html")
-    message.send(fail_silently=False)
+
+
+def _render_art19_notice(email: OutboxEmail) -> RenderedEmail | None:
+    recipient = (
+        ErasureRecipient.objects.filter(pk=email.params.get("recipient_id")).select_related("erasure__request").first()
+    )
+    if recipient is None:
+        return None
+    return email_render(
+        kind="art19_notice",
+        language=email.language,
+        context={
+            "recipient": recipient,
+            "erasure": recipient.erasure,
+            "reference": recipient.erasure.request.public_id,
+        },
+    )
+
+
+RENDERERS = {
+    **{f"request.{kind}": _render_request_email(kind) for kind in REQUEST_KINDS},
+    "request.staff_reminder": _render_staff_reminder,
+    "erasure.art19_notice": _render_art19_notice,
+}
+
+
+def register_outbox_renderers() -> None:
+    """Called from ComplianceConfig.ready()."""
+    for kind, render in RENDERERS.items():
+        outbox_register(kind=kind, render=render, on_sent=extension_notice_sent if kind == NOTICE_KIND else None)

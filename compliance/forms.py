@@ -17,10 +17,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from biometrics.faces import detect_boxes
-from biometrics.images import ImageRejected, image_to_array, image_to_jpeg_bytes, load_image_checked
-from compliance.models import COUNTRIES, RefusalBasis, RequestType
+from biometrics.images import ACCEPT_ATTRIBUTE, ImageRejected, image_to_array, image_to_jpeg_bytes, load_image_checked
+from compliance.authorities import GERMAN_STATES, region_clean
+from compliance.consent import ID_CONSENT_MISSING
+from compliance.consent import LABELS as CONSENT_LABELS
+from compliance.models import COUNTRIES, IdentityAssessment, NotifiedHow, RefusalBasis, RequestType
 
-ACCEPTED_IMAGE_TYPES = "image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"
 MAX_NAME_LENGTH = 120  # of the original file name shown back to the citizen
 
 
@@ -101,7 +103,7 @@ class PhotoInput(forms.ClearableFileInput):
     template_name = "django/forms/widgets/file.html"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"accept": ACCEPTED_IMAGE_TYPES, **(attrs or {})})
+        super().__init__(attrs={"accept": ACCEPT_ATTRIBUTE, **(attrs or {})})
 
     def format_value(self, value):
         return None
@@ -156,24 +158,32 @@ class RequestForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country where you live"),
         choices=country_choices,
-        help_text=_("The legal deadline takes the public holidays of your country into account."),
+        help_text=_(
+            "The legal deadline for our answer counts the public holidays of the controller's Member State, "
+            "not those of your country."
+        ),
         error_messages={
             "required": _("Choose the country where you live."),
             "invalid_choice": _("Choose a country from the list."),
         },
     )
+    region = forms.ChoiceField(
+        label=_("If you live in Germany: your state (Land)"),
+        choices=[("", "—"), *GERMAN_STATES],
+        required=False,
+        help_text=_(
+            "In Germany the data protection authority of your state handles complaints; we name it in our letters."
+        ),
+    )
     selfie = forms.FileField(
         label=_("A photo of your face (selfie)"),
         required=False,
         widget=PhotoInput(),
-        help_text=_("JPEG, PNG or HEIC. Only your face, looking at the camera, in good light."),
+        help_text=_("JPEG, PNG, HEIC, WEBP or AVIF. Only your face, looking at the camera, in good light."),
     )
     selfie_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=128)
     selfie_consent = forms.BooleanField(
-        label=_(
-            "I explicitly consent to the processing of my photo, which is biometric data, only to answer this "
-            "request (GDPR Art. 9(2)(a))."
-        ),
+        label=CONSENT_LABELS["selfie"],
         error_messages={"required": _("Without your explicit consent we cannot use your photo to answer the request.")},
     )
     id_document = forms.FileField(
@@ -186,11 +196,9 @@ class RequestForm(forms.Form):
         ),
     )
     id_document_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=128)
+    id_document_consent = forms.BooleanField(label=CONSENT_LABELS["id_document"], required=False)
     suppression_consent = forms.BooleanField(
-        label=_(
-            "Optional: after my request is finished, keep a mathematical description of my face only to stop it "
-            "being collected again."
-        ),
+        label=CONSENT_LABELS["suppression"],
         required=False,
         help_text=_(
             "Photos found later on the internet that match it would be refused and not stored. We keep no "
@@ -226,6 +234,18 @@ class RequestForm(forms.Form):
             self.checked_id_document = check_photo(upload, require_single_face=False)
         return upload
 
+    def clean(self):
+        cleaned = super().clean()
+        has_id_document = bool(cleaned.get("id_document") or self.kept_id_document)
+        if has_id_document and not cleaned.get("id_document_consent"):
+            self.add_error("id_document_consent", ID_CONSENT_MISSING)
+        if cleaned.get("country"):
+            try:
+                cleaned["region"] = region_clean(cleaned["country"], cleaned.get("region", ""))
+            except ValueError as invalid:
+                self.add_error("region", str(invalid))
+        return cleaned
+
     def clean_email(self):
         return self.cleaned_data["email"].strip()
 
@@ -246,6 +266,30 @@ class MessageForm(forms.Form):
     )
 
 
+class AskInformationForm(forms.Form):
+    body = forms.CharField(
+        label="Question to the requester (shown on their status page, they are told by email)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+    )
+    suspend = forms.BooleanField(
+        label="Stop the clock until they answer (only for information without which the request cannot be answered, "
+        "e.g. identity under Art. 12(6); EDPB Guidelines 01/2022)",
+        required=False,
+    )
+
+
+class ReplyForm(forms.Form):
+    """The requester's message on their status page."""
+
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+    attachment = forms.FileField(
+        label=_("Attach one file (optional)"),
+        required=False,
+        help_text=_("A photo (JPEG, PNG, HEIC, WEBP or AVIF) or a PDF, for example the information we asked you for."),
+    )
+
+
 class ExtendForm(forms.Form):
     months = forms.TypedChoiceField(label="Extend by", choices=[(1, "1 month"), (2, "2 months")], coerce=int)
     reason = forms.CharField(
@@ -258,7 +302,11 @@ class ExtendForm(forms.Form):
 
 
 class RefuseForm(forms.Form):
-    basis = forms.ChoiceField(label="Legal basis", choices=[("", "Choose…"), *RefusalBasis.choices])
+    basis = forms.ChoiceField(
+        label="Legal basis",
+        choices=[("", "Choose…"), *RefusalBasis.choices],
+        help_text="The Art. 17(3) exceptions apply to erasure requests only.",
+    )
     reason = forms.CharField(
         label="Reasons (sent to the requester)",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -266,16 +314,122 @@ class RefuseForm(forms.Form):
         max_length=8000,
         help_text="The letter always adds that the requester may complain to a supervisory authority and go to court.",
     )
+    law = forms.CharField(
+        label="Provision of law relied on (printed in the letter)",
+        required=False,
+        max_length=2000,
+        help_text=(
+            "Required for an Art. 23 restriction and for Art. 17(3)(b): the provision of Union or Member State law, "
+            "e.g. the article of the code of criminal procedure that keeps an investigation secret."
+        ),
+    )
+    late_reason = forms.CharField(
+        label="Why the refusal comes after the first month (only when it does)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+        help_text=(
+            "GDPR Art. 12(4): a refusal must reach the requester within one month of receipt; an extension does not "
+            "extend it. A later refusal is flagged and this reason is shown to the requester."
+        ),
+    )
 
 
-class IdentityForm(forms.Form):
+class RefusePartForm(RefuseForm):
+    """Refuse part of the request and answer the rest (handling.request_refuse_part)."""
+
+    field_order = ["scope", "basis", "reason", "law", "late_reason"]
+
+    scope = forms.CharField(
+        label="What is not acted on (the requester reads this)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        min_length=10,
+        max_length=4000,
+        help_text='e.g. "the names of recipients that are police forces investigating a crime".',
+    )
+
+
+class IdentityAssessForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Assessment",
+        choices=[("", "Choose…"), *[(v, label) for v, label in IdentityAssessment.choices if v]],
+    )
     note = forms.CharField(
-        label="How was the identity established?",
+        label="How was the identity established? (an override needs the reason)",
         widget=forms.Textarea(attrs={"rows": 2}),
         min_length=10,
         max_length=2000,
         help_text="Recorded in the audit trail. Never paste identity document numbers here.",
     )
+
+
+class ApproveForm(forms.Form):
+    """Approval; an erasure also needs the confirmation of the plan shown with it."""
+
+    confirm = forms.BooleanField(
+        label="I have checked the photos listed above and confirm that they are to be deleted or blurred",
+        required=False,
+    )
+
+
+class RecipientNotifiedForm(forms.Form):
+    how = forms.ChoiceField(
+        label="How", choices=[(v, label) for v, label in NotifiedHow.choices if v != NotifiedHow.EMAIL]
+    )
+    note = forms.CharField(label="Note", min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MatchDecisionsForm(forms.Form):
+    """Several matches decided at once (the review page's selection)."""
+
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("reject", "Reject")])
+    matches = forms.TypedMultipleChoiceField(coerce=int, choices=())
+
+    def __init__(self, *args, match_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matches"].choices = [(pk, pk) for pk in match_ids]
+
+
+# --- citizens, after the form ---------------------------------------------------------------------
+
+
+class RecoverForm(forms.Form):
+    email = forms.EmailField(
+        label=_("The email address you gave with your request"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter a valid email address, like name@example.org."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class FollowUpErasureForm(forms.Form):
+    """The one-click erasure after an access answer: only consents, and a new selfie when the
+    one sent with the access request is no longer held."""
+
+    selfie = forms.FileField(
+        label=_("A photo of your face (selfie)"),
+        required=False,
+        widget=PhotoInput(),
+        help_text=_("JPEG, PNG, HEIC, WEBP or AVIF. Only your face, looking at the camera, in good light."),
+    )
+    selfie_consent = RequestForm.base_fields["selfie_consent"]
+    suppression_consent = RequestForm.base_fields["suppression_consent"]
+
+    def __init__(self, *args, needs_selfie: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_selfie = needs_selfie
+        if not needs_selfie:
+            del self.fields["selfie"]
+
+    def clean_selfie(self):
+        upload = self.cleaned_data.get("selfie")
+        if not upload:
+            raise forms.ValidationError(_("Add a photo of your face."), code="required")
+        check_photo(upload, require_single_face=True)
+        return upload
 
 
 class ConfirmForm(forms.Form):

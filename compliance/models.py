@@ -1,22 +1,37 @@
 """Data-subject requests (GDPR Art. 15 access, Art. 17 erasure), their deadlines, messages and
 the tamper-evident audit trail.
 
-State changes happen only in compliance/services.py; these classes hold data and small derived
-properties. Photos are kept on a private storage (compliance/storage.py) and deleted the moment
-their purpose ends (see `request_purge_biometrics`).
+A request's status changes only through the transitions of compliance/workflow/machine.py,
+fired by compliance/workflow/lifecycle.py; these classes hold data and small derived properties.
+Photos are kept on a private storage (compliance/storage.py) and deleted the moment their
+purpose ends (compliance.workflow.lifecycle).
 """
 
+import hashlib
+import secrets
 import uuid
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from compliance.storage import id_document_upload_to, pending_upload_to, private_storage, selfie_upload_to
 
+# The states and transitions live in compliance/workflow/machine.py (the one door is
+# compliance/workflow/lifecycle.py); re-exported here because every layer names them.
+from compliance.workflow.machine import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    RequestMachine,
+    RequestStatus,
+)
+
 # Countries of residence a requester can pick (EU/EEA plus the UK and Switzerland): ISO 3166-1
-# alpha-2. Deadlines use the public holidays of the requester's country where we hold them.
+# alpha-2. Deadlines use the public holidays of the controller's country, not these
+# (compliance/deadlines.py).
 COUNTRIES = [
     ("AT", _("Austria")),
     ("BE", _("Belgium")),
@@ -62,35 +77,49 @@ class RequestType(models.TextChoices):
     BOTH = "both", _("Access and erasure")
 
 
-class RequestStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    AWAITING_EMAIL = "awaiting_email_verification", _("Awaiting email verification")
-    VERIFIED = "verified", _("Verified")
-    PROCESSING = "processing", _("Processing")
-    AWAITING_REVIEW = "awaiting_staff_review", _("Awaiting staff review")
-    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
-    COMPLETED = "completed", _("Completed")
-    REFUSED = "refused", _("Refused")
-    EXPIRED = "expired", _("Expired")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-# States in which the request is still being handled (the deadline runs, staff can act).
-OPEN_STATUSES = (
-    RequestStatus.VERIFIED,
-    RequestStatus.PROCESSING,
-    RequestStatus.AWAITING_REVIEW,
-    RequestStatus.AWAITING_APPROVAL,
-)
-# States that end a request; photos and encodings must be gone in all of them.
-FINAL_STATUSES = (RequestStatus.COMPLETED, RequestStatus.REFUSED, RequestStatus.EXPIRED, RequestStatus.WITHDRAWN)
-
-
 class RefusalBasis(models.TextChoices):
     MANIFESTLY_UNFOUNDED = "art_12_5_manifestly_unfounded", _("Manifestly unfounded (GDPR Art. 12(5))")
     EXCESSIVE = "art_12_5_excessive", _("Excessive, in particular repetitive (GDPR Art. 12(5))")
     IDENTITY_NOT_ESTABLISHED = "identity_not_established", _("Identity could not be established (GDPR Art. 12(6))")
+    # The exceptions to the right to erasure (GDPR Art. 17(3)): only for erasure requests.
+    ART_17_3_A = "art_17_3_a_expression", _("Freedom of expression and information (GDPR Art. 17(3)(a))")
+    ART_17_3_B = (
+        "art_17_3_b_legal_obligation",
+        _("Legal obligation, public interest or official authority (GDPR Art. 17(3)(b))"),
+    )
+    ART_17_3_C = "art_17_3_c_public_health", _("Public health (GDPR Art. 17(3)(c))")
+    ART_17_3_D = (
+        "art_17_3_d_archiving_research",
+        _("Archiving in the public interest, scientific or historical research, or statistics (GDPR Art. 17(3)(d))"),
+    )
+    ART_17_3_E = "art_17_3_e_legal_claims", _("Establishment, exercise or defence of legal claims (GDPR Art. 17(3)(e))")
+    # A restriction of the rights by a law of the Union or a Member State (GDPR Art. 23), e.g. a
+    # police investigation that must not be disclosed: the law relied on is always stated.
+    ART_23 = "art_23_restriction", _("Restriction by Union or Member State law (GDPR Art. 23)")
     OTHER = "other", _("Other reason (stated)")
+
+
+# Art. 17(3) lists exceptions to the right to erasure; they are no ground to refuse access.
+ERASURE_ONLY_BASES = frozenset(
+    {
+        RefusalBasis.ART_17_3_A,
+        RefusalBasis.ART_17_3_B,
+        RefusalBasis.ART_17_3_C,
+        RefusalBasis.ART_17_3_D,
+        RefusalBasis.ART_17_3_E,
+    }
+)
+# Grounds that rest on a provision of Union or Member State law: the refusal names it (Art. 23(2),
+# Art. 17(3)(b)) and the letter prints it.
+BASES_NEEDING_LAW = frozenset({RefusalBasis.ART_23, RefusalBasis.ART_17_3_B})
+
+
+class IdentityAssessment(models.TextChoices):
+    """What staff recorded about the requester's identity before anything is released."""
+
+    NONE = "", _("Not assessed yet")
+    ESTABLISHED = "established", _("Identity established")
+    MISMATCH_OVERRIDDEN = "mismatch_overridden", _("Identity document mismatch overridden by staff")
 
 
 class IdentityCheck(models.TextChoices):
@@ -105,18 +134,25 @@ def _language_choices():
     return list(settings.LANGUAGES)
 
 
-class DataSubjectRequest(models.Model):
+class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model):
     # Fields that hold biometric data (photos of a face) or data derived from it; the purge
     # service empties every one of them and the retention test checks they stay empty.
     BIOMETRIC_FILE_FIELDS = ("selfie", "id_document")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request_type = models.CharField(max_length=16, choices=RequestType.choices)
-    status = models.CharField(max_length=32, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
+    # Protected: only the transitions of compliance/workflow/machine.py change it, fired by
+    # compliance/workflow/lifecycle.py; assigning it raises AttributeError.
+    status = FSMField(
+        max_length=32, choices=RequestStatus.choices, default=RequestStatus.AWAITING_EMAIL, protected=True
+    )
 
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254)
     country = models.CharField(max_length=2, validators=[country_code_validator])
+    # Where the country's complaint authority depends on it (Germany: the Land, ISO 3166-2 code
+    # without "DE-"; compliance.authorities), else blank.
+    region = models.CharField(max_length=3, blank=True, default="")
     language = models.CharField(max_length=8, choices=_language_choices, default="en")
 
     received_at = models.DateTimeField()
@@ -129,29 +165,68 @@ class DataSubjectRequest(models.Model):
     extension_reason = models.TextField(blank=True)
     extended_at = models.DateTimeField(null=True, blank=True)
     extension_notified_at = models.DateTimeField(null=True, blank=True)
+    # Set when the requester was not told of the extension within the first month (Art. 12(3)):
+    # the extension may then be ineffective; staff are warned (compliance/workflow/extension_notice.py).
+    extension_notice_late_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_for = models.DateField(null=True, blank=True)  # due date the staff reminder covered
 
     # Outcome
     refusal_reason = models.TextField(blank=True)
     refusal_basis = models.CharField(max_length=40, choices=RefusalBasis.choices, blank=True)
+    # The provision of Union or Member State law the refusal relies on (BASES_NEEDING_LAW).
+    refusal_law = models.TextField(blank=True)
     refused_at = models.DateTimeField(null=True, blank=True)
+    # GDPR Art. 12(4): a refusal after the first month of receipt is flagged and explained.
+    refused_late = models.BooleanField(default=False)
+    late_refusal_reason = models.TextField(blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the request entered a state whose facts no longer change (issuing, refused): the
+    # final documents are rendered after this moment, never before.
+    facts_final_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
 
     # Biometric data: the selfie (GDPR Art. 9(2)(a) explicit consent) and the optional ID photo.
     selfie = models.FileField(storage=private_storage, upload_to=selfie_upload_to, null=True, blank=True)
-    selfie_sha256 = models.CharField(max_length=64, blank=True)
     selfie_consent_at = models.DateTimeField()
     suppression_consent_at = models.DateTimeField(null=True, blank=True)
+    # Consent of its own to compare the ID document's face with the selfie (Art. 9(2)(a)).
+    id_document_consent_at = models.DateTimeField(null=True, blank=True)
+    # Which consent texts the requester was shown (compliance/consent.py; Art. 7(1)); blank for
+    # requests made before versions were recorded.
+    consent_version = models.CharField(max_length=16, blank=True, default="")
+    suppression_withdrawn_at = models.DateTimeField(null=True, blank=True)
     id_document = models.FileField(storage=private_storage, upload_to=id_document_upload_to, null=True, blank=True)
     identity_check = models.CharField(max_length=20, choices=IdentityCheck.choices, default=IdentityCheck.NOT_PROVIDED)
     identity_checked_at = models.DateTimeField(null=True, blank=True)
+    identity_assessment = models.CharField(
+        max_length=20, choices=IdentityAssessment.choices, blank=True, default=IdentityAssessment.NONE
+    )
+    identity_assessment_note = models.TextField(blank=True)
+    identity_assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    identity_assessed_at = models.DateTimeField(null=True, blank=True)
     biometrics_purged_at = models.DateTimeField(null=True, blank=True)
+    # The requester asked us not to keep the SHA-256 of the files their erasure removed (the
+    # blocklist that stops the same files being collected again): the hashes were deleted then.
+    blocklist_opt_out_at = models.DateTimeField(null=True, blank=True)
+
+    # Retention (compliance/retention.py): when the match details (where the photos were) and,
+    # later, everything that names the requester were deleted; the row keeps only what the
+    # statistics and the accountability of deadlines need (type, country, dates, outcome).
+    matches_purged_at = models.DateTimeField(null=True, blank=True)
+    pseudonymised_at = models.DateTimeField(null=True, blank=True)
+
+    # The clock stopped while staff wait for information they asked for (identity, Art. 12(6);
+    # EDPB Guidelines 01/2022 on the right of access): since when, and the days already added to
+    # the due dates by earlier suspensions (compliance/workflow/conversation.py).
+    clock_suspended_at = models.DateTimeField(null=True, blank=True)
+    clock_suspended_days = models.PositiveIntegerField(default=0)
 
     # Access for the requester: only the hash of the status-link token is stored.
     status_token_hash = models.CharField(max_length=64, blank=True)
@@ -163,6 +238,9 @@ class DataSubjectRequest(models.Model):
         "enforcement.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="data_subject_requests"
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
+
+    # An erasure request made in one click from an answered access request (same requester).
+    follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
 
     last_error = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -190,6 +268,20 @@ class DataSubjectRequest(models.Model):
                 condition=~models.Q(status=RequestStatus.REFUSED)
                 | (~models.Q(refusal_basis="") & ~models.Q(refusal_reason="")),
                 name="compliance_request_refusal_has_reasons",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refused_late=False) | ~models.Q(late_refusal_reason=""),
+                name="compliance_request_late_refusal_explained",
+            ),
+            # Art. 23 and Art. 17(3)(b) rest on a law: the refusal names it.
+            models.CheckConstraint(
+                condition=~models.Q(refusal_basis__in=sorted(BASES_NEEDING_LAW)) | ~models.Q(refusal_law=""),
+                name="compliance_request_refusal_law_stated",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(identity_assessment=IdentityAssessment.MISMATCH_OVERRIDDEN)
+                | ~models.Q(identity_assessment_note=""),
+                name="compliance_request_identity_override_reasoned",
             ),
             # An extension always carries a reason, and at most two further months (Art. 12(3)).
             models.CheckConstraint(
@@ -230,6 +322,117 @@ class DataSubjectRequest(models.Model):
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
 
+    def required_document_kinds(self) -> list[str]:
+        """The final documents this request ends with (compliance/workflow/documents.py)."""
+        if self.status == RequestStatus.REFUSED:
+            return [DocumentKind.REFUSAL_LETTER]
+        kinds = []
+        if self.request_type in (RequestType.ACCESS, RequestType.BOTH):
+            kinds += [DocumentKind.ACCESS_LETTER, DocumentKind.ACCESS_DATA]
+        if self.request_type in (RequestType.ERASURE, RequestType.BOTH):
+            kinds.append(DocumentKind.ERASURE_CERTIFICATE)
+        return kinds
+
+    def decisions_fingerprint(self) -> str:
+        """SHA-256 of the confirmed matches (what would be disclosed or erased): a package built
+        from other decisions is stale."""
+        confirmed = self.matches.filter(review_status="confirmed").order_by("face_id_snapshot")
+        ids = ",".join(str(ref) for ref in confirmed.values_list("face_id_snapshot", flat=True))
+        return hashlib.sha256(ids.encode("ascii")).hexdigest()
+
+    def refusal_is_late(self) -> bool:
+        """Refused after the first month from receipt (the due date before any extension)."""
+        return self.refused_at is not None and timezone.localdate(self.refused_at) > self.due_date
+
+
+class PartialRefusal(models.Model):
+    """Part of a request that is not acted on while the rest is answered (GDPR Art. 12(4) with the
+    ground: Art. 12(5), 17(3), 23...), e.g. the names of recipients that are police forces
+    investigating a crime. Recorded before approval by compliance.workflow.handling
+    (request_refuse_part); the final letters and the access package state each one with its
+    ground, reasons, the law relied on and the remedies."""
+
+    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="partial_refusals")
+    # What is not acted on, in words the requester is shown.
+    scope = models.TextField()
+    basis = models.CharField(max_length=40, choices=RefusalBasis.choices)
+    reason = models.TextField()
+    law = models.TextField(blank=True)
+    # GDPR Art. 12(4): recorded after the first month from receipt, with the reason for the delay.
+    late = models.BooleanField(default=False)
+    late_reason = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(basis__in=RefusalBasis.values), name="compliance_partial_refusal_basis_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(scope="") & ~models.Q(reason=""), name="compliance_partial_refusal_has_reasons"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(basis__in=sorted(BASES_NEEDING_LAW)) | ~models.Q(law=""),
+                name="compliance_partial_refusal_law_stated",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(late=False) | ~models.Q(late_reason=""),
+                name="compliance_partial_refusal_late_explained",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Partial refusal on {self.request_id}: {self.basis}"
+
+
+class DocumentKind(models.TextChoices):
+    ACCESS_LETTER = "access_letter", _("Your access answer (PDF letter)")
+    ACCESS_DATA = "access_data", _("Your data, machine-readable (ZIP: JSON and photos)")
+    ERASURE_CERTIFICATE = "erasure_certificate", _("Certificate of erasure (PDF)")
+    REFUSAL_LETTER = "refusal_letter", _("Refusal letter (PDF)")
+
+
+def document_upload_to(instance, filename: str) -> str:
+    suffix = ".zip" if instance.kind == DocumentKind.ACCESS_DATA else ".pdf"
+    return f"requests/documents/{secrets.token_hex(16)}{suffix}"
+
+
+class RequestDocument(models.Model):
+    """A final document of a request, issued once (compliance/workflow/documents.py): rendered
+    after the request reached the state that makes its facts final, from those facts, and never
+    rendered again; the SHA-256 of the bytes is kept for good. Only the file can go (retention,
+    or an erasure of the photos an access answer shows), recorded with when and why."""
+
+    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=24, choices=DocumentKind.choices)
+    language = models.CharField(max_length=8)
+    file = models.FileField(storage=private_storage, upload_to=document_upload_to, null=True, blank=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    issued_at = models.DateTimeField()
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+    file_deleted_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind"], name="compliance_document_once_per_kind"),
+            models.CheckConstraint(condition=models.Q(kind__in=DocumentKind.values), name="compliance_document_kind"),
+            models.CheckConstraint(condition=~models.Q(sha256=""), name="compliance_document_has_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.request_id}"
+
+    @property
+    def available(self) -> bool:
+        return bool(self.file) and self.file_deleted_at is None
+
 
 class EmailVerification(models.Model):
     """A single-use email verification token; only its SHA-256 is stored."""
@@ -252,13 +455,27 @@ class EmailVerification(models.Model):
         return f"Email verification for {self.request_id}"
 
 
+def message_attachment_upload_to(instance, filename: str) -> str:
+    suffix = ".pdf" if instance.attachment_type == "application/pdf" else ".jpg"
+    return f"requests/messages/{secrets.token_hex(16)}{suffix}"
+
+
 class RequestMessage(models.Model):
+    """A message on a request: from staff (a note, or visible to the requester and emailed), or
+    from the requester on their status page (with at most one checked attachment)."""
+
     request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    from_requester = models.BooleanField(default=False)
     body = models.TextField()
     visible_to_requester = models.BooleanField(default=False)
+    attachment = models.FileField(
+        storage=private_storage, upload_to=message_attachment_upload_to, null=True, blank=True
+    )
+    attachment_name = models.CharField(max_length=200, blank=True)  # as the requester named it; never logged
+    attachment_type = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -272,21 +489,32 @@ class RequestMessage(models.Model):
 
 
 class Holiday(models.Model):
-    """A public holiday in a country: periods ending on one move to the next working day
-    (Regulation 1182/71 Art. 3(4))."""
+    """A staff override of the controller's public-holiday calendar (compliance/deadlines.py):
+    the `holidays` library lists the national holidays; a row with is_holiday adds a day (periods
+    ending on it move to the next working day, Regulation 1182/71 Art. 3(4)), a row without it
+    removes a day the library lists. Rows of a country other than CONTROLLER_COUNTRY are kept
+    but do not count."""
 
     country = models.CharField(max_length=2, validators=[country_code_validator])
     date = models.DateField()
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, help_text="The holiday, or why the library's entry is wrong.")
+    is_holiday = models.BooleanField(
+        default=True,
+        help_text=(
+            "Checked: a public holiday the library does not list (added). Unchecked: a day the library lists "
+            "that is not a public holiday (removed)."
+        ),
+    )
 
     class Meta:
+        verbose_name = "holiday override"
         ordering = ["country", "date"]
         constraints = [
             models.UniqueConstraint(fields=["country", "date"], name="compliance_holiday_country_date_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.country} {self.date}: {self.name}"
+        return f"{self.country} {self.date}: {self.name} ({'added' if self.is_holiday else 'removed'})"
 
 
 class PendingUpload(models.Model):
@@ -384,4 +612,4 @@ class AuditChainHead(models.Model):
         return f"Audit chain head at #{self.last_seq}"
 
 
-from compliance.models_answering import *  # noqa: E402,F401,F403  (issue 6 models)
+from compliance.models_answering import *  # noqa: E402, F403  (issue 6 models)

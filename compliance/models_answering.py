@@ -1,8 +1,7 @@
 """Answering data-subject requests (issue 6): face matches, access packages and erasures.
 
 Imported at the bottom of compliance/models.py so that Django sees these models as part of the
-compliance app. State changes happen only in compliance/answering/ (services); tasks in
-compliance/answering_tasks.py call them.
+compliance app. They change only through compliance/workflow/ (services and their tasks).
 
 Nothing here holds an encoding or photo bytes. A `RequestMatch` keeps a snapshot of where the
 matched face was (ids, hashes, URLs, box) so that the answer and the erasure certificate can still
@@ -31,20 +30,21 @@ __all__ = [
     "MatchBand",
     "MatchingRun",
     "MatchingStatus",
+    "NotifiedHow",
     "RequestMatch",
     "ReviewStatus",
 ]
 
 
-def package_pdf_upload_to(instance, filename: str) -> str:  # noqa: ARG001
+def package_pdf_upload_to(instance, filename: str) -> str:
     return f"requests/packages/{secrets.token_hex(16)}.pdf"
 
 
-def package_zip_upload_to(instance, filename: str) -> str:  # noqa: ARG001
+def package_zip_upload_to(instance, filename: str) -> str:
     return f"requests/packages/{secrets.token_hex(16)}.zip"
 
 
-def certificate_upload_to(instance, filename: str) -> str:  # noqa: ARG001
+def certificate_upload_to(instance, filename: str) -> str:  # named by migration 0003
     return f"requests/certificates/{secrets.token_hex(16)}.pdf"
 
 
@@ -165,16 +165,15 @@ class AccessPackageStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     BUILDING = "building", _("Building")
     READY = "ready", _("Ready for approval")
-    RELEASED = "released", _("Released to the requester")
     FAILED = "failed", _("Failed")
-    EXPIRED = "expired", _("Files deleted after the retention period")
+    DISCARDED = "discarded", _("Draft deleted")
 
 
 class AccessPackage(models.Model):
-    """The answer to an access request (GDPR Art. 15): a PDF letter and a machine-readable ZIP.
-
-    Both files live on the private storage and reach the requester only after staff approval,
-    through signed, expiring links from the status page."""
+    """The draft of an access answer (GDPR Art. 15), prepared after review for staff to check:
+    the redacted copies of the photos and the machine-readable data in a ZIP, and a preview of
+    the letter. It never reaches the requester: after approval the final documents are issued
+    from it (compliance/workflow/documents.py) and the draft is deleted."""
 
     request = models.OneToOneField(
         "compliance.DataSubjectRequest", on_delete=models.CASCADE, related_name="access_package"
@@ -189,13 +188,13 @@ class AccessPackage(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     zip = models.FileField(storage=private_storage, upload_to=package_zip_upload_to, null=True, blank=True)
     zip_sha256 = models.CharField(max_length=64, blank=True)
+    # Per photo copy: {"<photo public id>": {"sha256": ..., "faces_blurred": n}}.
+    copies = models.JSONField(default=dict, blank=True)
+    # The request's decisions_fingerprint() when it was built: a draft of other decisions is stale.
+    decisions_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     built_at = models.DateTimeField(null=True, blank=True)
-    released_at = models.DateTimeField(null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    expired_at = models.DateTimeField(null=True, blank=True)
+    discarded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -203,8 +202,7 @@ class AccessPackage(models.Model):
                 condition=Q(status__in=AccessPackageStatus.values), name="compliance_package_status_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[AccessPackageStatus.READY, AccessPackageStatus.RELEASED])
-                | (~Q(pdf_sha256="") & ~Q(zip_sha256="")),
+                condition=~Q(status=AccessPackageStatus.READY) | (~Q(pdf_sha256="") & ~Q(zip_sha256="")),
                 name="compliance_package_ready_has_files",
             ),
         ]
@@ -231,6 +229,14 @@ class ErasureRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The plan staff confirmed before anything was deleted (counts shown on the confirmation).
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_photos_to_delete = models.PositiveIntegerField(default=0)
+    confirmed_photos_to_blur = models.PositiveIntegerField(default=0)
+    confirmed_faces = models.PositiveIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -246,8 +252,8 @@ class ErasureRecord(models.Model):
     recheck_at = models.DateTimeField(null=True, blank=True)
     alert = models.TextField(blank=True)
     suppression_kept = models.BooleanField(default=False)
-    certificate = models.FileField(storage=private_storage, upload_to=certificate_upload_to, null=True, blank=True)
-    certificate_sha256 = models.CharField(max_length=64, blank=True)
+    # Earlier access answers of the same person whose photo copies were deleted with this erasure.
+    earlier_documents_deleted = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -316,6 +322,12 @@ class ErasureAction(models.Model):
         return f"{self.kind} photo {self.photo_ref}: {self.state}"
 
 
+class NotifiedHow(models.TextChoices):
+    EMAIL = "email", _("Notice emailed")
+    OTHER_MEANS = "other_means", _("Told by other means (recorded by staff)")
+    IMPOSSIBLE = "impossible", _("Impossible or disproportionate effort (recorded by staff)")
+
+
 class ErasureRecipient(models.Model):
     """A customer whose searches returned one of the erased faces: to be told (GDPR Art. 19)."""
 
@@ -325,7 +337,15 @@ class ErasureRecipient(models.Model):
     contact_email = models.EmailField(blank=True)
     faces_count = models.PositiveIntegerField(default=0)
     searches_count = models.PositiveIntegerField(default=0)
+    # When the recipient was told: the time its notice email was sent (from the outbox), or the
+    # time staff recorded that they told it by other means or that telling it proved impossible
+    # (Art. 19: "unless this proves impossible or involves disproportionate effort").
+    notice_email = models.ForeignKey(
+        "core.OutboxEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     notified_at = models.DateTimeField(null=True, blank=True)
+    notified_how = models.CharField(max_length=20, choices=NotifiedHow.choices, blank=True)
+    notification_note = models.TextField(blank=True)
     notified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,21 +1,40 @@
-"""Reads of the compliance domain (the staff queue, counts, the status page, the timeline)."""
+"""Reads of the compliance domain (the staff queue, counts, the request and review pages)."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from compliance.deadlines import extension_allowed
 from compliance.filters import RequestFilterSet
-from compliance.models import OPEN_STATUSES, AuditEvent, DataSubjectRequest, RequestMessage, RequestStatus
-from compliance.services.tokens import token_hash
+from compliance.models import (
+    OPEN_STATUSES,
+    AccessPackage,
+    AuditEvent,
+    DataSubjectRequest,
+    ErasureRecord,
+    IdentityCheck,
+    MatchingRun,
+    RequestMatch,
+    RequestMessage,
+    RequestStatus,
+    RequestType,
+    ReviewStatus,
+)
+from compliance.workflow.lifecycle import guard_problems, transition_fits
+from compliance.workflow.machine import BEFORE_APPROVAL, UNVERIFIED_STATUSES
+from compliance.workflow.review import review_allowed
 
 
 def request_queue_base() -> QuerySet[DataSubjectRequest]:
     """Requests annotated with `effective_due` (extended or first due date), most urgent first."""
     return (
         DataSubjectRequest.objects.select_related("enforcement_case", "approved_by")
+        # The API lists each request's partial refusals (one query for the page, not one per row).
+        .prefetch_related("partial_refusals__recorded_by")
         .annotate(effective_due=Coalesce("extended_due_date", "due_date"))
         .order_by("effective_due", "received_at", "pk")
     )
@@ -42,18 +61,11 @@ def request_counts_by_status() -> dict[str, int]:
 def request_overdue_count(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     return (
-        DataSubjectRequest.objects.filter(status__in=OPEN_STATUSES)
+        DataSubjectRequest.objects.filter(status__in=OPEN_STATUSES, clock_suspended_at__isnull=True)
         .alias(effective_due=Coalesce("extended_due_date", "due_date"))
         .filter(effective_due__lt=today)
         .count()
     )
-
-
-def request_by_status_token(token: str) -> DataSubjectRequest | None:
-    """The request a status link opens, or None. Only the token's hash is compared."""
-    if not token or len(token) > 128:
-        return None
-    return DataSubjectRequest.objects.filter(status_token_hash=token_hash(token)).first()
 
 
 def request_by_public_id(public_id) -> DataSubjectRequest | None:
@@ -76,31 +88,95 @@ def request_audit_trail(request: DataSubjectRequest) -> QuerySet[AuditEvent]:
 
 
 def request_allowed_actions(request: DataSubjectRequest, *, today: date | None = None) -> list[str]:
-    """Names of the staff actions that fit the request's state (for buttons and the API)."""
-    from compliance.deadlines import extension_allowed
-    from compliance.models import IdentityCheck
-    from compliance.services.requests import request_is_overdue
-
+    """Names of the staff actions of the request page that fit the request's state (buttons and
+    the API). The answer itself (matches, identity, review, approval) is on the review page and
+    follows the transitions of compliance/workflow/machine.py."""
     today = today or timezone.localdate()
     actions: list[str] = []
     status = request.status
-    if status == RequestStatus.VERIFIED:
-        actions.append("start_processing")
-    if status == RequestStatus.PROCESSING:
-        actions.append("mark_awaiting_review")
-    if status == RequestStatus.AWAITING_REVIEW:
-        actions.append("mark_awaiting_approval")
-    if status == RequestStatus.AWAITING_APPROVAL:
-        actions.append("approve")
     if status in OPEN_STATUSES:
-        actions.append("refuse")
+        if status in BEFORE_APPROVAL:
+            actions.extend(["refuse", "refuse_part"])
         if extension_allowed(
             first_due_date=request.due_date, today=today, already_extended_months=request.extension_months, months=1
         ):
             actions.append("extend")
-        if request.identity_check != IdentityCheck.MANUAL_VERIFIED:
-            actions.append("verify_identity")
-        if request_is_overdue(request, today=today) and not request.enforcement_case_id:
+        if request.effective_due_date < today and not request.enforcement_case_id and not request.clock_suspended_at:
             actions.append("escalate")
+        actions.append("resume_clock" if request.clock_suspended_at else "ask_information")
+    if status in (*UNVERIFIED_STATUSES, *BEFORE_APPROVAL):
+        actions.append("withdraw")
+    if status not in (RequestStatus.EXPIRED, RequestStatus.WITHDRAWN):
+        actions.append("reissue_status_link")
     actions.append("message")
     return actions
+
+
+@dataclass
+class AnswerOverview:
+    """Everything the review page shows about a request's answer."""
+
+    request: DataSubjectRequest
+    run: MatchingRun | None
+    matches: list[RequestMatch]
+    package: AccessPackage | None
+    erasure: ErasureRecord | None
+    pending: int = 0
+    counts: dict = field(default_factory=dict)
+    problems: dict = field(default_factory=dict)
+
+    @property
+    def can_review(self) -> bool:
+        """Matches can be decided (the same rule as the service that decides them)."""
+        return review_allowed(
+            request_status=self.request.status, erasure_status=self.erasure.status if self.erasure else None
+        )
+
+    @property
+    def identity_mismatch(self) -> bool:
+        return self.request.identity_check == IdentityCheck.MISMATCH
+
+    @property
+    def can_assess_identity(self) -> bool:
+        return self.request.status == RequestStatus.AWAITING_REVIEW
+
+    @property
+    def can_finish_review(self) -> bool:
+        return self.request.status == RequestStatus.AWAITING_REVIEW and not self.problems.get("finish_review")
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.request.status in (RequestStatus.PREPARING, RequestStatus.AWAITING_APPROVAL)
+
+    @property
+    def can_approve(self) -> bool:
+        return self.request.status == RequestStatus.AWAITING_APPROVAL and not self.problems.get("approve")
+
+    @property
+    def erasing(self) -> bool:
+        return self.request.request_type in (RequestType.ERASURE, RequestType.BOTH)
+
+
+def answer_overview(request: DataSubjectRequest) -> AnswerOverview:
+    matches = list(
+        RequestMatch.objects.filter(request=request)
+        .select_related("reviewed_by")
+        .order_by("distance", "face_id_snapshot")
+    )
+    erasure = ErasureRecord.objects.filter(request=request).select_related("approved_by", "confirmed_by").first()
+    counts = {status: sum(1 for m in matches if m.review_status == status) for status in ReviewStatus.values}
+    problems = {
+        name: guard_problems(request, name, skip=("erasure_confirmed",))
+        for name in ("finish_review", "approve", "finish_erasure")
+        if transition_fits(request, name)
+    }
+    return AnswerOverview(
+        request=request,
+        run=MatchingRun.objects.filter(request=request).first(),
+        matches=matches,
+        package=AccessPackage.objects.filter(request=request).first(),
+        erasure=erasure,
+        pending=counts[ReviewStatus.PENDING],
+        counts=counts,
+        problems=problems,
+    )

@@ -30,7 +30,7 @@ class PrivateMediaStorage(FileSystemStorage):
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
-    def url(self, name):  # noqa: ARG002 - signature of Storage.url
+    def url(self, name):  # signature of Storage.url
         raise ValueError("Private request files have no URL; read them through the request services.")
 
     def deconstruct(self):
@@ -53,13 +53,13 @@ def _random_name(folder: str, extension: str) -> str:
     return f"{folder}/{secrets.token_hex(16)}.{extension}"
 
 
-def selfie_upload_to(instance, filename: str) -> str:  # noqa: ARG001 - the uploader's name is never used
+def selfie_upload_to(instance, filename: str) -> str:  # the uploader's name is never used
     return _random_name("requests/selfies", "jpg")
 
 
-def id_document_upload_to(instance, filename: str) -> str:  # noqa: ARG001
+def id_document_upload_to(instance, filename: str) -> str:
     return _random_name("requests/id-documents", "jpg")
 
 
-def pending_upload_to(instance, filename: str) -> str:  # noqa: ARG001
+def pending_upload_to(instance, filename: str) -> str:
     return _random_name("pending", "jpg")

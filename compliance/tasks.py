@@ -1,64 +1,24 @@
-"""Celery tasks of the request service: thin wrappers that take primary keys, load, and call one
-service. Each is safe to run twice (the services guard every change with a conditional update).
-Sent with transaction.on_commit by the services.
+"""The Celery tasks of the request service, collected here for Celery's autodiscovery. Each is
+defined next to the service it calls (thin: primary keys in, one service, safe to run twice)."""
 
-BEAT_SCHEDULE (defined in compliance/schedule.py, importable from settings) lists the beat entries.
-"""
+from compliance.retention import retention_sweep_task
+from compliance.workflow.access import package_task
+from compliance.workflow.documents import documents_task
+from compliance.workflow.erasure import erasure_task
+from compliance.workflow.handling import due_reminders_task
+from compliance.workflow.intake import expire_unverified_task, identity_check_task
+from compliance.workflow.matching import matching_task
+from compliance.workflow.sweep import leftovers_task, workflow_sweep_task
 
-import smtplib
-import socket
-
-from celery import shared_task
-
-from compliance import services
-from compliance.models import DataSubjectRequest
-from compliance.schedule import BEAT_SCHEDULE  # noqa: F401 - re-exported for settings and tests
-
-# Transient mail-server failures worth retrying; anything else is a bug and fails loudly.
-TRANSIENT_EMAIL_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPDataError,
-    smtplib.SMTPHeloError,
-    smtplib.SMTPRecipientsRefused,
-    ConnectionError,
-    socket.timeout,
-)
-
-
-@shared_task(
-    bind=True,
-    autoretry_for=TRANSIENT_EMAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=8,
-)
-def send_request_email(self, request_id: int, kind: str, message_id: int | None = None) -> bool:
-    return services.request_send_email(request_id=request_id, kind=kind, message_id=message_id)
-
-
-@shared_task
-def check_identity(request_id: int) -> str | None:
-    request = DataSubjectRequest.objects.filter(pk=request_id).first()
-    if request is None:
-        return None
-    return services.request_check_identity(request=request)
-
-
-@shared_task
-def expire_unverified_requests() -> int:
-    return services.request_expire_unverified()
-
-
-@shared_task(autoretry_for=TRANSIENT_EMAIL_ERRORS, retry_backoff=60, max_retries=5)
-def send_due_reminders() -> int:
-    return services.request_send_due_reminders()
-
-
-@shared_task
-def delete_leftover_photos() -> dict:
-    return services.request_photos_delete_leftovers()
-
-
-from compliance import answering_tasks  # noqa: E402,F401  (issue 6 tasks: workers must register them)
+__all__ = [
+    "documents_task",
+    "due_reminders_task",
+    "erasure_task",
+    "expire_unverified_task",
+    "identity_check_task",
+    "leftovers_task",
+    "matching_task",
+    "package_task",
+    "retention_sweep_task",
+    "workflow_sweep_task",
+]

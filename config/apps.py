@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class ConfigConfig(AppConfig):
@@ -6,3 +7,9 @@ class ConfigConfig(AppConfig):
 
     name = "config"
     verbose_name = "Project"
+
+    def ready(self):
+        # Django's idiom: modules that use models and other apps load once the registry is ready.
+        from config.security import proxy_settings_check
+
+        checks.register(proxy_settings_check, checks.Tags.security)

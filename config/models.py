@@ -53,11 +53,6 @@ class ReportKind(models.TextChoices):
     CASE_FILE = "case_file", _("Case file")
     ENFORCEMENT_SUMMARY = "enforcement_summary", _("Enforcement summary")
     COMPLIANCE_AUDIT = "compliance_audit", _("Compliance audit")
-    LETTER_ACKNOWLEDGEMENT = "letter_acknowledgement", _("Acknowledgement letter")
-    LETTER_EXTENSION = "letter_extension", _("Extension notice")
-    LETTER_REFUSAL = "letter_refusal", _("Refusal letter")
-    LETTER_ACCESS = "letter_access", _("Access response (Art. 15)")
-    ERASURE_CERTIFICATE = "erasure_certificate", _("Erasure certificate")
 
 
 class ReportStatus(models.TextChoices):
@@ -111,7 +106,7 @@ class GeneratedReport(models.Model):
         indexes = [
             # verify_report: "which report has this SHA-256?"
             models.Index(fields=["sha256"], name="report_sha256_idx"),
-            # letters_for_request / letter download: the latest done letter of a kind for a request.
+            # The reports list: the latest done reports of a kind.
             models.Index(fields=["kind", "status", "-created_at"], name="report_kind_status_idx"),
         ]
 

@@ -30,12 +30,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from django.conf import settings
-from django.core import signing
 from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from config.models import GeneratedReport, ReportKind, ReportStatus, private_storage, report_upload_to
 from config.pdf import ARCHIVAL_VARIANT, render_pdf
@@ -100,15 +97,6 @@ REPORT_KINDS: dict[str, ReportKindSpec] = {
         ReportKindSpec(ReportKind.CASE_FILE, "enforcement.reports", "case_file", ARCHIVAL_VARIANT, False),
         ReportKindSpec(ReportKind.ENFORCEMENT_SUMMARY, "enforcement.reports", "summary", None, True),
         ReportKindSpec(ReportKind.COMPLIANCE_AUDIT, "compliance.reports", "audit", ARCHIVAL_VARIANT, True),
-        ReportKindSpec(
-            ReportKind.LETTER_ACKNOWLEDGEMENT, "compliance.reports", "acknowledgement", ARCHIVAL_VARIANT, False
-        ),
-        ReportKindSpec(ReportKind.LETTER_EXTENSION, "compliance.reports", "extension", ARCHIVAL_VARIANT, False),
-        ReportKindSpec(ReportKind.LETTER_REFUSAL, "compliance.reports", "refusal", ARCHIVAL_VARIANT, False),
-        ReportKindSpec(ReportKind.LETTER_ACCESS, "compliance.reports", "access_response", ARCHIVAL_VARIANT, False),
-        ReportKindSpec(
-            ReportKind.ERASURE_CERTIFICATE, "compliance.reports", "erasure_certificate", ARCHIVAL_VARIANT, False
-        ),
     )
 }
 
@@ -334,65 +322,3 @@ def _audit_generated(*, report: GeneratedReport, content: ReportContent, rendere
 def report_parameters_text(parameters: dict) -> str:
     """Parameters as one readable line, in a stable order (for the reports page and verify_report)."""
     return "; ".join(f"{key}={value}" for key, value in sorted(parameters.items()))
-
-
-# --- citizens' letters ------------------------------------------------------------------------
-
-LETTER_KINDS = (
-    ReportKind.LETTER_ACKNOWLEDGEMENT,
-    ReportKind.LETTER_EXTENSION,
-    ReportKind.LETTER_REFUSAL,
-    ReportKind.LETTER_ACCESS,
-    ReportKind.ERASURE_CERTIFICATE,
-)
-LETTER_TOKEN_SALT = "reports.letter"  # noqa: S105 - a namespace for signing, not a secret
-
-
-def letter_link_max_age() -> int:
-    return int(getattr(settings, "REPORT_LETTER_LINK_MAX_AGE", 7 * 24 * 3600))
-
-
-def letter_token_make(*, dsr_public_id, kind: str) -> str:
-    """A signed token naming one request and one letter; it expires (`letter_link_max_age`)."""
-    if kind not in LETTER_KINDS:
-        raise ReportParameterError(f"{kind!r} is not a letter.")
-    return signing.dumps({"r": str(dsr_public_id), "k": str(kind)}, salt=LETTER_TOKEN_SALT, compress=True)
-
-
-def letter_token_read(token: str) -> tuple[str, str]:
-    try:
-        data = signing.loads(token, salt=LETTER_TOKEN_SALT, max_age=letter_link_max_age())
-    except signing.SignatureExpired:
-        raise ReportNotAllowed(
-            _("This download link has expired. Open your status page again for a new one.")
-        ) from None
-    except signing.BadSignature:
-        raise ReportNotAllowed(_("This download link is not valid.")) from None
-    if not isinstance(data, dict) or data.get("k") not in LETTER_KINDS or not data.get("r"):
-        raise ReportNotAllowed(_("This download link is not valid."))
-    return data["r"], data["k"]
-
-
-def letter_obtain(*, dsr_public_id: str, kind: str) -> GeneratedReport:
-    """The letter as it was first produced for this request, or a new one if there is none yet.
-
-    A citizen who downloads twice gets the same file (same SHA-256) rather than a new document
-    each time. The kind's clean function checks that the letter fits the request's state.
-    """
-    parameters = {"request": str(dsr_public_id)}
-    existing = (
-        GeneratedReport.objects.filter(kind=kind, status=ReportStatus.DONE, parameters__request=str(dsr_public_id))
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if existing is not None:
-        # Still allowed for the request as it is now (e.g. not withdrawn data): clean re-checks.
-        report_clean_parameters(kind=kind, parameters=parameters, user=None)
-        return existing
-    return report_request(
-        kind=kind,
-        parameters=parameters,
-        user=None,
-        requested_by_label="system (requester's download)",
-        check_permission=False,
-    )

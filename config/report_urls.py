@@ -10,5 +10,4 @@ urlpatterns = [
     path("export/audit/", report_views.report_audit_export, name="export_audit"),
     path("<uuid:public_id>/", report_views.report_detail, name="detail"),
     path("<uuid:public_id>/download/", report_views.report_download, name="download"),
-    path("letters/<str:token>/", report_views.letter_download, name="letter"),
 ]

@@ -1,4 +1,4 @@
-"""The reports section: stored reports, their status pages, downloads, "Export PDF" and letters.
+"""The reports section: stored reports, their status pages, downloads and "Export PDF".
 
 Staff and auditors (Perm.EXPORT) export and download; anonymous users go to the login page and
 logged-in users without the permission get 403. Citizens never see these pages: they download
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,8 +24,6 @@ from config.models import GeneratedReport, ReportKind, ReportStatus
 from config.report_services import (
     REPORT_KINDS,
     ReportError,
-    letter_obtain,
-    letter_token_read,
     report_parameters_text,
     report_request,
 )
@@ -185,27 +183,3 @@ def _form_errors(form: forms.Form) -> str:
         label = form.fields[field].label if field in form.fields else ""
         parts.append(f"{label or field}: {' '.join(errors)}" if field != "__all__" else " ".join(errors))
     return "; ".join(parts)
-
-
-@require_GET
-@never_cache
-def letter_download(request, token: str):
-    """A citizen's letter, reached from their status page with a signed, expiring link."""
-    try:
-        dsr_public_id, kind = letter_token_read(token)
-    except ReportError as error:
-        return render(request, "reports/letter_unavailable.html", {"reason": str(error)}, status=404)
-    try:
-        report = letter_obtain(dsr_public_id=dsr_public_id, kind=kind)
-    except ReportError as error:
-        return render(request, "reports/letter_unavailable.html", {"reason": str(error)}, status=404)
-    if report.status != ReportStatus.DONE:
-        return HttpResponse(
-            _("The letter could not be prepared just now. Please try again later."),
-            status=503,
-            content_type="text/plain",
-        )
-    response = _pdf_response(report)
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response

@@ -5,6 +5,7 @@ DATABASE_URL switches to PostgreSQL (psycopg 3); setting CELERY_BROKER_URL switc
 broker and workers. DEBUG is off unless DJANGO_DEBUG=1 (which `make run` sets).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -38,11 +39,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_fsm",
+    "core",
     "config",
     "enforcement",
     "compliance",
@@ -54,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security.SecurityHeadersMiddleware",
     "config.resilience.ServiceUnavailableMiddleware",
+    "config.uploads.RequestSizeLimitMiddleware",
     "config.security.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out log-in (config.security)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,17 +127,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
+# Log-in throttling (django-axes) on every log-in form, the admin's included: after
+# LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is refused for
+# LOGIN_FAILURE_WINDOW seconds, even with the right password. Never per username alone, so nobody
+# can lock a named account out for its owner; counted in the database (no cache needed), the
+# address from config.security.client_address (DJANGO_TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_FAILURE_WINDOW", 900))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.security.client_address"
+AXES_LOCKOUT_CALLABLE = "config.security.login_lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no row (address, browser) per successful log-in: not needed to throttle
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("fr", "Français"), ("it", "Italiano")]
+LANGUAGES = [
+    ("en", "English"),
+    ("nl", "Nederlands"),
+    ("fr", "Français"),
+    ("it", "Italiano"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("el", "Ελληνικά"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
+# English dates day first, like the letters (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -149,11 +177,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Uploads: Django keeps bodies above this in a temp file; the hard cap per request is below.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 1024)
+# Uploads (config/uploads.py): files are kept in memory only, in the fields a view declares, one
+# per field, each up to UPLOAD_MAX_BYTES (a bigger one is dropped as it streams in); a body over
+# REQUEST_MAX_BYTES is refused before it is read. Text fields: DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_HANDLERS = ["config.uploads.LimitedUploadHandler"]
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 2)  # the most any form takes (request form)
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2 * UPLOAD_MAX_BYTES + 2 * 1024 * 1024)
 
 # Email: console locally, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -168,9 +200,38 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Data protection requests <requests@localhost>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Who answers data-subject requests: the controller of the biometric store (GDPR Art. 13-15,
+# 27, 37). Every letter prints these; with DEBUG off they are required (compliance.checks) and no
+# final document is issued without them. `make run` (DEBUG on) uses the demo identity below.
+_DEMO = DEBUG
+CONTROLLER_NAME = env_str("CONTROLLER_NAME", "Example Face Search B.V. (demo)" if _DEMO else "")
+CONTROLLER_ADDRESS = env_str("CONTROLLER_ADDRESS", "Keizersgracht 1\n1015 CC Amsterdam\nNetherlands" if _DEMO else "")
+CONTROLLER_EMAIL = env_str("CONTROLLER_EMAIL", "privacy@face-search.example" if _DEMO else "")
+CONTROLLER_DPO_NAME = env_str("CONTROLLER_DPO_NAME", "Data Protection Officer (demo)" if _DEMO else "")
+CONTROLLER_DPO_EMAIL = env_str("CONTROLLER_DPO_EMAIL", "dpo@face-search.example" if _DEMO else "")
+# The controller's country (ISO 3166-1 alpha-2: an EU/EEA state, GB or CH): deadlines roll forward
+# over its public holidays (Reg. 1182/71 Art. 2(1); compliance/deadlines.py), never the requester's.
+# Checked at start-up (compliance.E002), in debug too.
+CONTROLLER_COUNTRY = env_str("CONTROLLER_COUNTRY", "NL" if _DEMO else "").strip().upper()
+# Art. 27: required when the controller is not established in the EU/EEA ("name, address").
+CONTROLLER_EU_REPRESENTATIVE = env_str("CONTROLLER_EU_REPRESENTATIVE")
+# The legal bases the controller relies on for the store, as codes (compliance/reports/basis.py):
+# Art. 6(1)(a)-(f) and Art. 9(2)(a)-(j), e.g. "6(1)(f),9(2)(e)".
+STORE_LAWFUL_BASIS = env_list("STORE_LAWFUL_BASIS", ["6(1)(f)", "9(2)(e)"] if _DEMO else [])
+# How long photos and face templates are kept: "until_erased" or a number of days after collection.
+STORE_RETENTION = env_str("STORE_RETENTION", "until_erased" if _DEMO else "")
+STORE_DPIA_REFERENCE = env_str("STORE_DPIA_REFERENCE", "DPIA-2026-01 (demo)" if _DEMO else "")
+
 # Celery: with no broker, tasks run in-process and their errors propagate to the caller.
+# Brokers (README, "Broker"): Redis (the default, and CI's) or RabbitMQ (amqp://, the production
+# choice: a killed worker's task is redelivered as soon as its connection drops, instead of after
+# Redis' visibility timeout). Tasks are acknowledged late and rejected when their worker is lost.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+BROKER_IS_REDIS = CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+# RabbitMQ keeps no results: results then travel back to the caller (rpc://) unless configured.
+CELERY_RESULT_BACKEND = env_str(
+    "CELERY_RESULT_BACKEND", CELERY_BROKER_URL if BROKER_IS_REDIS or not CELERY_BROKER_URL else "rpc://"
+)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -183,22 +244,41 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A hung Redis must fail fast (health checks, form posts), not hold a web worker for a minute.
 REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 5.0)
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
-    "socket_timeout": REDIS_SOCKET_TIMEOUT,
-    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-}
+# Redis redelivers an unacknowledged task (its worker died) only after this many seconds: keep it
+# above the longest task, or a task still running is delivered twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    }
+    if BROKER_IS_REDIS
+    else {}
+)
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_IMPORTS = ("config.resilience",)
-from compliance.schedule import BEAT_SCHEDULE as COMPLIANCE_BEAT_SCHEDULE  # noqa: E402 - imports no models
-
+# The one beat schedule (`make beat`). Every task it sends is idempotent.
 CELERY_BEAT_SCHEDULE = {
-    **COMPLIANCE_BEAT_SCHEDULE,
-    # Re-queues matching and erasures whose task was lost; deletes expired access packages.
-    "answering-sweep": {"task": "compliance.answering_tasks.answering_sweep", "schedule": crontab(minute="*/15")},
-    # Re-sends verification emails, identity checks and reports whose message was lost.
+    # Every email goes through the outbox; this sends the ones whose task was lost or failed.
+    "outbox-sweep": {"task": "core.outbox.sweep", "schedule": crontab(minute="*")},
+    # Re-sends matching, drafts, erasures and final documents whose task was lost; deletes the
+    # files of access answers past their retention period.
+    "workflow-sweep": {"task": "compliance.workflow.sweep", "schedule": crontab(minute="*/5")},
+    # An unverified request lives at most 7 days + 1 hour.
+    "expire-unverified-requests": {"task": "compliance.workflow.expire_unverified", "schedule": crontab(minute=15)},
+    # Pending uploads live one hour; photos of finished requests and orphan files are deleted.
+    "delete-leftover-photos": {
+        "task": "compliance.workflow.delete_leftover_photos",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Once a day, before the working day starts.
+    "send-due-reminders": {"task": "compliance.workflow.send_due_reminders", "schedule": crontab(hour=7, minute=30)},
+    # Re-sends identity checks and reports whose message was lost.
     "config-requeue-stalled-work": {"task": "config.requeue_stalled_work", "schedule": crontab(minute="*/5")},
+    # Applies the retention periods (compliance/retention.py) once a night.
+    "retention-sweep": {"task": "compliance.retention.sweep", "schedule": crontab(hour=2, minute=45)},
     "biometrics-search-prune-changes": {
         "task": "biometrics.search_prune_changes",
         "schedule": crontab(hour=3, minute=30),
@@ -259,10 +339,28 @@ FACE_SEARCH_TIMEOUT = env_float("FACE_SEARCH_TIMEOUT", 60.0)
 # confident matches count as the requester's, possible ones only once staff confirm them.
 FACE_MATCH_CONFIDENT = env_float("FACE_MATCH_CONFIDENT", 0.5)
 FACE_MATCH_POSSIBLE = env_float("FACE_MATCH_POSSIBLE", 0.6)
+# Confident matches may count as the requester's without a per-photo decision (staff may reject
+# any), but only while the strangers expected among them in a store of this size (faces x the
+# encoder's false-match rate, compliance/workflow/disclosure.py) stay at or below this number.
+FACE_MATCH_AUTO_CONFIRM = env_bool("FACE_MATCH_AUTO_CONFIRM", True)
+DISCLOSURE_MAX_EXPECTED_STRANGERS = env_float("DISCLOSURE_MAX_EXPECTED_STRANGERS", 0.01)
 ANSWER_DOWNLOAD_MAX_AGE = env_int("ANSWER_DOWNLOAD_MAX_AGE", 7 * 24 * 3600)
 ANSWER_PACKAGE_RETENTION_DAYS = env_int("ANSWER_PACKAGE_RETENTION_DAYS", 30)
 ANSWERING_AUTOSTART = env_bool("ANSWERING_AUTOSTART", True)  # match the selfie as soon as the email is confirmed
 COMPLIANCE_REMINDER_DAYS = env_int("COMPLIANCE_REMINDER_DAYS", 5)
+# Retention per record kind (GDPR Art. 5(1)(e)), in days after the request was closed
+# (completed, refused, withdrawn or expired); compliance/retention.py applies them every night.
+# The reasons are in the README ("Retention").
+# Match details (where each photo of the person was found, distances): long enough to answer
+# the requester's questions or a complaint about the answer; their letter keeps the details.
+RETENTION_MATCH_DAYS = env_int("RETENTION_MATCH_DAYS", 90)
+# Everything that names the requester (name, email, messages, notes, refusal reasons, issued
+# letters, the link between the request and the blocklisted file hashes): the accountability
+# period (Art. 5(2)) and the time to defend a complaint to an authority or a court claim.
+RETENTION_REQUEST_DAYS = env_int("RETENTION_REQUEST_DAYS", 3 * 365)
+# Sent emails: their recipient and parameters (names, links) are cleared; kind, status and
+# time stay as the proof that it went out.
+RETENTION_SENT_EMAIL_DAYS = env_int("RETENTION_SENT_EMAIL_DAYS", 30)
 COMPLIANCE_IDENTITY_TOLERANCE = env_float("COMPLIANCE_IDENTITY_TOLERANCE", 0.5)
 
 # Security: the production values are the defaults; DEBUG relaxes only what breaks http://127.0.0.1.

@@ -1,11 +1,10 @@
-from django.contrib.auth.views import LoginView
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.health import broker_status, database_status
-from config.security import LoginThrottle
 
 
 def home(request):
@@ -24,6 +23,15 @@ def healthz(request):
     )
 
 
+def bad_request(request, exception=None):
+    """A request Django refuses before any view (e.g. more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS):
+    JSON under /api/ (the API documents JSON errors only), else the page in the visitor's language."""
+    message = _("The request could not be read: it is malformed or has too many fields.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(message)}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
@@ -34,26 +42,3 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
-
-
-class ThrottledLoginView(LoginView):
-    """Django's login view with failed attempts limited per username and per address."""
-
-    throttle = LoginThrottle()
-
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        if self.throttle.blocked(request, username):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, self.throttle.message())
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        self.throttle.record_failure(self.request, self.request.POST.get("username", ""))
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        self.throttle.reset(self.request, form.get_user().get_username())
-        return super().form_valid(form)

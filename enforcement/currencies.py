@@ -48,3 +48,86 @@ def validate_country(value: str) -> None:
             code="invalid_country",
             params={"value": value},
         )
+
+
+# English short names (ISO 3166-1) of the countries whose authorities trackers list most: the
+# EU/EEA, the UK, Switzerland and other countries with data protection authorities. A country
+# without a name here is shown by its code; every ISO code is still accepted.
+COUNTRY_NAMES = {
+    "AR": "Argentina",
+    "AT": "Austria",
+    "AU": "Australia",
+    "BE": "Belgium",
+    "BG": "Bulgaria",
+    "BR": "Brazil",
+    "CA": "Canada",
+    "CH": "Switzerland",
+    "CY": "Cyprus",
+    "CZ": "Czechia",
+    "DE": "Germany",
+    "DK": "Denmark",
+    "EE": "Estonia",
+    "ES": "Spain",
+    "FI": "Finland",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "GR": "Greece",
+    "HR": "Croatia",
+    "HU": "Hungary",
+    "IE": "Ireland",
+    "IL": "Israel",
+    "IN": "India",
+    "IS": "Iceland",
+    "IT": "Italy",
+    "JP": "Japan",
+    "KR": "South Korea",
+    "LI": "Liechtenstein",
+    "LT": "Lithuania",
+    "LU": "Luxembourg",
+    "LV": "Latvia",
+    "MT": "Malta",
+    "NL": "Netherlands",
+    "NO": "Norway",
+    "NZ": "New Zealand",
+    "PL": "Poland",
+    "PT": "Portugal",
+    "RO": "Romania",
+    "SE": "Sweden",
+    "SG": "Singapore",
+    "SI": "Slovenia",
+    "SK": "Slovakia",
+    "TR": "Turkey",
+    "US": "United States",
+    "ZA": "South Africa",
+}
+# Other names people type for the same countries.
+COUNTRY_ALIASES = {
+    "czech republic": "CZ",
+    "great britain": "GB",
+    "uk": "GB",
+    "england": "GB",
+    "the netherlands": "NL",
+    "holland": "NL",
+    "usa": "US",
+    "united states of america": "US",
+    "türkiye": "TR",
+    "turkiye": "TR",
+}
+
+
+def country_name(code: str) -> str:
+    return COUNTRY_NAMES.get(code, code)
+
+
+def country_code_from_text(text: str) -> str | None:
+    """'NL', 'nl', 'Netherlands', 'the netherlands' -> 'NL'; '' -> ''; anything else -> None."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if text.upper() in ISO_3166_ALPHA2:
+        return text.upper()
+    folded = text.casefold()
+    for code, name in COUNTRY_NAMES.items():
+        if name.casefold() == folded:
+            return code
+    return COUNTRY_ALIASES.get(folded)

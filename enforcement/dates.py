@@ -57,3 +57,68 @@ def partial_date_iso(date: dt.date | None, precision: str) -> str | None:
     if precision == DatePrecision.MONTH:
         return f"{date.year:04d}-{date.month:02d}"
     return date.isoformat()
+
+
+# The first data protection law (Hesse, 1970) and so the earliest date a data protection
+# authority can have decided anything; an earlier year is a typing error (e.g. 1899 for 2019).
+EARLIEST_DECISION_DATE = dt.date(1970, 1, 1)
+
+
+def partial_date_range(date: dt.date | None, precision: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a partial date may stand for (None when unknown)."""
+    if date is None or precision == DatePrecision.UNKNOWN:
+        return None
+    if precision == DatePrecision.YEAR:
+        return date.replace(month=1, day=1), date.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        first = date.replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        return first, following - dt.timedelta(days=1)
+    return date, date
+
+
+def decision_dates_check(
+    *,
+    decision_date: dt.date | None,
+    decision_date_precision: str,
+    announced_date: dt.date | None,
+    announced_date_precision: str,
+    today: dt.date,
+) -> dict[str, str]:
+    """The plausibility rule for a decision's dates, field name -> message (empty: plausible).
+
+    One rule for the forms, the API and the importer (all reach it through Decision.clean() or,
+    for a file, before anything is written):
+    1. no date before 1970 (EARLIEST_DECISION_DATE);
+    2. no date in the future: a decision is recorded once it has been taken or announced;
+    3. a decision is not announced before it is taken: the announcement may not end before the
+       decision date begins (partial dates compare by the days they may stand for).
+    """
+    problems: dict[str, str] = {}
+    labels = {"decision_date": "The decision date", "announced_date": "The announcement date"}
+    ranges = {
+        "decision_date": partial_date_range(decision_date, decision_date_precision),
+        "announced_date": partial_date_range(announced_date, announced_date_precision),
+    }
+    for name, span in ranges.items():
+        if span is None:
+            continue
+        shown = partial_date_display(span[0], _precision_of(name, decision_date_precision, announced_date_precision))
+        if span[1] < EARLIEST_DECISION_DATE:
+            problems[name] = f"{labels[name]} ({shown}) is before 1970, before any data protection law: check the year."
+        elif span[0] > today:
+            problems[name] = (
+                f"{labels[name]} ({shown}) is in the future (today is {today.isoformat()}): check the year."
+            )
+    decided, announced = ranges["decision_date"], ranges["announced_date"]
+    if decided and announced and not problems and announced[1] < decided[0]:
+        problems["announced_date"] = (
+            f"The announcement date ({partial_date_display(announced_date, announced_date_precision)}) is before "
+            f"the decision date ({partial_date_display(decision_date, decision_date_precision)}): a decision cannot "
+            "be announced before it is taken. Check both dates."
+        )
+    return problems
+
+
+def _precision_of(name: str, decision_precision: str, announced_precision: str) -> str:
+    return decision_precision if name == "decision_date" else announced_precision

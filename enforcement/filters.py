@@ -7,12 +7,13 @@ API turns into a 400 with the field's message and the HTML list shows next to th
 import re
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from enforcement.currencies import ISO_3166_ALPHA2
-from enforcement.models import ArticleReference, Authority, Case, Decision, Fine, Respondent
+from enforcement.currencies import country_code_from_text, country_name
+from enforcement.models import ArticleReference, Authority, Case, Decision, Fine, Respondent, Sector, ViolationCode
 
 ARTICLE_PATTERN = re.compile(r"^\s*(?:art\.?\s*)?(\d{1,3})(?:\((\d{1,2})\))?(?:\(([a-z]{1,4})\))?\s*$", re.IGNORECASE)
 
@@ -38,22 +39,44 @@ class ArticleField(forms.CharField):
         return value
 
 
-class CountryField(forms.CharField):
-    def clean(self, value):
-        value = (super().clean(value) or "").strip().upper()
-        if value and value not in ISO_3166_ALPHA2:
+class CountryField(django_filters.fields.ChoiceField):
+    """A select of the countries of the authorities on record, by name. A code or an English name
+    in the address (NL, nl, Netherlands) is accepted too; anything else is refused with a
+    message, never cut short (a 2-character box made "Netherlands" "Ne" and 0 cases)."""
+
+    def to_python(self, value):
+        code = country_code_from_text(str(value or ""))
+        if code is None:
             raise forms.ValidationError(
-                "Use a two-letter ISO 3166-1 country code such as FR or NL.", code="invalid_country"
+                "Unknown country %(value)s: choose one from the list, or give its two-letter ISO 3166-1 country code "
+                "(e.g. NL) or its English name (e.g. Netherlands).",
+                code="invalid_country",
+                params={"value": repr(str(value))[:60]},
             )
-        return value
+        return code
+
+    def validate(self, value):
+        # Any ISO country is a valid filter (it may just have no authority on record yet).
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
 
 
 class ArticleFilter(django_filters.CharFilter):
     field_class = ArticleField
 
 
-class CountryFilter(django_filters.CharFilter):
+def country_choices() -> list[tuple[str, str]]:
+    """The countries of the authorities on record, by name (one small query)."""
+    codes = Authority.objects.order_by().values_list("country", flat=True).distinct()
+    return sorted(((code, country_name(code)) for code in codes), key=lambda choice: choice[1].casefold())
+
+
+class CountryFilter(django_filters.ChoiceFilter):
     field_class = CountryField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", country_choices)
+        super().__init__(*args, **kwargs)
 
 
 # Free text. Each table is searched on its own and the ids are unioned: on PostgreSQL every branch
@@ -124,7 +147,7 @@ CASE_ORDERING = (
 
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search", max_length=200)
-    country = CountryFilter(field_name="authority__country", label="Country", max_length=2)
+    country = CountryFilter(field_name="authority__country", label="Country")
     authority = django_filters.ModelChoiceFilter(
         queryset=Authority.objects.all(), to_field_name="slug", label="Authority"
     )
@@ -147,6 +170,10 @@ class CaseFilterSet(django_filters.FilterSet):
     date_to = django_filters.DateFilter(method="filter_date_to", label="Decided until")
     unpaid_only = django_filters.BooleanFilter(
         method="filter_unpaid", widget=forms.CheckboxInput, label="Unpaid fines only"
+    )
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, label="Sector")
+    violation_type = django_filters.ChoiceFilter(
+        choices=ViolationCode.choices, method="filter_violation_type", label="Violation type"
     )
     ordering = NullsLastOrderingFilter(fields=CASE_ORDERING, label="Sort by")
 
@@ -176,7 +203,10 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_article(self, queryset, name, value):
         lookup = parse_article_filter(value)
-        refs = ArticleReference.objects.filter(case=OuterRef("pk"), instrument="", **lookup)
+        # Provisions found violated only: Art. 84 as the decision's legal basis matches nothing.
+        refs = ArticleReference.objects.filter(
+            case=OuterRef("pk"), instrument="", role=ArticleReference.Role.VIOLATED, **lookup
+        )
         return queryset.filter(Exists(refs))
 
     def _decided_between(self, queryset, **bounds):
@@ -191,6 +221,10 @@ class CaseFilterSet(django_filters.FilterSet):
     def filter_date_to(self, queryset, name, value):
         return self._decided_between(queryset, effective__lte=value)
 
+    def filter_violation_type(self, queryset, name, value):
+        tagged = Case.violation_types.through.objects.filter(case=OuterRef("pk"), violationtype__code=value)
+        return queryset.filter(Exists(tagged))
+
     def filter_unpaid(self, queryset, name, value):
         if not value:
             return queryset
@@ -203,7 +237,7 @@ class DecisionFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_q", label="Search", max_length=200)
     case = django_filters.UUIDFilter(field_name="case__public_id", label="Case")
-    country = CountryFilter(field_name="case__authority__country", label="Country", max_length=2)
+    country = CountryFilter(field_name="case__authority__country", label="Country")
     authority = django_filters.ModelChoiceFilter(
         field_name="case__authority", queryset=Authority.objects.all(), to_field_name="slug", label="Authority"
     )

@@ -16,12 +16,14 @@ Conventions (see /work/notes/enforcement_schema.md, the contract with the UI):
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from enforcement.currencies import validate_country, validate_currency
-from enforcement.dates import DatePrecision, partial_date_display
+from enforcement.dates import DatePrecision, decision_dates_check, partial_date_display
 
 NOT_NEGATIVE = MinValueValidator(0, message="Must be zero or more.")
 COUNTRY_HELP = "ISO 3166-1 alpha-2 code, e.g. FR, GB, CA."
@@ -103,6 +105,54 @@ class Respondent(VerifiableModel):
         return self.name
 
 
+class Sector(models.TextChoices):
+    """The controlled list of sectors for the register's facet (blank on a case: not classified)."""
+
+    PUBLIC = "public", "Public sector"
+    HEALTH = "health", "Health"
+    TELECOMS = "telecoms", "Telecoms"
+    FINANCE = "finance", "Finance and insurance"
+    RETAIL = "retail", "Retail"
+    TECHNOLOGY = "technology", "Technology and online platforms"
+    MEDIA = "media", "Media"
+    EDUCATION = "education", "Education"
+    EMPLOYMENT = "employment", "Employment"
+    TRANSPORT = "transport", "Transport"
+    OTHER = "other", "Other"
+
+
+class ViolationCode(models.TextChoices):
+    """The controlled list of violation types (a case may have several, see ViolationType)."""
+
+    LAWFUL_BASIS = "lawful_basis", "Lawful basis"
+    TRANSPARENCY = "transparency", "Information and transparency"
+    RIGHTS = "rights", "Data subject rights"
+    SECURITY = "security", "Security"
+    DPO = "dpo", "Data protection officer"
+    PROCESSOR = "processor", "Processor and contract"
+    TRANSFERS = "transfers", "International transfers"
+    CHILDREN = "children", "Children"
+    MARKETING = "marketing", "Direct marketing"
+    SPECIAL_CATEGORY = "special_category", "Biometric and special-category data"
+    COOPERATION = "cooperation", "Cooperation with the authority"
+    OTHER = "other", "Other"
+
+
+class ViolationType(models.Model):
+    """One value of ViolationCode as a row, so that a case holds several through a plain
+    many-to-many (edited like concerned authorities, filtered and counted with one join).
+    The rows are written by migration 0011 from ViolationCode; nothing else creates them."""
+
+    code = models.CharField(max_length=30, choices=ViolationCode.choices, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return str(ViolationCode(self.code).label) if self.code in ViolationCode.values else self.code
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", "Open"
     DECIDED = "decided", "Decided"
@@ -136,6 +186,14 @@ class Case(VerifiableModel):
     legal_framework_detail = models.CharField(max_length=300, blank=True)
     origin = models.CharField(max_length=30, choices=Origin.choices, default=Origin.UNKNOWN)
     origin_detail = models.CharField(max_length=300, blank=True)
+    # Who complained is personal data of the complainant (or of the body acting for them,
+    # Art. 80): staff only, unless staff decide to publish it.
+    complainant = models.CharField(
+        max_length=300, blank=True, help_text="Who lodged the complaint, as the source says. Internal by default."
+    )
+    complainant_public = models.BooleanField(
+        default=False, help_text="Show the complainant in the public register and public API."
+    )
     lead_authority = models.ForeignKey(
         Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="led_cases"
     )
@@ -146,6 +204,13 @@ class Case(VerifiableModel):
     public_notes = models.TextField(blank=True, help_text="Further reported facts, e.g. director liability.")
     published = models.BooleanField(default=False)
     internal_notes = models.TextField(blank=True, help_text="Staff only; never public, never in the public API.")
+    # Facets of the register. Blank sector / no violation types: not classified (unknown).
+    sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    violation_types = models.ManyToManyField(ViolationType, blank=True, related_name="cases")
+    facets_derived = models.BooleanField(
+        default=False,
+        help_text="Sector and violation types were derived by the classifier from free text, not set by staff.",
+    )
     # Denormalised by services.case_refresh_summary() so that the list can sort and total 100,000
     # cases without aggregating over decisions and fines per request.
     latest_decision_date = models.DateField(null=True, blank=True)
@@ -173,6 +238,8 @@ class Case(VerifiableModel):
             models.Index(fields=["fines_eur_total"], name="case_eur_total_idx"),
             # Case list status filter.
             models.Index(fields=["status"], name="case_status_idx"),
+            # Case list and register sector facet (filter and the count per sector).
+            models.Index(fields=["sector"], name="case_sector_idx"),
         ]
 
     def __str__(self) -> str:
@@ -245,6 +312,9 @@ class Decision(VerifiableModel):
     )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     summary = models.TextField(blank=True)
+    short_summary = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences for the public register list."
+    )
     source_discrepancies = models.JSONField(default=list, blank=True, help_text="Reported errors in sources.")
 
     class Meta:
@@ -276,6 +346,19 @@ class Decision(VerifiableModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.decision_date_display}"
 
+    def clean(self) -> None:
+        """Implausible dates (1899, 2031, announced years before decided) are refused here, so
+        that every service, form and API call that validates a decision applies the rule."""
+        problems = decision_dates_check(
+            decision_date=self.decision_date,
+            decision_date_precision=self.decision_date_precision,
+            announced_date=self.announced_date,
+            announced_date_precision=self.announced_date_precision,
+            today=timezone.localdate(),
+        )
+        if problems:
+            raise ValidationError(problems)
+
     @property
     def decision_date_display(self) -> str:
         return partial_date_display(self.decision_date, self.decision_date_precision)
@@ -291,9 +374,15 @@ class Decision(VerifiableModel):
 
 
 class ArticleReference(VerifiableModel):
-    """A provision found violated. `instrument` blank means the case's GDPR/UK GDPR article;
-    otherwise it names the national instrument (e.g. "APP", "BC PIPA"). `article` is NULL when the
-    data only describes the violation in words (the text is in `label`)."""
+    """A provision found violated, or (role "legal_basis") a provision the decision rests on.
+    `instrument` blank means the case's GDPR/UK GDPR article; otherwise it names the national
+    instrument (e.g. "APP", "BC PIPA"). `article` is NULL when the data only describes the
+    violation in words (the text is in `label`)."""
+
+    class Role(models.TextChoices):
+        VIOLATED = "violated", "Provision found violated"
+        # E.g. GDPR Art. 84: it binds the Member States, no controller can infringe it.
+        LEGAL_BASIS = "legal_basis", "Legal basis of the decision"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="articles")
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.CASCADE, related_name="articles")
@@ -304,6 +393,7 @@ class ArticleReference(VerifiableModel):
     read_with = models.CharField(max_length=120, blank=True)
     label = models.CharField(max_length=500, help_text="The text as found, e.g. '5(1)(a)'.")
     note = models.CharField(max_length=300, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIOLATED)
 
     class Meta:
         ordering = ["case", "instrument", "article", "paragraph", "point", "id"]
@@ -535,11 +625,20 @@ class PenaltyLiquidation(models.Model):
     period_end = models.DateField()
     units = models.PositiveIntegerField()
     amount = models.DecimalField(max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE])
+    # A liquidated penalty is owed like a fine but is not an Art. 83 fine: it is counted apart
+    # from fines (and from caps) in every total, so its payment is recorded here.
+    payment_status = models.CharField(
+        max_length=20, choices=FinePaymentStatus.choices, default=FinePaymentStatus.UNKNOWN
+    )
+    payment_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["penalty", "period_start"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="liquidation_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(payment_status__in=FinePaymentStatus.values), name="liquidation_payment_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="liquidation_period_order",

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from config.report_services import ReportContent, ReportParameterError
 from enforcement import charts, selectors
-from enforcement.models import Authority, Case, Decision, Fine
+from enforcement.models import ArticleReference, Authority, Case, Decision, Fine, PenaltyPayment
 
 MAX_QUERY_LENGTH = 4000
 # Query-string keys that are not filters: pagination and the exports' own switches.
@@ -80,7 +80,8 @@ def case_file_build(*, report, parameters: dict, user) -> ReportContent:
             "penalties": penalties,
             "appeals": list(case.appeals.all()),
             "sources": list(case.sources.all()),
-            "articles": list(case.articles.all()),
+            "articles": [a for a in case.articles.all() if a.role == ArticleReference.Role.VIOLATED],
+            "articles_legal_basis": [a for a in case.articles.all() if a.role == ArticleReference.Role.LEGAL_BASIS],
             "history": list(case.history.all()),
             "concerned": list(case.concerned_authorities.all()),
             "authority_kinds": dict(Authority.Kind.choices),
@@ -163,7 +164,7 @@ def enforcement_summary_data(*, user, filters: dict) -> dict:
 
     decision_rows = list(
         decisions.select_related("case__authority", "case__respondent", "parent")
-        .prefetch_related("fines")
+        .prefetch_related("fines", "liquidations__penalty")
         .order_by(Coalesce("decision_date", "announced_date").asc(nulls_last=True), "case__reference", "id")
     )
     status_labels = dict(Fine.PaymentStatus.choices)
@@ -173,6 +174,8 @@ def enforcement_summary_data(*, user, filters: dict) -> dict:
         "fine_count": fines.count(),
         "unconverted_fines": fines.filter(amount_eur__isnull=True).count(),
         "breakdown": selectors.case_eur_breakdown(cases),
+        # Liquidated penalty payments and caps: beside the fines, never added to them.
+        "penalties": selectors.penalty_totals(PenaltyPayment.objects.filter(decision__case__in=case_ids)),
         "unpaid_eur": converted.filter(payment_status=Fine.PaymentStatus.UNPAID).aggregate(t=Sum("amount_eur"))["t"]
         or Decimal(0),
         "by_authority": authority_rows,

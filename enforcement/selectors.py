@@ -8,10 +8,12 @@ published cases only (the public register). Internal notes are never part of pub
     case_list(*, user, filters: dict) -> QuerySet[Case]            filtered; constant query count
     case_eur_total(queryset) -> Decimal                            EUR total of the filtered set
     case_eur_breakdown(queryset) -> EurTotal                       per currency, with the rates used
+    case_facet_counts(filterset) -> dict[facet, list[FacetCount]]  cases per sector / violation type
     case_detail(*, public_id, user) -> Case                        everything the case page shows
     case_penalty_accruals(*, case, as_of) -> list[(PenaltyPayment, AccrualResult)]
     decision_list(*, user, filters: dict) -> QuerySet[Decision]
     dashboard_stats(*, user, as_of=None) -> dict                   chart series (see its docstring)
+    penalty_totals(penalties) -> PenaltyTotals                     liquidated and caps, never added
     exchange_rates_in_use() -> QuerySet[ExchangeRate]
 """
 
@@ -36,7 +38,10 @@ from enforcement.models import (
     ExchangeRate,
     Fine,
     Order,
+    PenaltyLiquidation,
     PenaltyPayment,
+    Sector,
+    ViolationCode,
 )
 from enforcement.services.penalties import AccrualResult, penalty_accrued
 
@@ -137,6 +142,92 @@ def case_eur_breakdown(queryset: QuerySet[Case]) -> EurTotal:
     return result
 
 
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    label: str
+    count: int
+
+
+FACETS = ("sector", "violation_type")
+
+
+def _cases_without_filter(filterset: CaseFilterSet, facet: str) -> QuerySet[Case]:
+    """The filterset's cases with every filter applied but `facet`'s own (its cleaned values are
+    reused: nothing is validated or looked up again)."""
+    cases = filterset.queryset.prefetch_related(None).order_by()
+    for name, value in filterset.form.cleaned_data.items():
+        if name not in (facet, "ordering"):
+            cases = filterset.filters[name].filter(cases, value)
+    return cases
+
+
+def case_facet_counts(filterset: CaseFilterSet) -> dict[str, list[FacetCount]]:
+    """For each facet, how many of the visible cases have each value, among the cases that match
+    every other filter (so that the counts say what choosing a value would give, as on the public
+    trackers). One aggregate query per facet, whatever the number of cases; every value of the
+    controlled list is listed, with 0 where no case has it. `filterset` must be valid."""
+    sectors = dict(
+        _cases_without_filter(filterset, "sector")
+        .values("sector")
+        .annotate(count=Count("pk"))
+        .values_list("sector", "count")
+    )
+    tagged = Case.violation_types.through.objects.filter(
+        case__in=_cases_without_filter(filterset, "violation_type").values("pk")
+    )
+    violations = dict(
+        tagged.order_by()
+        .values("violationtype__code")
+        .annotate(count=Count("case_id"))
+        .values_list("violationtype__code", "count")
+    )
+    return {
+        "sector": [FacetCount(value, str(label), sectors.get(value, 0)) for value, label in Sector.choices],
+        "violation_type": [
+            FacetCount(value, str(label), violations.get(value, 0)) for value, label in ViolationCode.choices
+        ],
+    }
+
+
+@dataclass
+class PenaltyTotals:
+    """Periodic penalty payments in EUR, beside (never inside) the fines.
+
+    Three quantities are kept apart everywhere: Art. 83 fines (Fine), liquidated penalty
+    payments (amounts a liquidation decision fixed, owed like a fine but not a fine) and caps
+    (the most a penalty may reach: a limit, not an amount anyone owes). No total adds two of
+    them: a cap added to a liquidated amount is no quantity at all. Penalties in another
+    currency are counted in `not_in_eur` and left out (no rate is applied to a penalty)."""
+
+    liquidated_eur: Decimal = Decimal("0.00")
+    liquidated_unpaid_eur: Decimal = Decimal("0.00")
+    liquidations: int = 0
+    caps_eur: Decimal = Decimal("0.00")
+    capped_penalties: int = 0
+    not_in_eur: int = 0
+
+
+def penalty_totals(penalties: QuerySet[PenaltyPayment]) -> PenaltyTotals:
+    """Two aggregate queries, whatever the number of penalties."""
+    penalties = penalties.order_by()
+    eur = penalties.filter(currency="EUR")
+    liquidations = PenaltyLiquidation.objects.filter(penalty__in=eur.values("pk")).aggregate(
+        total=Sum("amount"),
+        unpaid=Sum("amount", filter=Q(payment_status=Fine.PaymentStatus.UNPAID)),
+        count=Count("pk"),
+    )
+    caps = eur.aggregate(total=Sum("cap"), count=Count("pk", filter=Q(cap__isnull=False)))
+    return PenaltyTotals(
+        liquidated_eur=_cents(liquidations["total"]),
+        liquidated_unpaid_eur=_cents(liquidations["unpaid"]),
+        liquidations=liquidations["count"],
+        caps_eur=_cents(caps["total"]),
+        capped_penalties=caps["count"],
+        not_in_eur=penalties.exclude(currency="EUR").count(),
+    )
+
+
 def case_detail(*, public_id, user) -> Case:
     """One visible case with everything its page shows (raises Http404 when not visible)."""
     cases = Case.objects.select_related("authority", "respondent", "lead_authority").prefetch_related(
@@ -203,8 +294,8 @@ def dashboard_stats(*, user, as_of: dt.date | None = None, top: int = 12) -> dic
     Returns {"fines_by_authority", "fines_by_country", "fines_by_year": [(label, eur, count)],
     "payment_status": [(status label, eur, count)], "unpaid_total_eur", "total_eur",
     "unconverted_fines", "penalties": [{"label", "case", "currency", "accrued", "liquidated",
-    "cap", "capped", "known", "explanation"}], "penalty_exposure_eur" (EUR penalties: the cap where
-    known, else what was liquidated), "counts": {...},
+    "cap", "capped", "known", "explanation"}], "penalty_totals" (PenaltyTotals: liquidated penalty
+    payments and caps, apart from the fines and from each other), "counts": {...},
     "rates": [ExchangeRate]}.
     """
     as_of = as_of or timezone.localdate()
@@ -246,7 +337,6 @@ def dashboard_stats(*, user, as_of: dt.date | None = None, top: int = 12) -> dic
     if not sees_internal(user):
         penalties = penalties.filter(decision__case__published=True)
     penalty_rows = []
-    exposure = Decimal(0)
     for penalty in penalties.order_by(F("cap").desc(nulls_last=True), "id")[: top * 4]:
         accrual = penalty_accrued(penalty=penalty, as_of=as_of)
         case = penalty.decision.case
@@ -264,9 +354,6 @@ def dashboard_stats(*, user, as_of: dt.date | None = None, top: int = 12) -> dic
                 "explanation": accrual.explanation,
             }
         )
-        if penalty.currency == "EUR":
-            # An uncapped running penalty has no upper bound: count what was liquidated.
-            exposure += accrual.cap if accrual.cap is not None else accrual.liquidated
     visible_cases = Case.objects.all() if sees_internal(user) else Case.objects.filter(published=True)
     return {
         "fines_by_authority": by_authority,
@@ -277,7 +364,7 @@ def dashboard_stats(*, user, as_of: dt.date | None = None, top: int = 12) -> dic
         "total_eur": (converted.aggregate(t=Sum("amount_eur"))["t"] or Decimal(0)).quantize(Decimal("0.01")),
         "unconverted_fines": fines.filter(amount_eur__isnull=True).count(),
         "penalties": penalty_rows[:top],
-        "penalty_exposure_eur": exposure.quantize(Decimal("0.01")),
+        "penalty_totals": penalty_totals(penalties),
         "counts": {
             "cases": visible_cases.count(),
             "decisions": Decision.objects.filter(case__in=visible_cases).count(),

@@ -11,6 +11,8 @@ urlpatterns = [
     # Public register: published cases only, for anyone.
     path("", RedirectView.as_view(pattern_name="enforcement:register"), name="index"),
     path("register/", views.register, name="register"),
+    path("register/export.csv", views.register_csv, name="register_csv"),
+    path("register/export.json", views.register_json, name="register_json"),
     path("register/decisions/", views.register_decisions, name="register_decisions"),
     path("register/<uuid:public_id>/", views.register_case, name="register_case"),
     # Staff and auditors.
@@ -23,6 +25,7 @@ urlpatterns = [
     path("cases/new/", views.case_create, name="case_create"),
     path("authorities/new/", views.authority_create, name="authority_create"),
     path("respondents/new/", views.respondent_create, name="respondent_create"),
+    path("import/", views.import_upload, name="import_upload"),
     # Staff edits of a case and of every record under it.
     path(CASE + "edit/", views.case_edit, name="case_edit"),
     path(CASE + "decisions/new/", views.decision_add, name="decision_add"),

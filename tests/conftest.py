@@ -1,9 +1,9 @@
 """Shared fixtures: the named cast of users, the shared photos, a real Celery worker process and
 a Playwright-driven Chromium.
 
-Tests that need something this machine may lack (the photos, a broker, Chromium) skip without
-it, unless the matching REQUIRE_* variable is set, as CI does: then a missing dependency fails
-the run instead of silently skipping.
+Tests that need something this machine may lack (the photos, the shared data files, a broker,
+Chromium) skip without it, unless the matching REQUIRE_* variable is set, as CI does: then a
+missing dependency fails the run instead of silently skipping.
 """
 
 import os
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from config.services import roles_ensure_groups
 
@@ -30,6 +31,28 @@ settings.STORAGES = {
 }
 settings.WHITENOISE_USE_FINDERS = True
 settings.WHITENOISE_AUTOREFRESH = True
+
+# Tests run with DEBUG off, where the controller's identity is required (compliance.checks): a
+# test identity, plain enough to be recognised in every letter.
+TEST_CONTROLLER = {
+    "CONTROLLER_NAME": "Test Face Search B.V.",
+    "CONTROLLER_ADDRESS": "Teststraat 1\n1000 AA Amsterdam",
+    "CONTROLLER_EMAIL": "privacy@test-face-search.example",
+    "CONTROLLER_DPO_NAME": "Dana Officer",
+    "CONTROLLER_DPO_EMAIL": "dpo@test-face-search.example",
+    "CONTROLLER_EU_REPRESENTATIVE": "",
+    "CONTROLLER_COUNTRY": "NL",
+    "STORE_LAWFUL_BASIS": ["6(1)(f)", "9(2)(e)"],
+    "STORE_RETENTION": "until_erased",
+    "STORE_DPIA_REFERENCE": "DPIA-TEST-1",
+}
+for _name, _value in TEST_CONTROLLER.items():
+    setattr(settings, _name, _value)
+
+
+def controller_env() -> dict[str, str]:
+    """TEST_CONTROLLER as environment variables, for the worker and app processes tests start."""
+    return {name: ",".join(value) if isinstance(value, list) else value for name, value in TEST_CONTROLLER.items()}
 
 
 def require_or_skip(variable: str, reason: str) -> None:
@@ -100,6 +123,18 @@ def faces_dir() -> Path:
     return path
 
 
+# --- shared data files (other trackers' exports) ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """../shared/data (SHARED_DATA_DIR): test input that must not be copied into the repository."""
+    path = Path(os.environ.get("SHARED_DATA_DIR", ROOT.parent / "shared" / "data")).resolve()
+    if not (path / "gdpr_violations_tidytuesday.tsv").exists():
+        require_or_skip("REQUIRE_SHARED_DATA", f"shared data files not found at {path}")
+    return path
+
+
 # --- Celery worker in its own process --------------------------------------------------------
 
 
@@ -134,6 +169,9 @@ class WorkerProcess:
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            **controller_env(),
+            # The worker applies the same disclosure limit as the test (small_store_disclosure_limit).
+            "DISCLOSURE_MAX_EXPECTED_STRANGERS": str(settings.DISCLOSURE_MAX_EXPECTED_STRANGERS),
             **self.extra_env,
         }
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
@@ -255,6 +293,33 @@ def browser_login(page, live_server, username: str, password: str = "correct hor
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def small_store_disclosure_limit(settings):
+    """The workflow tests search stores of a few dozen faces and describe confident matches
+    confirmed by rule: they run under a limit that such a store meets (30 faces x the shipped
+    false-match bound 0.0107 = 0.32). The production default (0.01, under which every match of
+    any store needs a staff decision) and the rule itself are tested in
+    tests/answering/test_disclosure_rule.py, which sets the limit it tests."""
+    settings.DISCLOSURE_MAX_EXPECTED_STRANGERS = 1.0
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """LocaleMiddleware activates the visitor's language in the thread and nothing resets it after
+    a test-client request: without this, a Dutch page in one test makes the next test's lazy
+    messages Dutch."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test users are created in nearly every test; PBKDF2's cost (0.6 s a user on 2 cores) is
+    for attackers, not for us. Production keeps Django's default hashers (config/settings.py sets
+    none); password validation does not depend on the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

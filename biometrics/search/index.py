@@ -34,6 +34,7 @@ import numpy as np
 
 from biometrics.search import kernels
 from biometrics.search.exact import DIMENSIONS, as_query, check_tolerance, exact_distances
+from biometrics.search.hits import Hits
 
 LEVELS = 16
 FINE = kernels.FINE
@@ -116,18 +117,6 @@ class Quantizer:
         error = float(np.linalg.norm(rotated - (self.offset + fine_step * u)))
         u = u.astype(np.int16)
         return QueryCode(u[:HALF].copy(), u[HALF:].copy(), int(np.dot(u.astype(np.int64), u.astype(np.int64))), error)
-
-
-@dataclass(frozen=True)
-class Hits:
-    """Matches of one query, sorted by distance then face id."""
-
-    ids: np.ndarray  # int64
-    photo_ids: np.ndarray  # int64
-    distances: np.ndarray  # float64
-
-    def __len__(self) -> int:
-        return len(self.ids)
 
 
 class FaceIndex:

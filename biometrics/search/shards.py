@@ -14,7 +14,8 @@ from celery.exceptions import TimeoutError as CeleryTimeoutError
 from celery.result import allow_join_result
 from django.conf import settings
 
-from biometrics.search.store import store_for
+from biometrics.search.hits import Hits
+from biometrics.search.store import faces_missing, store_for
 
 
 class SearchUnavailable(RuntimeError):
@@ -30,18 +31,18 @@ def shard_search(*, shard: int, shards: int, encodings: list[list[float]], toler
     queries = np.asarray(encodings, dtype=np.float64).reshape(-1, 128)
     results = store_for(shard, shards).search(queries, tolerance)
     return [
-        [[int(i), int(p), float(d)] for i, p, d in zip(hits.ids, hits.photo_ids, hits.distances, strict=True)]
+        [list(row) for row in zip(hits.ids.tolist(), hits.photo_ids.tolist(), hits.distances.tolist(), strict=True)]
         for hits in results
     ]
 
 
-def merge(per_shard: list[list[list[list]]], queries: int) -> list[list[tuple[float, int, int]]]:
-    merged: list[list[tuple[float, int, int]]] = [[] for _ in range(queries)]
-    for shard_answer in per_shard:
-        for position, rows in enumerate(shard_answer):
-            merged[position].extend((float(d), int(i), int(p)) for i, p, d in rows)
-    for rows in merged:
-        rows.sort()
+def merge(per_shard: list[list[list[list]]], queries: int) -> list[Hits]:
+    """One answer per query from the shards' answers, in answer order (distance, face id)."""
+    merged = []
+    for position in range(queries):
+        rows = [row for shard_answer in per_shard for row in shard_answer[position]]
+        ids, photo_ids, distances = zip(*rows, strict=True) if rows else ((), (), ())
+        merged.append(Hits.of(ids, photo_ids, distances))
     return merged
 
 
@@ -63,8 +64,6 @@ def search_sharded(
     timeout: float | None = None,
 ):
     """Fan the queries out to `shards` shard tasks (a Celery group), merge and re-check."""
-    from biometrics.search import Match
-    from biometrics.search.store import _faces
     from biometrics.search.tasks import search_shard
 
     queue = queue or getattr(settings, "FACE_SEARCH_QUEUE", None)
@@ -89,8 +88,6 @@ def search_sharded(
         result.revoke()
         raise SearchUnavailable(f"face search shards did not answer within {timeout} s") from exc
     merged = merge(per_shard, len(encodings))
-    found = sorted({face_id for rows in merged for _d, face_id, _p in rows})
-    present: set[int] = set()
-    for start in range(0, len(found), 5000):
-        present.update(_faces().filter(id__in=found[start : start + 5000]).values_list("id", flat=True))
-    return [[Match(i, p, d) for d, i, p in rows if i in present] for rows in merged]
+    found = np.unique(np.concatenate([hits.ids for hits in merged])) if merged else np.empty(0, dtype=np.int64)
+    gone = faces_missing(found)
+    return [hits.without(gone) for hits in merged] if len(gone) else merged

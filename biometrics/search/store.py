@@ -12,14 +12,18 @@ Freshness protocol (cheap per query, correct under concurrency):
    remove every touched id from memory, re-read those ids from the face table and add the
    ones that exist. Anything else (another epoch, a lower generation, g's token gone or
    different: a rollback, a flush, a restore, pruned history): reload in full.
-4. After searching, the ids it would return are re-checked against the face table in the same
-   request; an id no longer there is dropped from the answer and from memory. A face erased
-   by a transaction that committed before the search began is therefore never returned, even
-   if a concurrent refresh raced with it.
+4. After searching, the state is read once more. Unchanged (same epoch, generation and token
+   as the state the index applied): the face table is what the index holds, so every id
+   found is there, and nothing else is asked. Changed: the ids it would return are re-checked
+   against the face table in one statement (`faces_present`); an id no longer there is
+   dropped from the answer and from memory. A face erased by a transaction that committed
+   before the search began is therefore never returned, even if a concurrent refresh raced
+   with it.
 Erased vectors are overwritten in memory (index.FaceIndex.remove), and nothing is written to
 disk: a restart reloads from the database.
 """
 
+import json
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,11 +36,12 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from biometrics.search.exact import DIMENSIONS
-from biometrics.search.index import FaceIndex, Hits
+from biometrics.search.hits import Hits
+from biometrics.search.index import FaceIndex
 from biometrics.search.triggers import CHANGE, GENERATION, face_table, triggers_present
 
 LOAD_CHUNK = 20_000
-RECHECK_CHUNK = 5_000
+REREAD_CHUNK = 5_000  # changed faces re-read with their encodings, per statement
 ENCODING_BYTES = DIMENSIONS * 4
 
 
@@ -152,8 +157,8 @@ class StoreIndex:
         if len(touched) == 0:
             return
         self.index.remove(touched)
-        for start in range(0, len(touched), RECHECK_CHUNK):
-            chunk = touched[start : start + RECHECK_CHUNK].tolist()
+        for start in range(0, len(touched), REREAD_CHUNK):
+            chunk = touched[start : start + REREAD_CHUNK].tolist()
             rows = list(_faces().filter(id__in=chunk).values_list("id", "photo_id", "encoding"))
             if rows:
                 self.index.add(*_decode(rows))
@@ -179,28 +184,21 @@ class StoreIndex:
 
     # --- searching --------------------------------------------------------------------------
 
-    def _present(self, ids: np.ndarray) -> set[int]:
-        present: set[int] = set()
-        unique = np.unique(ids).tolist()
-        for start in range(0, len(unique), RECHECK_CHUNK):
-            present.update(_faces().filter(id__in=unique[start : start + RECHECK_CHUNK]).values_list("id", flat=True))
-        return present
-
     def search_loaded(self, queries: np.ndarray, tolerance: float) -> list[Hits]:
-        """Search what is in memory now, then drop (and forget) ids the face table no longer has."""
+        """Search what is in memory now, then drop (and forget) ids the face table no longer
+        has (step 4 of the module doc)."""
         if len(queries) == 1:
             results = [self.index.search(queries[0], tolerance=tolerance)]
         else:
             results = self.index.search_batch(queries, tolerance=tolerance)
         found = np.concatenate([hits.ids for hits in results]) if results else np.empty(0, dtype=np.int64)
-        if len(found) == 0:
+        if len(found) == 0 or state_read(self.state.generation)[0] == self.state:
             return results
-        present = self._present(found)
-        gone = [face_id for face_id in np.unique(found).tolist() if face_id not in present]
-        if not gone:
+        gone = faces_missing(np.unique(found))
+        if len(gone) == 0:
             return results
         self.index.remove(gone)
-        return [_without(hits, gone) for hits in results]
+        return [hits.without(gone) for hits in results]
 
     def search(self, queries: np.ndarray, tolerance: float) -> list[Hits]:
         with self._lock:
@@ -220,9 +218,25 @@ class StoreIndex:
             }
 
 
-def _without(hits: Hits, gone: list[int]) -> Hits:
-    keep = ~np.isin(hits.ids, np.asarray(gone, dtype=np.int64))
-    return Hits(hits.ids[keep], hits.photo_ids[keep], hits.distances[keep])
+def faces_missing(ids: np.ndarray) -> np.ndarray:
+    """Which of these face ids the face table no longer holds: one statement whatever their
+    number (an `id IN (...)` list needs a parameter per id, hence chunks), answered from the
+    primary key, and returning only the missing ids, usually none."""
+    ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+    if len(ids) == 0:
+        return ids
+    table = connection.ops.quote_name(face_table())
+    if connection.vendor == "postgresql":
+        # The ids travel as one bigint[] parameter.
+        sql = f"SELECT x FROM unnest(%s::bigint[]) AS x WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.id = x)"  # noqa: S608
+        params = [ids.tolist()]
+    else:  # SQLite: the ids as one JSON array, unpacked by json_each
+        sql = f"SELECT j.value FROM json_each(%s) AS j WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.id = j.value)"  # noqa: S608
+        params = [json.dumps(ids.tolist())]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return np.array([row[0] for row in rows], dtype=np.int64)
 
 
 def index_changes_prune(*, older_than: timedelta = timedelta(days=7), now: datetime | None = None) -> int:

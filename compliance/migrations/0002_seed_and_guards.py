@@ -1,12 +1,11 @@
-"""Seed public holidays and the audit chain head; on PostgreSQL, make audit events append-only
-in the database too (a trigger raises on UPDATE and DELETE)."""
+"""Seed the audit chain head; on PostgreSQL, make audit events append-only in the database too
+(a trigger raises on UPDATE and DELETE).
 
-import csv
-from pathlib import Path
+This migration used to seed the Holiday table from compliance/data/holidays.csv. Public holidays
+now come from the `holidays` library at run time and Holiday holds only staff overrides
+(0007), so the seed step no longer reads a file."""
 
 from django.db import migrations
-
-HOLIDAYS_CSV = Path(__file__).resolve().parent.parent / "data" / "holidays.csv"
 
 TRIGGER_SQL = """
 CREATE OR REPLACE FUNCTION compliance_auditevent_append_only() RETURNS trigger AS $$
@@ -25,12 +24,8 @@ DROP FUNCTION IF EXISTS compliance_auditevent_append_only();
 
 
 def seed(apps, schema_editor):
-    Holiday = apps.get_model("compliance", "Holiday")
     AuditChainHead = apps.get_model("compliance", "AuditChainHead")
     AuditChainHead.objects.get_or_create(id=1)
-    with HOLIDAYS_CSV.open(newline="", encoding="utf-8") as handle:
-        rows = [Holiday(country=r["country"], date=r["date"], name=r["name"]) for r in csv.DictReader(handle)]
-    Holiday.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def add_trigger(apps, schema_editor):

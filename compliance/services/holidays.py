@@ -1,25 +1,17 @@
-"""Public holiday calendar used by compliance/deadlines.py."""
+"""Staff overrides of the controller's public-holiday calendar (compliance/deadlines.py)."""
 
-import csv
-from pathlib import Path
+from datetime import date
 
 from django.db import transaction
 
 from compliance.models import Holiday
 
-HOLIDAYS_CSV = Path(__file__).resolve().parent.parent / "data" / "holidays.csv"
-
 
 @transaction.atomic
-def holiday_seed_from_file(*, path: Path = HOLIDAYS_CSV) -> int:
-    """Insert the holidays listed in `path` (country,date,name) that are missing; returns the
-    number of rows in the file. Existing rows (including staff corrections) are kept."""
-    with Path(path).open(newline="", encoding="utf-8") as handle:
-        rows = [Holiday(country=r["country"].upper(), date=r["date"], name=r["name"]) for r in csv.DictReader(handle)]
-    Holiday.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
-
-
-def holiday_set(*, country: str, day, name: str) -> Holiday:
-    holiday, _created = Holiday.objects.update_or_create(country=country.upper(), date=day, defaults={"name": name})
+def holiday_override_set(*, country: str, day: date, name: str, is_holiday: bool = True) -> Holiday:
+    """Add (`is_holiday`) or remove (not `is_holiday`) `day` in `country`'s calendar; replaces an
+    earlier override of the same day."""
+    holiday, _created = Holiday.objects.update_or_create(
+        country=country.upper(), date=day, defaults={"name": name, "is_holiday": is_holiday}
+    )
     return holiday

@@ -2,7 +2,7 @@
 
 - PendingUpload: a validated photo kept for one hour so that a form re-displayed after a text
   error does not ask for the photo again (the form holds a random token; we store its hash).
-- `request_photos_delete_leftovers` (Celery beat) is the safety net behind the immediate
+- `compliance.workflow.sweep.request_photos_delete_leftovers` (Celery beat) is the safety net behind the immediate
   deletions in the lifecycle services: it purges photos still attached to finished requests,
   ID photos whose check is over, expired pending uploads, and files in the private folders that
   no row references any more (left by a rolled-back transaction or a crash between commit and
@@ -13,11 +13,10 @@ import os
 from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from compliance.models import FINAL_STATUSES, DataSubjectRequest, IdentityCheck, PendingUpload
+from compliance.models import DataSubjectRequest, PendingUpload
 from compliance.services.tokens import token_hash, token_new
 from compliance.storage import private_storage
 
@@ -108,32 +107,3 @@ def private_files_delete_orphans(*, now: datetime | None = None) -> int:
                 except FileNotFoundError:
                     continue
     return count
-
-
-def request_photos_delete_leftovers(*, now: datetime | None = None) -> dict[str, int]:
-    """The beat safety net (see module docstring); returns counts per kind of leftover."""
-    from compliance.services.identity import request_check_identity
-    from compliance.services.requests import request_purge_biometrics
-
-    now = now or timezone.now()
-    purged = 0
-    finished = DataSubjectRequest.objects.filter(HAS_PHOTO, status__in=FINAL_STATUSES)
-    for request in finished.iterator():
-        if request_purge_biometrics(request=request, now=now):
-            purged += 1
-    # An ID photo waiting more than an hour for its check: the task was lost; run the check now
-    # (it deletes the photo whatever the outcome).
-    stale_checks = 0
-    stale = DataSubjectRequest.objects.filter(identity_check=IdentityCheck.PENDING, received_at__lte=now - ORPHAN_GRACE)
-    for request in stale.iterator():
-        request_check_identity(request=request, now=now)
-        stale_checks += 1
-    with transaction.atomic():
-        pending = pending_uploads_delete_expired(now=now)
-    orphans = private_files_delete_orphans(now=now)
-    return {
-        "purged_requests": purged,
-        "stale_identity_checks": stale_checks,
-        "pending_uploads": pending,
-        "orphan_files": orphans,
-    }

@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core import signing
-from django.urls import NoReverseMatch, reverse
 
 TOKEN_BYTES = 32
 DOWNLOAD_SALT = "compliance.download"
@@ -41,6 +40,16 @@ def _keys() -> list[str]:
 def _derive(purpose: str, message: str, key: str) -> str:
     digest = hmac.new(key.encode("utf-8"), f"{purpose}|{message}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def derive_token(purpose: str, message: str) -> str:
+    """A token for `purpose` and `message` under the current key (see the module docstring)."""
+    return _derive(purpose, message, settings.SECRET_KEY)
+
+
+def token_matches(purpose: str, message: str, token: str) -> bool:
+    """`token` was derived for `purpose` and `message` under the current or a fallback key."""
+    return any(hmac.compare_digest(_derive(purpose, message, key), token or "") for key in _keys())
 
 
 def _moment(value: datetime) -> str:
@@ -88,24 +97,6 @@ def ip_hash_for(ip: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode("utf-8"), (ip or "").encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _absolute(url_name: str, fallback_path: str, **kwargs) -> str:
-    try:
-        path = reverse(url_name, kwargs=kwargs)
-    except NoReverseMatch:
-        path = fallback_path
-    return f"{settings.SITE_URL}{path}"
-
-
-def verify_link_for(token: str) -> str:
-    """The link in the verification email (url name compliance:verify_email, kwarg `token`)."""
-    return _absolute("compliance:verify_email", f"/requests/verify/{token}/", token=token)
-
-
-def status_link_for(request, token: str) -> str:  # noqa: ARG001 - the request is implied by the token
-    """The requester's status page (url name compliance:status, kwarg `token`)."""
-    return _absolute("compliance:status", f"/requests/status/{token}/", token=token)
-
-
 class _ClockedSigner(signing.TimestampSigner):
     def __init__(self, *, now: datetime | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -130,9 +121,3 @@ def download_unsign(*, value: str, max_age: int = DOWNLOAD_LINK_MAX_AGE) -> tupl
         return uuid.UUID(data["r"]), str(data["i"])
     except (KeyError, TypeError, ValueError) as exc:
         raise signing.BadSignature("malformed download link") from exc
-
-
-def download_link_for(*, request, item: str, now: datetime | None = None) -> str:
-    """Absolute URL of a download (url name compliance:download, kwarg `signed`)."""
-    signed = download_sign(request=request, item=item, now=now)
-    return _absolute("compliance:download", f"/requests/download/{signed}/", signed=signed)

@@ -1,68 +1,19 @@
-"""Citizen pages: the request form, email verification, the private status page, downloads.
-
-Citizens have no account. A request is reached only through the unguessable tokens sent to the
-requester's mailbox (only their hashes are stored), so no URL built from an id can show one
-request to another person. Every response here is marked private and not cacheable, and the
-status page tells browsers not to send its URL to other sites as a referrer.
+"""The citizen's request form (no account). What follows it (email confirmation, the status
+page) is in compliance/views/status.py. Every response here is private and not cacheable.
 """
 
-from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from compliance import ratelimit
-from compliance.answering.selectors import requester_downloads
 from compliance.forms import RequestForm
-from compliance.models import RequestStatus, RequestType
-from compliance.selectors import request_by_status_token
-from compliance.services import (
-    ActionNotAllowed,
-    VerificationFailed,
-    download_sign,
-    download_unsign,
-    pending_upload_create,
-    pending_upload_delete,
-    pending_upload_get,
-    request_submit,
-    request_verify_email,
-    request_withdraw,
-)
-from compliance.services.tokens import DOWNLOAD_LINK_MAX_AGE, status_token_for
-from compliance.views.documents import document_obtain, documents_for_request
-from config.models import ReportStatus
-
-# What each state means for the requester, in plain words.
-STATUS_EXPLANATIONS = {
-    RequestStatus.RECEIVED: gettext_lazy("We have received your request."),
-    RequestStatus.AWAITING_EMAIL: gettext_lazy(
-        "Please confirm your email address with the link in the first email we sent you. We start once you have."
-    ),
-    RequestStatus.VERIFIED: gettext_lazy("Your email address is confirmed. Your request is in the queue."),
-    RequestStatus.PROCESSING: gettext_lazy("We are searching the collected photos for your face."),
-    RequestStatus.AWAITING_REVIEW: gettext_lazy("A member of staff is checking the results."),
-    RequestStatus.AWAITING_APPROVAL: gettext_lazy("The answer is ready and waiting for final approval."),
-    RequestStatus.COMPLETED: gettext_lazy("Your request has been answered. Your photos have been deleted."),
-    RequestStatus.REFUSED: gettext_lazy("We could not act on your request. The reasons are below."),
-    RequestStatus.EXPIRED: gettext_lazy(
-        "The email address was not confirmed within 7 days, so the request lapsed. Your photos were deleted."
-    ),
-    RequestStatus.WITHDRAWN: gettext_lazy("The request was withdrawn. Your photos were deleted."),
-}
-# Before the email address is confirmed the deadline is not shown: the request is not yet handled.
-STATES_WITHOUT_DUE_DATE = (
-    RequestStatus.RECEIVED,
-    RequestStatus.AWAITING_EMAIL,
-    RequestStatus.EXPIRED,
-    RequestStatus.WITHDRAWN,
-)
+from compliance.services import pending_upload_create, pending_upload_delete, pending_upload_get
+from compliance.workflow.intake import request_submit
+from config.uploads import upload_form
 
 
 def _private(response):
@@ -134,8 +85,14 @@ def _render_form(request, form, *, status=200, limited_message: str = ""):
     return _private(response)
 
 
+def _request_refused(request, message: str, status: int):
+    """The body could not be used (too large, unreadable): the form again, with the reason."""
+    return _render_form(request, RequestForm(), status=status, limited_message=message)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
+@upload_form(fields=("selfie", "id_document"), refused=_request_refused)
 def request_new(request):
     now = timezone.now()
     if request.method != "POST":
@@ -183,8 +140,10 @@ def request_new(request):
                 "name": data["name"],
                 "email": data["email"],
                 "country": data["country"],
+                "region": data.get("region", ""),
                 "language": translation.get_language() or "en",
                 "selfie_consent": data["selfie_consent"],
+                "id_document_consent": bool(data.get("id_document_consent")),
                 "suppression_consent": bool(data.get("suppression_consent")),
             },
             selfie_file=selfie,
@@ -213,9 +172,10 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 
 def _initial_from(post) -> dict:
-    fields = ("request_type", "name", "email", "country", "selfie_token", "id_document_token")
+    fields = ("request_type", "name", "email", "country", "region", "selfie_token", "id_document_token")
     initial = {name: post.get(name, "") for name in fields}
     initial["selfie_consent"] = bool(post.get("selfie_consent"))
+    initial["id_document_consent"] = bool(post.get("id_document_consent"))
     initial["suppression_consent"] = bool(post.get("suppression_consent"))
     return initial
 
@@ -238,105 +198,3 @@ def _email_limit_message() -> str:
 @require_GET
 def request_submitted(request):
     return _private(render(request, "compliance/request_submitted.html"))
-
-
-# --- email verification ---------------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def verify_email(request, token: str):
-    """GET shows a button and changes nothing (mail scanners and link previews open links);
-    the POST uses the single-use token and leads to the status page."""
-    if request.method != "POST":
-        return _private(render(request, "compliance/verify_email.html", {"outcome": "confirm"}))
-    try:
-        req, status_token = request_verify_email(token=token, now=timezone.now())
-    except VerificationFailed as failure:
-        req = failure.request
-        if failure.code == "used" and req is not None and (status_token := status_token_for(req)):
-            messages.info(request, _("Your email address was already confirmed."))
-            return redirect("compliance:status", token=status_token)
-        return _private(render(request, "compliance/verify_email.html", {"outcome": failure.code}, status=410))
-    context = {
-        "outcome": "verified",
-        "request_obj": req,
-        "status_url": reverse("compliance:status", kwargs={"token": status_token}) if status_token else "",
-    }
-    return _private(render(request, "compliance/verify_email.html", context))
-
-
-# --- the status page and downloads -----------------------------------------------------------
-
-
-@never_cache
-@require_GET
-def status(request, token: str):
-    req = request_by_status_token(token)
-    if req is None:
-        raise Http404
-    downloads = [
-        {
-            "label": item.label,
-            "url": reverse("compliance:download", kwargs={"signed": download_sign(request=req, item=item.key)}),
-        }
-        for item in documents_for_request(req)
-    ]
-    # Issue 6: the released access package (PDF letter and ZIP) and the erasure certificate.
-    downloads += requester_downloads(req)
-    context = {
-        "req": req,
-        "status_label": req.get_status_display(),
-        "status_explanation": STATUS_EXPLANATIONS.get(req.status, ""),
-        "type_label": RequestType(req.request_type).label,
-        "refusal_basis_label": req.get_refusal_basis_display(),
-        "show_due_date": req.status not in STATES_WITHOUT_DUE_DATE,
-        "messages_for_requester": req.messages.filter(visible_to_requester=True).order_by("created_at", "id"),
-        "downloads": downloads,
-        "link_hours": DOWNLOAD_LINK_MAX_AGE // 3600,
-        "can_withdraw": not req.is_final,
-        "token": token,
-    }
-    return _private(render(request, "compliance/status.html", context))
-
-
-@never_cache
-@require_GET
-def download(request, signed: str):
-    try:
-        public_id, item = download_unsign(value=signed)
-    except signing.SignatureExpired:
-        return _private(render(request, "compliance/download_expired.html", status=410))
-    except signing.BadSignature:
-        raise Http404 from None
-    report = document_obtain(public_id=public_id, key=item)
-    if report is None:
-        raise Http404
-    if report.status != ReportStatus.DONE or not report.file:
-        response = render(request, "compliance/download_unavailable.html", status=503)
-        response["Retry-After"] = "60"
-        return _private(response)
-    response = FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.download_name, content_type="application/pdf"
-    )
-    return _private(response)
-
-
-@never_cache
-@require_POST
-def withdraw(request, token: str):
-    """The requester withdraws the request (and with it the consent for the photo, GDPR Art.
-    7(3)): the service stops the handling and deletes the photos."""
-    req = request_by_status_token(token)
-    if req is None:
-        raise Http404
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Tick the box to confirm that you want to withdraw your request."))
-        return redirect("compliance:status", token=token)
-    try:
-        request_withdraw(request=req, user=None, now=timezone.now())
-    except ActionNotAllowed:
-        messages.error(request, _("This request is already closed and can no longer be withdrawn."))
-    else:
-        messages.success(request, _("Your request has been withdrawn and your photos have been deleted."))
-    return redirect("compliance:status", token=token)

@@ -11,16 +11,22 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from compliance import services
-from compliance.forms import ConfirmForm, EscalateForm, ExtendForm, IdentityForm, MessageForm, RefuseForm
+from compliance.forms import (
+    AskInformationForm,
+    ConfirmForm,
+    EscalateForm,
+    ExtendForm,
+    MessageForm,
+    RefuseForm,
+    RefusePartForm,
+)
 from compliance.models import DataSubjectRequest, IdentityCheck, RequestStatus
-from compliance.reports.letters import letter_kinds_for_staff
 from compliance.selectors import (
     request_allowed_actions,
     request_audit_trail,
@@ -29,7 +35,12 @@ from compliance.selectors import (
     request_messages_for_staff,
     request_queue_filterset,
 )
+from compliance.workflow import conversation, handling, intake
+from compliance.workflow.documents import documents_for_requester
+from compliance.workflow.lifecycle import ActionNotAllowed
+from compliance.workflow.machine import NEXT_FOR_REQUESTER
 from config.roles import Perm, can, require
+from core.outbox import outbox_for_topic
 
 PAGE_SIZE = 25
 DUE_SOON_DAYS = 7
@@ -99,7 +110,7 @@ class Action:
 
 
 def _escalate(req, user, data, now):
-    case = services.request_escalate_to_complaint(
+    case = handling.request_escalate_to_complaint(
         request=req,
         user=user,
         case=data.get("case"),
@@ -110,58 +121,57 @@ def _escalate(req, user, data, now):
     return f"Escalated into a complaint on case {case.reference}."
 
 
+def _refuse(req, user, data, now):
+    handling.request_refuse(
+        request=req,
+        user=user,
+        basis=data["basis"],
+        reason=data["reason"],
+        law=data["law"],
+        late_reason=data["late_reason"],
+        now=now,
+    )
+    return "Request refused; the requester is told why and how to complain, and the photos are deleted."
+
+
+def _refuse_part(req, user, data, now):
+    handling.request_refuse_part(
+        request=req,
+        user=user,
+        scope=data["scope"],
+        basis=data["basis"],
+        reason=data["reason"],
+        law=data["law"],
+        late_reason=data["late_reason"],
+        now=now,
+    )
+    return "Partial refusal recorded; the final letter states it with its ground and the remedies."
+
+
+def _ask_information(req, user, data, now):
+    conversation.request_ask_information(request=req, user=user, body=data["body"], suspend=data["suspend"], now=now)
+    if data["suspend"]:
+        return "Question sent; the clock is stopped until the requester answers."
+    return "Question sent to the requester."
+
+
+def _resume_clock(req, user, data, now):
+    days = conversation.request_clock_resume(request=req, user=user, now=now)
+    return f"The clock runs again; {days} day(s) added to the due date."
+
+
+def _reissue(req, user, data, now):
+    intake.status_link_reissue(request=req, user=user, now=now)
+    return "A new status link is on its way to the requester; the old one no longer works."
+
+
 ACTIONS: dict[str, Action] = {
-    "start_processing": Action(
-        "Start processing",
-        "Start processing",
-        ConfirmForm,
-        lambda req, user, data, now: (
-            services.request_start_processing(request=req, user=user, now=now) and "Processing started."
-        ),
-    ),
-    "mark_awaiting_review": Action(
-        "Ready for staff review",
-        "Mark ready for review",
-        ConfirmForm,
-        lambda req, user, data, now: (
-            services.request_mark_awaiting_review(request=req, user=user, now=now)
-            and "Marked as awaiting staff review."
-        ),
-    ),
-    "mark_awaiting_approval": Action(
-        "Send for approval",
-        "Send for approval",
-        ConfirmForm,
-        lambda req, user, data, now: (
-            services.request_mark_awaiting_approval(request=req, user=user, now=now) and "Sent for approval."
-        ),
-    ),
-    "approve": Action(
-        "Approve the answer",
-        "Approve and complete",
-        ConfirmForm,
-        lambda req, user, data, now: (
-            services.request_approve(request=req, user=user, now=now)
-            and "Approved: the request is completed and its photos deleted."
-        ),
-        help="Completes the request, tells the requester, and deletes the selfie and any encoding.",
-    ),
-    "verify_identity": Action(
-        "Verify identity manually",
-        "Mark identity as verified",
-        IdentityForm,
-        lambda req, user, data, now: (
-            services.request_verify_identity_manually(request=req, user=user, note=data["note"], now=now)
-            and "Identity marked as verified."
-        ),
-        help="Only after establishing the requester's identity by other means (GDPR Art. 12(6)).",
-    ),
     "extend": Action(
         "Extend the deadline",
         "Extend and notify the requester",
         ExtendForm,
         lambda req, user, data, now: (
-            services.request_extend_deadline(
+            handling.request_extend_deadline(
                 request=req, user=user, months=data["months"], reason=data["reason"], now=now
             )
             and "Deadline extended; the requester is notified."
@@ -171,25 +181,59 @@ ACTIONS: dict[str, Action] = {
         "Refuse the request",
         "Refuse and send the letter",
         RefuseForm,
+        _refuse,
+        danger=True,
+    ),
+    "refuse_part": Action(
+        "Refuse part of the request",
+        "Record the partial refusal",
+        RefusePartForm,
+        _refuse_part,
+        help="The rest is answered as usual; the final letter says what is not acted on, why, and the remedies.",
+    ),
+    "withdraw": Action(
+        "Withdraw on the requester's behalf",
+        "Withdraw",
+        ConfirmForm,
         lambda req, user, data, now: (
-            services.request_refuse(request=req, user=user, basis=data["basis"], reason=data["reason"], now=now)
-            and "Request refused; the requester is told why and how to complain, and the photos are deleted."
+            handling.request_withdraw(request=req, user=user, now=now) and "Request withdrawn; the photo is deleted."
         ),
+        help="Only when the requester asked you to (e.g. by letter). Nothing is disclosed or erased.",
         danger=True,
     ),
     "escalate": Action(
-        "Escalate into a complaint",
+        "Escalate into a case",
         "Escalate",
         EscalateForm,
         _escalate,
-        help="The request is past its due date: link it to an enforcement case as a complaint.",
+        help="The request is past its due date: link it to an enforcement case on the authority's own initiative.",
+    ),
+    "ask_information": Action(
+        "Ask the requester for information",
+        "Send the question",
+        AskInformationForm,
+        _ask_information,
+    ),
+    "resume_clock": Action(
+        "Let the clock run again",
+        "Resume the clock",
+        ConfirmForm,
+        _resume_clock,
+        help="The clock stopped when you asked for information; it runs again by itself when the requester writes.",
+    ),
+    "reissue_status_link": Action(
+        "Send a new status link",
+        "Send a new link",
+        ConfirmForm,
+        _reissue,
+        help="The old link stops working at once (e.g. the requester says it leaked).",
     ),
     "message": Action(
         "Add a message",
         "Add message",
         MessageForm,
         lambda req, user, data, now: (
-            services.request_add_message(
+            handling.request_add_message(
                 request=req, user=user, body=data["body"], visible_to_requester=data["visible_to_requester"], now=now
             )
             and "Message added."
@@ -204,13 +248,22 @@ def _timeline(req: DataSubjectRequest) -> list[dict]:
         (req.email_verified_at, "Email address verified"),
         (req.identity_checked_at, f"Identity check: {req.get_identity_check_display()}"),
         (
+            req.identity_assessed_at,
+            f"Identity assessed by staff: {req.get_identity_assessment_display()}",
+        ),
+        (
             req.extended_at,
             f"Deadline extended to {req.extended_due_date} "
             f"(+{req.extension_months} month{'s' if req.extension_months != 1 else ''} in total)",
         ),
         (req.extension_notified_at, "Requester notified of the extension"),
         (req.approved_at, "Answer approved" + (f" by {req.approved_by.get_username()}" if req.approved_by else "")),
-        (req.refused_at, f"Refused: {req.get_refusal_basis_display()}"),
+        (req.refused_at, f"Refused: {req.get_refusal_basis_display()}{' (late)' if req.refused_late else ''}"),
+        *(
+            (item.recorded_at, f"Partly refused: {item.get_basis_display()}{' (late)' if item.late else ''}")
+            for item in req.partial_refusals.all()
+        ),
+        (req.facts_final_at, "Final facts recorded; documents issued from them"),
         (req.completed_at, "Completed"),
         (req.withdrawn_at, "Withdrawn"),
         (req.expired_at, "Expired (email not verified in time)"),
@@ -219,14 +272,24 @@ def _timeline(req: DataSubjectRequest) -> list[dict]:
     ):
         if at:
             items.append({"at": at, "text": text})
+    if req.clock_suspended_at:
+        items.append({"at": req.clock_suspended_at, "text": "Clock stopped: waiting for the requester's information"})
     for message in request_messages_for_staff(req):
+        staff_author = message.author.get_username() if message.author else "system"
+        author = "requester" if message.from_requester else staff_author
         items.append(
             {
                 "at": message.created_at,
-                "text": "Message",
-                "who": message.author.get_username() if message.author else "system",
+                "text": "Message from the requester" if message.from_requester else "Message",
+                "who": author,
                 "body": message.body,
-                "visible": message.visible_to_requester,
+                "visible": message.visible_to_requester and not message.from_requester,
+                "attachment_url": reverse(
+                    "compliance:message_attachment", kwargs={"public_id": req.public_id, "message_id": message.pk}
+                )
+                if message.attachment
+                else "",
+                "attachment_name": message.attachment_name,
             }
         )
     return sorted(items, key=lambda item: item["at"])
@@ -254,12 +317,14 @@ def _detail_context(request, req: DataSubjectRequest, *, bound: dict | None = No
             )
     return {
         "req": req,
-        "overdue": services.request_is_overdue(req, today=today),
+        "overdue": handling.request_is_overdue(req, today=today),
         "timeline": _timeline(req),
         "audit_events": request_audit_trail(req),
         "can_act": can_act,
         "action_forms": action_forms,
-        "letter_kinds": letter_kinds_for_staff(req, user=request.user) if can(request.user, Perm.EXPORT) else [],
+        "documents": documents_for_requester(req),
+        "emails": outbox_for_topic(req.public_id),
+        "next_text": NEXT_FOR_REQUESTER.get(req.status, ""),
     }
 
 
@@ -275,6 +340,26 @@ def _get_request(public_id) -> DataSubjectRequest:
 def request_detail(request, public_id):
     req = _get_request(public_id)
     return render(request, "compliance/staff/request_detail.html", _detail_context(request, req))
+
+
+@require(Perm.EDIT)
+@require_GET
+def message_attachment(request, public_id, message_id: int):
+    """The file a requester attached to a message (it may be an identity document: staff who
+    handle requests only, never cached, always a download)."""
+    req = _get_request(public_id)
+    message = req.messages.filter(pk=message_id, from_requester=True).exclude(attachment="").first()
+    if message is None or not message.attachment:
+        raise Http404
+    extension = ".pdf" if message.attachment_type == "application/pdf" else ".jpg"
+    response = FileResponse(
+        message.attachment.open("rb"),
+        as_attachment=True,
+        filename=f"message-{message.pk}{extension}",
+        content_type=message.attachment_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require(Perm.EDIT)
@@ -295,6 +380,9 @@ def request_action(request, public_id, action: str):
             done = spec.perform(req, request.user, form.cleaned_data, timezone.now())
         except ValidationError as error:
             _add_errors(form, error)
+        except ActionNotAllowed as error:
+            for text in error.messages:
+                form.add_error(None, text)
         else:
             messages.success(request, done or "Nothing to do: this had already happened.")
             return redirect("compliance:request_detail", public_id=req.public_id)

@@ -24,6 +24,7 @@ from enforcement.models import (
     QuotedConversion,
     Respondent,
     Source,
+    ViolationType,
 )
 from enforcement.selectors import sees_internal
 from enforcement.services.penalties import penalty_accrued
@@ -170,6 +171,7 @@ class ArticleSerializer(VerificationMixin, serializers.ModelSerializer):
             "read_with",
             "label",
             "note",
+            "role",
             *VERIFICATION_FIELDS,
         )
 
@@ -179,7 +181,7 @@ class LiquidationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PenaltyLiquidation
-        fields = ("decision", "period_start", "period_end", "units", "amount")
+        fields = ("decision", "period_start", "period_end", "units", "amount", "payment_status", "payment_note")
 
 
 class AppealEventSerializer(serializers.ModelSerializer):
@@ -363,6 +365,7 @@ class DecisionSerializer(FixedOnUpdateMixin, VerificationMixin, serializers.Mode
             "announced_date_partial",
             "parent",
             "summary",
+            "short_summary",
             "source_discrepancies",
             "fines",
             "orders",
@@ -391,7 +394,15 @@ class DecisionBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ("id", "kind", "reference", "decision_date", "decision_date_precision", "decision_date_display")
+        fields = (
+            "id",
+            "kind",
+            "reference",
+            "decision_date",
+            "decision_date_precision",
+            "decision_date_display",
+            "short_summary",
+        )
 
 
 # --- cases ---------------------------------------------------------------------------------------
@@ -414,6 +425,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "authority",
             "respondent",
             "legal_framework",
+            "sector",
             "status",
             "published",
             "latest_decision_date",
@@ -426,7 +438,8 @@ class CaseListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_articles(self, case) -> list[str]:
-        return [str(ref) for ref in case.articles.all()]
+        # Provisions found violated; a legal basis (e.g. Art. 84) is in the case detail's `articles`.
+        return [str(ref) for ref in case.articles.all() if ref.role == ArticleReference.Role.VIOLATED]
 
 
 class CaseDetailSerializer(VerificationMixin, serializers.ModelSerializer):
@@ -445,6 +458,9 @@ class CaseDetailSerializer(VerificationMixin, serializers.ModelSerializer):
     articles = ArticleSerializer(many=True, read_only=True)
     decisions = DecisionBriefSerializer(many=True, read_only=True)
     appeals = serializers.SlugRelatedField(slug_field="public_id", many=True, read_only=True)
+    violation_types = serializers.SlugRelatedField(
+        slug_field="code", queryset=ViolationType.objects.all(), many=True, required=False
+    )
 
     class Meta:
         model = Case
@@ -458,9 +474,14 @@ class CaseDetailSerializer(VerificationMixin, serializers.ModelSerializer):
             "legal_framework_detail",
             "origin",
             "origin_detail",
+            "complainant",
+            "complainant_public",
             "lead_authority",
             "concerned_authorities",
             "status",
+            "sector",
+            "violation_types",
+            "facets_derived",
             "summary",
             "appeal_summary",
             "public_notes",
@@ -476,14 +497,27 @@ class CaseDetailSerializer(VerificationMixin, serializers.ModelSerializer):
             "updated",
             *VERIFICATION_FIELDS,
         )
-        read_only_fields = ("latest_decision_date", "fines_eur_total", "created", "updated")
+        read_only_fields = ("latest_decision_date", "fines_eur_total", "facets_derived", "created", "updated")
 
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is None or not sees_internal(request.user):
             fields.pop("internal_notes", None)
+            fields.pop("complainant_public", None)
+            # Complainant data is internal unless staff chose to publish it (see to_representation).
         return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if (
+            "complainant" in data
+            and not instance.complainant_public
+            and (request is None or not sees_internal(request.user))
+        ):
+            data.pop("complainant")
+        return data
 
 
 class CurrencyLineSerializer(serializers.Serializer):
@@ -496,11 +530,37 @@ class CurrencyLineSerializer(serializers.Serializer):
     rate_source = serializers.CharField()
 
 
+class PenaltyTotalsSerializer(serializers.Serializer):
+    """Liquidated penalty payments and caps: never part of the fines' total, never added together."""
+
+    liquidated_eur = serializers.DecimalField(max_digits=20, decimal_places=2)
+    liquidated_unpaid_eur = serializers.DecimalField(max_digits=20, decimal_places=2)
+    liquidations = serializers.IntegerField()
+    caps_eur = serializers.DecimalField(max_digits=20, decimal_places=2)
+    capped_penalties = serializers.IntegerField()
+    not_in_eur = serializers.IntegerField()
+
+
+class FacetCountSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class FacetsSerializer(serializers.Serializer):
+    """Cases per value among those matching every other filter (as next to the HTML filters)."""
+
+    sector = FacetCountSerializer(many=True)
+    violation_type = FacetCountSerializer(many=True)
+
+
 class EurTotalSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    total_eur = serializers.DecimalField(max_digits=20, decimal_places=2)
+    total_eur = serializers.DecimalField(max_digits=20, decimal_places=2, help_text="Art. 83 fines only.")
     lines = CurrencyLineSerializer(many=True)
     unconverted = CurrencyLineSerializer(many=True)
+    penalties = PenaltyTotalsSerializer()
+    facets = FacetsSerializer()
 
 
 def as_of_from(params) -> dt.date | None:

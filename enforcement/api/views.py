@@ -37,7 +37,7 @@ from enforcement.models import (
     PenaltyPayment,
     Respondent,
 )
-from enforcement.selectors import case_eur_breakdown, case_queryset, sees_internal
+from enforcement.selectors import case_eur_breakdown, case_facet_counts, case_queryset, penalty_totals, sees_internal
 
 
 class StandardPagination(PageNumberPagination):
@@ -159,7 +159,9 @@ class CaseViewSet(ServiceViewSet):
     def get_queryset(self):
         cases = case_queryset(user=self.request.user)
         if self.action in ("retrieve", "update", "partial_update"):
-            cases = cases.prefetch_related("sources", "appeals", "concerned_authorities", "lead_authority")
+            cases = cases.prefetch_related(
+                "violation_types", "sources", "appeals", "concerned_authorities", "lead_authority"
+            )
         return cases
 
     def get_serializer_class(self):
@@ -168,13 +170,20 @@ class CaseViewSet(ServiceViewSet):
     @extend_schema(responses=EurTotalSerializer, summary="EUR total of the filtered cases, with the rates used")
     @action(detail=False, methods=["get"])
     def totals(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
+        filterset = CaseFilterSet(data=request.query_params, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        queryset = filterset.qs
         breakdown = case_eur_breakdown(queryset)
         data = {
             "count": queryset.count(),
             "total_eur": breakdown.total_eur,
             "lines": breakdown.lines,
             "unconverted": breakdown.unconverted,
+            "penalties": penalty_totals(
+                PenaltyPayment.objects.filter(decision__case__in=queryset.order_by().values("pk"))
+            ),
+            "facets": case_facet_counts(filterset),
         }
         return Response(EurTotalSerializer(data).data)
 

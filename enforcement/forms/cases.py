@@ -30,10 +30,12 @@ class CaseForm(VerificationFields, ServiceForm):
             "public_notes": forms.Textarea(attrs={"rows": 3}),
             "internal_notes": forms.Textarea(attrs={"rows": 4}),
             "concerned_authorities": forms.SelectMultiple(attrs={"size": 6}),
+            "violation_types": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "published": "Published cases appear in the public register (internal notes never do).",
             "concerned_authorities": "For cross-border cases; hold Ctrl (or Cmd) to choose several.",
+            "sector": "Saving the sector or violation types here keeps them from the classifier.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -110,7 +112,7 @@ class ArticleForm(VerificationFields, ServiceForm):
 
     class Meta:
         model = ArticleReference
-        fields = ("instrument", "article", "paragraph", "point", "read_with", "label", "note", "decision")
+        fields = ("instrument", "article", "paragraph", "point", "read_with", "label", "note", "role", "decision")
         labels = {"label": "As written in the decision", "read_with": "Read with"}
         help_texts = {
             "instrument": "Empty for the case's GDPR or UK GDPR; otherwise the instrument, e.g. APP, BC PIPA.",
@@ -121,6 +123,8 @@ class ArticleForm(VerificationFields, ServiceForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
+        # Most provisions are ones found violated; only a legal basis (e.g. Art. 84) needs the choice.
+        self.fields["role"].required = False
         self.set_choices("decision", case.decisions.all(), label=decision_label)
 
     def clean_point(self):
@@ -134,3 +138,6 @@ class ArticleForm(VerificationFields, ServiceForm):
         if cleaned.get("article") is None and (cleaned.get("paragraph") is not None or cleaned.get("point")):
             self.add_error("article", "Give the article when you give a paragraph or point.")
         return cleaned
+
+    def clean_role(self):
+        return self.cleaned_data.get("role") or ArticleReference.Role.VIOLATED

@@ -73,12 +73,21 @@ class DecisionForm(PartialDates, VerificationFields, ServiceForm):
 
     class Meta:
         model = Decision
-        fields = ("kind", "reference", "parent", "summary", "source_discrepancies")
+        fields = ("kind", "reference", "parent", "summary", "short_summary", "source_discrepancies")
         labels = {"parent": "Enforces (parent decision)"}
         help_texts = {"parent": "A liquidation or follow-up belongs to the decision it enforces."}
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
-    field_order = ("kind", "reference", "decided", "announced", "parent", "summary", "source_discrepancies")
+    field_order = (
+        "kind",
+        "reference",
+        "decided",
+        "announced",
+        "parent",
+        "summary",
+        "short_summary",
+        "source_discrepancies",
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ Stable signatures (`data` maps model field names to cleaned Python values):
 
     case_create(*, user, data) -> Case
     case_update(*, case, user, data) -> Case
-    decision_create(*, case, user, data) -> Decision
+    decision_create(*, case, user, data, import_key=None) -> Decision
     decision_update(*, decision, user, data) -> Decision
     fine_create(*, decision, user, data) -> Fine
     fine_update(*, fine, user, data) -> Fine

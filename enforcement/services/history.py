@@ -78,3 +78,24 @@ def record_event(*, case, obj: models.Model, action: str, user, text: str, now: 
 
 def _user_or_none(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def record_events_created(*, events: list[tuple], user, now: dt.datetime | None = None) -> None:
+    """record_event(action=CREATE) for many (case, obj) pairs in one insert (bulk imports)."""
+    now = now or timezone.now()
+    ChangeRecord.objects.bulk_create(
+        (
+            ChangeRecord(
+                case=case,
+                model_label=obj._meta.model_name,
+                object_id=str(obj.pk),
+                action=ChangeRecord.Action.CREATE,
+                old_value="",
+                new_value=str(obj),
+                changed_by=_user_or_none(user),
+                changed_at=now,
+            )
+            for case, obj in events
+        ),
+        batch_size=500,
+    )

@@ -13,9 +13,10 @@ from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 
 from enforcement.currencies import ISO_3166_ALPHA2, ISO_4217
-from enforcement.dates import DatePrecision, parse_partial_date
+from enforcement.dates import DatePrecision, decision_dates_check, parse_partial_date
 
 ROW_KEYS = {
     "id",
@@ -166,6 +167,9 @@ _NUMBER_LIST = re.compile(
     r"^(?:(?P<prefix>[A-Za-z][\w ]*?)\s+)?(?P<kind>ss?\.|arts?\.)\s*(?P<numbers>\d+(?:\s*,\s*\d+)*)$"
 )
 _APP = re.compile(r"^APP\s+(?P<article>\d+)\.(?P<paragraph>\d+)$")
+# GDPR articles that bind the supervisory authority or the Member States (Art. 58 powers, Art. 83
+# fines, Art. 84 penalties): a decision rests on them; no controller can be found to violate them.
+LEGAL_BASIS_ARTICLES = frozenset({58, 83, 84})
 
 
 def parse_article(text: str, *, framework_text: str = "") -> list[dict]:
@@ -194,6 +198,7 @@ def parse_article(text: str, *, framework_text: str = "") -> list[dict]:
         "paragraph": None,
         "point": "",
         "read_with": "",
+        "role": "violated",
     }
     if not label.startswith(UNVERIFIED):
         gdpr = _GDPR_ARTICLE.match(core)
@@ -202,10 +207,12 @@ def parse_article(text: str, *, framework_text: str = "") -> list[dict]:
             paragraph = int(parts[0]) if parts and parts[0].isdigit() else None
             rest = parts[1:] if paragraph is not None else parts
             point = rest[0] + "".join(f"({part})" for part in rest[1:]) if rest else ""
+            article = int(gdpr["article"])
             return [
                 {
                     **base,
-                    "article": int(gdpr["article"]),
+                    "role": "legal_basis" if article in LEGAL_BASIS_ARTICLES else "violated",
+                    "article": article,
                     "paragraph": paragraph,
                     "point": point[:10],
                     "read_with": (gdpr["read_with"] or "").strip()[:120],
@@ -542,7 +549,7 @@ def _validate_liquidations(rows, errors) -> None:
             errors.append(RowError(row["id"], "penalty_payment.amount", "differs from the parent's amount per unit"))
 
 
-def _validate_row(row, row_id, ids, seen, authorities, errors) -> None:
+def _validate_row(row, row_id, ids, seen, authorities, errors) -> None:  # noqa: C901 - debt (issue 13)
     rid = row.get("id")
     if "id" in row:
         if not isinstance(rid, str) or not ID_PATTERN.match(rid):
@@ -584,6 +591,21 @@ def _validate_row(row, row_id, ids, seen, authorities, errors) -> None:
             errors.append(RowError(row_id, name, str(exc)))
     if row.get("decision_date") is None and row.get("announced_date") is None:
         errors.append(RowError(row_id, "decision_date", "a row needs a decision date or an announcement date"))
+    try:
+        decided, decided_precision, _ = parse_row_date(row.get("decision_date"))
+        announced, announced_precision, _ = parse_row_date(row.get("announced_date"))
+    except ValueError:
+        pass  # reported above
+    else:
+        # The same rule as Decision.clean(), reported per row before anything is written.
+        problems = decision_dates_check(
+            decision_date=decided,
+            decision_date_precision=decided_precision,
+            announced_date=announced,
+            announced_date_precision=announced_precision,
+            today=timezone.localdate(),
+        )
+        errors.extend(RowError(row_id, name, message) for name, message in problems.items())
     _validate_money(row, row_id, errors)
     for name in ("articles_violated", "orders", "source_errors", "sources"):
         value = row.get(name)
@@ -628,7 +650,7 @@ def _validate_row(row, row_id, ids, seen, authorities, errors) -> None:
             errors.append(RowError(row_id, "parent_decision", f"{parent!r} is not the id of a row in this file"))
 
 
-def _validate_money(row, row_id, errors) -> None:
+def _validate_money(row, row_id, errors) -> None:  # noqa: C901 - debt (issue 13)
     amount, currency = row.get("fine_amount"), row.get("currency")
     try:
         parse_amount(amount)
@@ -691,8 +713,18 @@ def _validate_money(row, row_id, errors) -> None:
             try:
                 per_unit = parse_amount(penalty.get("amount"), allow_unverified=True).value
                 total = parse_amount(penalty.get("liquidated_total")).value
+                fine_amount = parse_amount(row.get("fine_amount")).value
             except ValueError:
                 return
+            if fine_amount is not None and total is not None and fine_amount != total:
+                errors.append(
+                    RowError(
+                        row_id,
+                        "fine_amount",
+                        f"differs from liquidated_total {total}: a liquidation row's amount is the liquidated "
+                        "penalty (imported as the liquidation, not as a fine)",
+                    )
+                )
             if per_unit is not None and total is not None and per_unit * days != total:
                 errors.append(
                     RowError(

@@ -32,7 +32,6 @@ from enforcement.models import (
     Authority,
     Case,
     ChangeRecord,
-    ComplianceCheck,
     Decision,
     Fine,
     Order,
@@ -41,6 +40,7 @@ from enforcement.models import (
     Respondent,
     Source,
 )
+from enforcement.services.facets import cases_classify
 from enforcement.services.history import record_event
 from enforcement.services.import_parse import (
     CASE_NUMBERS,
@@ -183,6 +183,18 @@ def _parenthetical(text: str) -> str:
     return match[1] if match else ""
 
 
+def _complainant_text(ref: str) -> str:
+    """'Decision 35/2022 (complaint by Homo Digitalis, lodged 2021-05-26)' -> the bracket."""
+    text = _parenthetical(ref)
+    return text if "complaint" in text.lower() else ""
+
+
+def _public_reference(ref: str) -> str:
+    """The authority's reference without the bracket that names the complainant."""
+    complainant = _complainant_text(ref)
+    return ref.replace(f"({complainant})", "").strip() if complainant else ref
+
+
 def _money(amount: Decimal, currency: str) -> str:
     return f"{currency} {amount:,.0f}" if amount == amount.to_integral() else f"{currency} {amount:,.2f}"
 
@@ -218,12 +230,11 @@ class _Importer:
         # Parents before children so that `parent` can be set.
         for row in sorted(self.rows, key=lambda r: self._depth(r)):
             self.decision(row)
-        failing = self.failing_checks()
+        non_compliance = self.liquidated_non_compliance()
         for row in self.rows:
-            self.orders_and_penalties(row, failing)
+            self.orders_and_penalties(row, non_compliance)
         for row in self.rows:
             self.liquidation(row)
-            self.compliance_checks(row, failing)
             self.fines(row)
             self.articles(row)
             self.sources(row)
@@ -231,6 +242,7 @@ class _Importer:
         for row in roots:
             self.case_status(row)
             case_refresh_summary(case=self.cases[row["id"]])
+        cases_classify(case_ids=[self.cases[row["id"]].pk for row in roots])
         return self.report
 
     def _depth(self, row: dict) -> int:
@@ -306,7 +318,8 @@ class _Importer:
                 _parenthetical(ref) or _parenthetical(authority_name),
             )
         elif "complaint" in ref.lower():
-            origin, origin_detail = Case.Origin.COMPLAINT, _parenthetical(ref)
+            # The bracket names the complainant: kept internal (Case.complainant), not published.
+            origin, origin_detail = Case.Origin.COMPLAINT, ""
         else:
             origin, origin_detail = Case.Origin.UNKNOWN, _parenthetical(ref) if "Art. 60" in ref else ""
         appeal_lines = []
@@ -337,6 +350,7 @@ class _Importer:
             "legal_framework_detail": row["legal_framework"][:300],
             "origin": origin,
             "origin_detail": origin_detail[:300],
+            "complainant": _complainant_text(ref)[:300],
             "summary": self.case_summary(rows),
             "appeal_summary": appeal_summary,
             "public_notes": public_notes,
@@ -413,7 +427,7 @@ class _Importer:
         values = {
             "case": case,
             "kind": kind,
-            "reference": "" if ref.startswith(UNVERIFIED) else ref[:300],
+            "reference": "" if ref.startswith(UNVERIFIED) else _public_reference(ref)[:300],
             "decision_date": date,
             "decision_date_precision": date_precision,
             "announced_date": announced,
@@ -471,20 +485,22 @@ class _Importer:
 
     # --- children ---
 
-    def failing_checks(self) -> dict[str, dict]:
-        """Orders of a parent decision found not complied with by a later (liquidation) decision."""
-        failing = {}
+    def liquidated_non_compliance(self) -> dict[str, str]:
+        """Parent row id -> why its orders count as not complied with.
+
+        A liquidation decision establishes non-compliance for the period it liquidates, and no
+        further: it is not a compliance check. No ComplianceCheck is made up from it (a check
+        dated at the liquidation decision would stretch the accrual to that day: 115 days, EUR
+        11.5M, instead of the 52 days liquidated). The orders' status is marked as derived."""
+        derived = {}
         for row in self.rows:
-            trigger = (row.get("penalty_payment") or {}).get("trigger") or ""
-            if row.get("parent_decision") and "no proof of compliance" in trigger:
-                date, _, _ = parse_row_date(row.get("decision_date"))
-                failing[row["parent_decision"]] = {
-                    "checked_on": date,
-                    "complied": False,
-                    "note": f"{row['id']}: {trigger}",
-                    "source_url": (row.get("sources") or [""])[0],
-                }
-        return failing
+            penalty = row.get("penalty_payment") or {}
+            if row.get("parent_decision") and penalty.get("period") and penalty.get("liquidated_total") is not None:
+                derived[row["parent_decision"]] = (
+                    f"Derived, not a recorded compliance check: {row['id']} liquidated the penalty "
+                    f"for {penalty['period']}" + (f" ({penalty['trigger']})" if penalty.get("trigger") else "") + "."
+                )
+        return derived
 
     ORDER_FIELDS = (
         "text",
@@ -515,12 +531,19 @@ class _Importer:
         "verification_notes",
     )
 
-    def orders_and_penalties(self, row: dict, failing: dict) -> None:
+    def orders_and_penalties(self, row: dict, non_compliance: dict) -> None:
         decision = self.decisions[row["id"]]
         case = decision.case
         orders, _, _ = parse_orders(row.get("orders") or [])
         for order in orders:
-            order["compliance_status"] = "not_complied" if row["id"] in failing else "unknown"
+            if row["id"] in non_compliance:
+                order["compliance_status"] = "not_complied"
+                order["verification_notes"] = {
+                    **order["verification_notes"],
+                    "compliance_status": non_compliance[row["id"]],
+                }
+            else:
+                order["compliance_status"] = "unknown"
 
         def create_orders():
             decision.orders.all().delete()
@@ -569,7 +592,7 @@ class _Importer:
                 child_penalty = child.get("penalty_payment") or {}
                 if child.get("parent_decision") == row["id"] and child_penalty.get("period"):
                     starts_on = parse_period(child_penalty["period"])[0]
-                    starts_note = f"from the liquidation period in {child['id']} ({child_penalty['period']})"
+                    starts_note = f"Derived from the liquidation period in {child['id']} ({child_penalty['period']})"
                     break
         cap_raw = penalty.get("cap")
         cap_v = Verifiable(None, is_unverified(cap_raw), cap_raw) if isinstance(cap_raw, str) else parse_amount(cap_raw)
@@ -613,9 +636,11 @@ class _Importer:
                 "period_end": end,
                 "units": days,
                 "amount": parse_amount(penalty["liquidated_total"]).value,
+                "payment_status": payment_status(row.get("enforcement_status"), appeal_pending=False),
+                "payment_note": row.get("enforcement_status") or "",
             }
         ]
-        fields = ("decision_id", "period_start", "period_end", "units", "amount")
+        fields = ("decision_id", "period_start", "period_end", "units", "amount", "payment_status", "payment_note")
 
         def create():
             parent_penalty.liquidations.filter(decision=decision).delete()
@@ -629,32 +654,12 @@ class _Importer:
             create=create,
         )
 
-    def compliance_checks(self, row: dict, failing: dict) -> None:
-        decision = self.decisions[row["id"]]
-        check = failing.get(row["id"])
-        fields = ("order_id", "checked_on", "complied", "note", "source_url")
-        desired = (
-            [{"order_id": order.pk, **check} for order in decision.orders.order_by("position", "id")] if check else []
-        )
-
-        def create():
-            ComplianceCheck.objects.filter(order__decision=decision).delete()
-            ComplianceCheck.objects.bulk_create(ComplianceCheck(**values) for values in desired)
-
-        self._replace(
-            case=decision.case,
-            kind="compliance_check",
-            existing=_rows_of(
-                ComplianceCheck.objects.filter(order__decision=decision).order_by("order__position", "id"), fields
-            ),
-            desired=desired,
-            create=create,
-        )
-
     def fines(self, row: dict) -> None:
         decision = self.decisions[row["id"]]
         desired = []
-        if row.get("fine_amount") is not None:
+        # A liquidation row's `fine_amount` repeats its liquidated total: the amount is the
+        # liquidation's (see liquidation()), never also a fine.
+        if row.get("fine_amount") is not None and decision.kind != Decision.Kind.PENALTY_LIQUIDATION:
             history = [event["event"] for event in row.get("appeal_history") or []]
             pending = bool(history) and appeal_outcome(row.get("appeal_status"), history) == "pending"
             desired = [
@@ -695,6 +700,7 @@ class _Importer:
         "read_with",
         "label",
         "note",
+        "role",
         "unverified_fields",
         "verification_notes",
     )

@@ -89,15 +89,20 @@ def exchange_rates_seed(*, path: Path = ECB_RATES_FILE) -> int:
     return changed
 
 
-def fine_refresh_eur(*, fine: Fine) -> Fine:
-    """Set fine.amount_eur and fine.eur_rate from the rate valid on its decision's date."""
+def fine_eur_values(*, fine: Fine) -> tuple[Decimal | None, ExchangeRate | None]:
+    """(amount_eur, eur_rate) of a fine: the rate valid on its decision's date; None when there is
+    no usable rate. Used by fine_refresh_eur and by importers that create fines in bulk."""
     decision = fine.decision
     on_date = decision.decision_date or decision.announced_date
     if fine.currency == "EUR":
-        amount_eur, rate = Decimal(fine.amount).quantize(CENT), None
-    else:
-        rate = rate_for(currency=fine.currency, on_date=on_date)
-        amount_eur = None if rate is None else (Decimal(fine.amount) * rate.rate_to_eur).quantize(CENT)
+        return Decimal(fine.amount).quantize(CENT), None
+    rate = rate_for(currency=fine.currency, on_date=on_date)
+    return (None if rate is None else (Decimal(fine.amount) * rate.rate_to_eur).quantize(CENT)), rate
+
+
+def fine_refresh_eur(*, fine: Fine) -> Fine:
+    """Set fine.amount_eur and fine.eur_rate from the rate valid on its decision's date."""
+    amount_eur, rate = fine_eur_values(fine=fine)
     if (fine.amount_eur, fine.eur_rate_id) != (amount_eur, rate.pk if rate else None):
         fine.amount_eur, fine.eur_rate = amount_eur, rate
         Fine.objects.filter(pk=fine.pk).update(amount_eur=amount_eur, eur_rate=rate)
@@ -117,19 +122,47 @@ def fines_refresh_eur(*, currency: str) -> int:
     return count
 
 
+def _summaries(case_ids) -> dict[int, tuple]:
+    """case id -> (latest decision date, EUR total of fines): the rule of case_refresh_summary."""
+    latest = dict(
+        Decision.objects.filter(case_id__in=case_ids)
+        .values("case_id")
+        .annotate(latest=Max(Coalesce("decision_date", "announced_date")))
+        .values_list("case_id", "latest")
+    )
+    fines: dict[int, list] = {}
+    for case_id, amount in Fine.objects.filter(decision__case_id__in=case_ids).values_list(
+        "decision__case_id", "amount_eur"
+    ):
+        fines.setdefault(case_id, []).append(amount)
+    result = {}
+    for case_id in case_ids:
+        amounts = fines.get(case_id)
+        total = sum((a for a in amounts if a is not None), Decimal(0)).quantize(CENT) if amounts else None
+        result[case_id] = (latest.get(case_id), total)
+    return result
+
+
+def cases_refresh_summary(*, case_ids: list[int]) -> int:
+    """case_refresh_summary for many cases in a few queries (bulk imports); returns how many changed."""
+    summaries = _summaries(case_ids)
+    changed = []
+    for case in Case.objects.filter(pk__in=case_ids).only("id", "latest_decision_date", "fines_eur_total"):
+        latest, total = summaries[case.pk]
+        if (case.latest_decision_date, case.fines_eur_total) != (latest, total):
+            case.latest_decision_date, case.fines_eur_total = latest, total
+            changed.append(case)
+    Case.objects.bulk_update(changed, ["latest_decision_date", "fines_eur_total"], batch_size=500)
+    return len(changed)
+
+
 def case_refresh_summary(*, case: Case) -> Case:
     """Recompute the denormalised list columns: latest decision date and EUR total of fines.
 
     The EUR total is NULL when the case has no fine; fines without a usable rate are left out
     (the selectors report them as unconverted).
     """
-    latest = Decision.objects.filter(case=case).aggregate(latest=Max(Coalesce("decision_date", "announced_date")))[
-        "latest"
-    ]
-    fines = list(Fine.objects.filter(decision__case=case).values_list("amount_eur", flat=True))
-    total = sum((amount for amount in fines if amount is not None), Decimal(0)) if fines else None
-    if total is not None:
-        total = total.quantize(CENT)
+    latest, total = _summaries([case.pk])[case.pk]
     if (case.latest_decision_date, case.fines_eur_total) != (latest, total):
         case.latest_decision_date, case.fines_eur_total = latest, total
         Case.objects.filter(pk=case.pk).update(latest_decision_date=latest, fines_eur_total=total)

@@ -44,6 +44,8 @@ CASE_FIELDS = (
     "legal_framework_detail",
     "origin",
     "origin_detail",
+    "complainant",
+    "complainant_public",
     "lead_authority",
     "concerned_authorities",
     "status",
@@ -52,8 +54,12 @@ CASE_FIELDS = (
     "public_notes",
     "published",
     "internal_notes",
+    "sector",
+    "violation_types",
     *VERIFICATION,
 )
+# Staff setting either facet takes it over from the classifier (services.facets).
+CASE_FACET_FIELDS = ("sector", "violation_types")
 DECISION_FIELDS = (
     "kind",
     "reference",
@@ -63,6 +69,7 @@ DECISION_FIELDS = (
     "announced_date_precision",
     "parent",
     "summary",
+    "short_summary",
     "source_discrepancies",
     *VERIFICATION,
 )
@@ -93,7 +100,7 @@ PENALTY_FIELDS = (
     "nature",
     *VERIFICATION,
 )
-LIQUIDATION_FIELDS = ("decision", "period_start", "period_end", "units", "amount")
+LIQUIDATION_FIELDS = ("decision", "period_start", "period_end", "units", "amount", "payment_status", "payment_note")
 APPEAL_FIELDS = ("decision", "court", "case_number", "outcome", "status_text", *VERIFICATION)
 APPEAL_EVENT_FIELDS = ("kind", "date", "date_precision", "note", "unverified")
 CHECK_FIELDS = ("checked_on", "complied", "note", "source_url")
@@ -107,6 +114,7 @@ ARTICLE_FIELDS = (
     "read_with",
     "label",
     "note",
+    "role",
     *VERIFICATION,
 )
 CONVERSION_FIELDS = ("amount", "currency", "quoted_on", "source_url", "note")
@@ -202,7 +210,14 @@ def case_create(*, user, data: dict) -> Case:
 
 @transaction.atomic
 def case_update(*, case: Case, user, data: dict) -> Case:
-    return _save_changes(obj=case, data=dict(data), case=case, user=user, fields=CASE_FIELDS)
+    """Staff edits. Setting the sector or violation types marks them as staff's (not derived), so
+    that the classifier no longer changes them."""
+    data = dict(data)
+    _save_changes(obj=case, data=data, case=case, user=user, fields=CASE_FIELDS)
+    if case.facets_derived and any(name in data for name in CASE_FACET_FIELDS):
+        Case.objects.filter(pk=case.pk).update(facets_derived=False)
+        case.facets_derived = False
+    return case
 
 
 # --- decisions -----------------------------------------------------------------------------------
@@ -233,9 +248,11 @@ def _check_parent(decision: Decision, case: Case, parent) -> None:
 
 
 @transaction.atomic
-def decision_create(*, case: Case, user, data: dict) -> Decision:
+def decision_create(*, case: Case, user, data: dict, import_key: str | None = None) -> Decision:
+    """`import_key` is set by importers only (the row's key, so that importing again is a no-op);
+    it is not in `data` because no form or API may change it."""
     data = _decision_data(data, None)
-    decision = Decision(case=case)
+    decision = Decision(case=case, import_key=import_key)
     _check_parent(decision, case, data.get("parent"))
     _save_new(obj=decision, data=data, case=case, user=user, fields=DECISION_FIELDS)
     case_refresh_summary(case=case)
@@ -259,6 +276,12 @@ def decision_update(*, decision: Decision, user, data: dict) -> Decision:
 
 @transaction.atomic
 def fine_create(*, decision: Decision, user, data: dict) -> Fine:
+    if decision.kind == Decision.Kind.PENALTY_LIQUIDATION:
+        # Counting a liquidated penalty payment as a fine counted the CNIL's EUR 5.2M twice.
+        raise ValidationError(
+            "A liquidated penalty payment is not a fine (GDPR Art. 83): record it as a liquidation "
+            "of its penalty payment."
+        )
     fine = _save_new(obj=Fine(decision=decision), data=dict(data), case=decision.case, user=user, fields=FINE_FIELDS)
     fine_refresh_eur(fine=fine)
     case_refresh_summary(case=decision.case)

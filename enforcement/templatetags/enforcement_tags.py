@@ -199,3 +199,10 @@ def line_chart(data, **options):
 @register.simple_tag
 def cap_bar(value, cap, **options):
     return mark_safe(charts.cap_bar(value=value, cap=cap, **options))  # noqa: S308 - charts escape all text
+
+
+@register.filter
+def elided_pages(page):
+    """Page numbers to link to: the first and last two, and three either side of the current one
+    (Django's Paginator.get_elided_page_range); gaps are Paginator.ELLIPSIS."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=2)

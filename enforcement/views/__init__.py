@@ -27,7 +27,16 @@ from enforcement.views.edit import (
     source_add,
     source_edit,
 )
-from enforcement.views.lists import case_list, case_list_csv, case_list_json, register, register_decisions
+from enforcement.views.imports import import_upload
+from enforcement.views.lists import (
+    case_list,
+    case_list_csv,
+    case_list_json,
+    register,
+    register_csv,
+    register_decisions,
+    register_json,
+)
 
 __all__ = [
     "appeal_add",
@@ -42,6 +51,7 @@ __all__ = [
     "case_list",
     "case_list_csv",
     "case_list_json",
+    "import_upload",
     "compliance_check_add",
     "conversion_add",
     "dashboard",
@@ -57,7 +67,9 @@ __all__ = [
     "record_delete",
     "register",
     "register_case",
+    "register_csv",
     "register_decisions",
+    "register_json",
     "respondent_create",
     "source_add",
     "source_edit",

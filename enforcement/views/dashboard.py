@@ -1,4 +1,4 @@
-"""The staff dashboard: key numbers and SVG charts of fines and penalty exposure."""
+"""The staff dashboard: key numbers and SVG charts of fines, and penalty payments apart."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from config.roles import Perm, can, require
 from enforcement import selectors
+from enforcement.models import ArticleReference, PenaltyPayment
 from enforcement.views.common import case_timeline, decisions_in_order, today
 
 HISTORY_LIMIT = 200
@@ -24,6 +25,9 @@ def _case_context(request, case, *, public: bool) -> dict:
             {"penalty": penalty, "accrual": accrual, "decision": penalty.decision}
             for penalty, accrual in selectors.case_penalty_accruals(case=case, as_of=as_of)
         ],
+        "articles_violated": [a for a in case.articles.all() if a.role == ArticleReference.Role.VIOLATED],
+        "articles_legal_basis": [a for a in case.articles.all() if a.role == ArticleReference.Role.LEGAL_BASIS],
+        "penalty_totals": selectors.penalty_totals(PenaltyPayment.objects.filter(decision__case=case)),
         "as_of": as_of,
         "public": public,
         "can_edit": not public and can(request.user, Perm.EDIT),

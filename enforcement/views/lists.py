@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
@@ -27,7 +28,7 @@ from config.roles import Perm, require
 from enforcement import selectors
 from enforcement.dates import partial_date_iso
 from enforcement.filters import DecisionFilterSet
-from enforcement.models import Case, Decision, Fine, PenaltyPayment
+from enforcement.models import ArticleReference, Case, Decision, Fine, PenaltyPayment
 
 PAGE_SIZES = (25, 50, 100)
 EXPORT_CHUNK = 2000
@@ -47,9 +48,13 @@ SORTABLE = {
 
 
 def with_penalties(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Add the penalty payments (for the cap column) to the selector's list prefetches."""
+    """Add the penalty payments (for the cap column and the liquidated amounts) to the
+    selector's list prefetches."""
     return cases.prefetch_related(
-        Prefetch("decisions__penalty_payments", queryset=PenaltyPayment.objects.order_by("id"))
+        Prefetch(
+            "decisions__penalty_payments",
+            queryset=PenaltyPayment.objects.order_by("id").prefetch_related("liquidations"),
+        )
     )
 
 
@@ -70,12 +75,13 @@ def polish_filter_form(form) -> None:
             widget.input_type = "date"
         if name in ("amount_min", "amount_max"):
             widget.attrs.update({"min": "0", "step": "any", "inputmode": "decimal"})
-        if name == "country":
-            widget.attrs.update({"size": "4", "autocapitalize": "characters", "placeholder": "NL"})
         if name == "article":
             widget.attrs.update({"placeholder": "5(1)(a)"})
-        if hasattr(field, "empty_label") and field.empty_label is not None:
+        if getattr(field, "empty_label", None) is not None:
+            # The field's choice iterator adds this one empty choice itself: writing the
+            # choices back as well gave every menu a second "Any".
             field.empty_label = _("Any")
+            continue
         choices = getattr(field, "choices", None)
         if choices is not None and not hasattr(field, "queryset"):
             field.choices = [("", _("Any")) if value == "" else (value, label) for value, label in choices]
@@ -88,6 +94,17 @@ def filtered_cases(request, *, public: bool):
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     polish_filter_form(filterset.form)
     return filterset, with_penalties(cases)
+
+
+def show_facet_counts(filterset) -> None:
+    """Put the number of cases next to each value of the sector and violation-type filters
+    ("Health (12)"): the cases that match the other filters and have that value."""
+    if not filterset.is_valid():
+        return
+    for facet, counts in selectors.case_facet_counts(filterset).items():
+        field = filterset.form.fields[facet]
+        # The field adds its one "Any" choice itself (polish_filter_form).
+        field.choices = [(c.value, f"{c.label} ({c.count})") for c in counts]
 
 
 def page_size(request) -> int:
@@ -140,6 +157,7 @@ def row_facts(case: Case) -> dict:
 @require(Perm.VIEW_INTERNAL)
 def case_list(request):
     filterset, cases = filtered_cases(request, public=False)
+    show_facet_counts(filterset)
     page = paginate(request, cases)
     rows = [(case, row_facts(case)) for case in page.object_list]
     breakdown = selectors.case_eur_breakdown(cases)
@@ -219,6 +237,7 @@ def export_record(case: Case, request) -> dict:
                 "decision_date": partial_date_iso(decision.decision_date, decision.decision_date_precision),
                 "decision_date_unverified": decision.is_unverified("decision_date"),
                 "announced_date": partial_date_iso(decision.announced_date, decision.announced_date_precision),
+                "short_summary": decision.short_summary,
             }
             for decision in facts["decisions"]
         ],
@@ -235,10 +254,24 @@ def export_record(case: Case, request) -> dict:
             for fine in facts["fines"]
         ],
         "fines_eur_total": None if case.fines_eur_total is None else f"{case.fines_eur_total:.2f}",
+        # Liquidated penalty payments and caps are kept apart from the fines and from each other.
+        "penalties_liquidated": [
+            {
+                "amount": f"{liquidation.amount:.2f}",
+                "currency": p.currency,
+                "period_start": liquidation.period_start.isoformat(),
+                "period_end": liquidation.period_end.isoformat(),
+                "units": liquidation.units,
+                "payment_status": liquidation.payment_status,
+            }
+            for p in facts["penalties"]
+            for liquidation in p.liquidations.all()
+        ],
         "penalty_caps": [
             {"cap": f"{p.cap:.2f}", "currency": p.currency, "unverified": p.is_unverified("cap")} for p in facts["caps"]
         ],
-        "articles": [str(article) for article in case.articles.all()],
+        "articles": [str(a) for a in case.articles.all() if a.role == ArticleReference.Role.VIOLATED],
+        "legal_basis": [str(a) for a in case.articles.all() if a.role == ArticleReference.Role.LEGAL_BASIS],
         "unverified": _unverified_lines(case, facts),
     }
 
@@ -257,14 +290,58 @@ CSV_COLUMNS = (
     "fines",
     "fines_eur_total",
     "payment_status",
+    "penalties_liquidated",
     "penalty_caps",
     "articles",
+    "legal_basis",
     "unverified",
     "url",
 )
 
 
-def csv_row(record: dict) -> list[str]:
+PUBLIC_CSV_COLUMNS = (
+    "reference",
+    "title",
+    "authority",
+    "country",
+    "respondent",
+    "sector",
+    "violation_types",
+    "facets_derived",
+    "legal_framework",
+    "status",
+    "latest_decision_date",
+    "decisions",
+    "short_summaries",
+    "fines",
+    "fines_eur_total",
+    "payment_status",
+    "penalties_liquidated",
+    "penalty_caps",
+    "articles",
+    "legal_basis",
+    "complainant",
+    "unverified",
+    "url",
+)
+
+
+def public_export_record(case: Case, request) -> dict:
+    """What the public register shows of a published case, for its CSV and JSON exports: the
+    staff record without the publication flag, with the register's link, the facets (marked when
+    derived by the classifier) and the complainant only where staff published it. Internal notes
+    are in neither record."""
+    record = export_record(case, request)
+    del record["published"]
+    record["url"] = request.build_absolute_uri(reverse("enforcement:register_case", args=[case.public_id]))
+    record["sector"] = case.get_sector_display()
+    record["violation_types"] = [str(violation) for violation in case.violation_types.all()]
+    record["facets_derived"] = case.facets_derived
+    record["complainant"] = case.complainant if case.complainant_public else ""
+    return record
+
+
+def csv_row(record: dict, columns: tuple[str, ...] = CSV_COLUMNS) -> list[str]:
     decisions = "; ".join(
         f"{d['kind']} {d['decision_date'] or 'date unknown'}{' [UNVERIFIED]' if d['decision_date_unverified'] else ''}"
         + (f" ({d['reference']})" if d["reference"] else "")
@@ -281,17 +358,27 @@ def csv_row(record: dict) -> list[str]:
     caps = "; ".join(
         f"{c['currency']} {c['cap']}" + (" [UNVERIFIED]" if c["unverified"] else "") for c in record["penalty_caps"]
     )
+    liquidated = "; ".join(
+        f"{item['currency']} {item['amount']} ({item['units']} units, {item['period_start']} to {item['period_end']}, "
+        f"{item['payment_status']})"
+        for item in record["penalties_liquidated"]
+    )
     values = {
         **record,
-        "published": "yes" if record["published"] else "no",
+        "penalties_liquidated": liquidated,
+        "published": "yes" if record.get("published") else "no",
+        "violation_types": "; ".join(record.get("violation_types", [])),
+        "facets_derived": "derived" if record.get("facets_derived") else "",
+        "short_summaries": " | ".join(d["short_summary"] for d in record["decisions"] if d["short_summary"]),
         "decisions": decisions,
         "fines": fines,
         "payment_status": statuses,
         "penalty_caps": caps,
         "articles": "; ".join(record["articles"]),
+        "legal_basis": "; ".join(record["legal_basis"]),
         "unverified": " | ".join(record["unverified"]),
     }
-    return [csv_safe(values[column]) for column in CSV_COLUMNS]
+    return [csv_safe(values[column]) for column in columns]
 
 
 class _Echo:
@@ -307,6 +394,19 @@ def _export_name(extension: str) -> str:
     return f"cases-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
 
 
+def _csv_response(cases: QuerySet[Case], record, columns: tuple[str, ...], name: str) -> StreamingHttpResponse:
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # a BOM, so spreadsheet programs read UTF-8 (accents in authority names)
+        yield writer.writerow(columns)
+        for case in _export_cases(cases):
+            yield writer.writerow(csv_row(record(case), columns))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @require_GET
 @require(Perm.VIEW_INTERNAL)
 @require(Perm.EXPORT)
@@ -314,26 +414,10 @@ def case_list_csv(request):
     filterset, cases = filtered_cases(request, public=False)
     if not filterset.is_valid():
         return _invalid_filters(filterset)
-
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield "\ufeff"  # a BOM, so spreadsheet programs read UTF-8 (accents in authority names)
-        yield writer.writerow(CSV_COLUMNS)
-        for case in _export_cases(cases):
-            yield writer.writerow(csv_row(export_record(case, request)))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
-    return response
+    return _csv_response(cases, partial(export_record, request=request), CSV_COLUMNS, _export_name("csv"))
 
 
-@require_GET
-@require(Perm.VIEW_INTERNAL)
-@require(Perm.EXPORT)
-def case_list_json(request):
-    filterset, cases = filtered_cases(request, public=False)
-    if not filterset.is_valid():
-        return _invalid_filters(filterset)
+def _json_response(request, cases: QuerySet[Case], record, name: str) -> StreamingHttpResponse:
     breakdown = selectors.case_eur_breakdown(cases)
     header = {
         "generated_at": timezone.now().isoformat(),
@@ -356,12 +440,22 @@ def case_list_json(request):
         head = json.dumps(header, ensure_ascii=False)
         yield head[:-1] + ', "cases": ['
         for index, case in enumerate(_export_cases(cases)):
-            yield ("," if index else "") + json.dumps(export_record(case, request), ensure_ascii=False)
+            yield ("," if index else "") + json.dumps(record(case), ensure_ascii=False)
         yield "]}"
 
     response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name("json")}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_GET
+@require(Perm.VIEW_INTERNAL)
+@require(Perm.EXPORT)
+def case_list_json(request):
+    filterset, cases = filtered_cases(request, public=False)
+    if not filterset.is_valid():
+        return _invalid_filters(filterset)
+    return _json_response(request, cases, partial(export_record, request=request), _export_name("json"))
 
 
 def _invalid_filters(filterset):
@@ -379,9 +473,12 @@ def register(request):
     """Published cases and their decisions, for anyone (as the public trackers do). Staff see
     exactly what the public sees here: their own list is at /enforcement/cases/."""
     filterset, cases = filtered_cases(request, public=True)
+    show_facet_counts(filterset)
     page = paginate(request, cases)
     rows = [(case, row_facts(case)) for case in page.object_list]
     breakdown = selectors.case_eur_breakdown(cases)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "enforcement/register.html",
@@ -394,8 +491,38 @@ def register(request):
             "columns": sort_columns(request),
             "page_sizes": PAGE_SIZES,
             "per_page": page_size(request),
+            "export_query": query.urlencode(),
         },
         status=200 if filterset.is_valid() else 400,
+    )
+
+
+def _public_export_cases(request):
+    filterset, cases = filtered_cases(request, public=True)
+    return filterset, cases.prefetch_related("violation_types")
+
+
+@require_GET
+@require(Perm.VIEW_PUBLIC)
+def register_csv(request):
+    """The public register as CSV, filtered like the register page: published cases only."""
+    filterset, cases = _public_export_cases(request)
+    if not filterset.is_valid():
+        return _invalid_filters(filterset)
+    return _csv_response(
+        cases, partial(public_export_record, request=request), PUBLIC_CSV_COLUMNS, "register-" + _export_name("csv")
+    )
+
+
+@require_GET
+@require(Perm.VIEW_PUBLIC)
+def register_json(request):
+    """The public register as JSON, filtered like the register page: published cases only."""
+    filterset, cases = _public_export_cases(request)
+    if not filterset.is_valid():
+        return _invalid_filters(filterset)
+    return _json_response(
+        request, cases, partial(public_export_record, request=request), "register-" + _export_name("json")
     )
 
 

@@ -113,7 +113,7 @@ def files_under(root: Path) -> set[str]:
 def check_erasure(*, before: dict, after: dict, store_ids, manifest, person, detections, selfie_encoding, media_root):
     """The person is gone from the store; everyone else's photos and faces are untouched."""
     from biometrics.models import SourcePhoto
-    from compliance.answering.matching import store_search
+    from compliance.workflow.matching import store_search
 
     by_path = {row.path: row for row in manifest}
     for path, photo_id in store_ids.items():

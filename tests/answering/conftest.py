@@ -102,8 +102,7 @@ def store(db, faces_dir, manifest, analyses):
 def file_request(db, faces_dir, django_capture_on_commit_callbacks):
     """File a request with a shared photo as the selfie and verify its email; matching is queued
     on commit as the verification hook does. Returns the request."""
-    from compliance import services
-    from compliance.answering.services import answering_schedule_matching
+    from compliance.workflow import intake, matching
 
     def do(
         *,
@@ -123,14 +122,14 @@ def file_request(db, faces_dir, django_capture_on_commit_callbacks):
             "suppression_consent": suppression,
         }
         with django_capture_on_commit_callbacks(execute=True):
-            request, token = services.request_submit(
+            request, token = intake.request_submit(
                 data=data, selfie_file=(faces_dir / selfie).read_bytes(), ip="198.51.100.7"
             )
         from django.db import transaction
 
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            request, _status_token = services.request_verify_email(token=token)
-            answering_schedule_matching(request=request)
+            request = intake.request_confirm_email(token=token)
+            matching.matching_schedule(request=request)
         request.refresh_from_db()
         return request
 

@@ -1,19 +1,43 @@
 """Access then erasure for one person, in-process (eager Celery), on whatever database the run
 uses (SQLite by default, PostgreSQL in CI). The real-worker version is test_worker.py."""
 
+import io
+import json
+import zipfile
+
 import pytest
 
 from compliance.models import (
     AccessPackageStatus,
+    DocumentKind,
     ErasureStatus,
     MatchBand,
     RequestStatus,
     ReviewStatus,
 )
+from compliance.workflow import approval, review
+from compliance.workflow.lifecycle import ActionNotAllowed
 from tests.answering import checks
 from tests.answering.conftest import person_paths
+from tests.workflow import assess_identity, decide_all
 
 pytestmark = [pytest.mark.faces, pytest.mark.slow]
+
+
+def finish_review(request, staff, capture):
+    decide_all(request, staff)
+    assess_identity(request, staff)
+    with capture(execute=True):
+        review.review_finish(request=request, user=staff)
+    request.refresh_from_db()
+    return request
+
+
+def approve(request, staff, capture, **kwargs):
+    with capture(execute=True):
+        approval.answer_approve(request=request, user=staff, **kwargs)
+    request.refresh_from_db()
+    return request
 
 
 def test_access_then_erasure_in_process(
@@ -27,17 +51,17 @@ def test_access_then_erasure_in_process(
     client,
     django_capture_on_commit_callbacks,
 ):
-    from compliance.answering.selectors import requester_downloads
-    from compliance.answering.services import answer_approve
-
+    capture = django_capture_on_commit_callbacks
     selfie_encoding = detections["people/obama/obama.jpg"][1][0].encoding
 
-    # Access: every match of obama is confident with the default bands, so the request goes
-    # straight to approval with the package built.
+    # Access: every match of obama is confident; staff still review and assess the identity.
     request = file_request(request_type="access")
-    assert request.status == RequestStatus.AWAITING_APPROVAL, request.last_error
+    assert request.status == RequestStatus.AWAITING_REVIEW, request.last_error
     assert request.matching_run.status == "done"
     assert set(request.matches.values_list("band", flat=True)) == {MatchBand.CONFIDENT}
+    assert not request.documents.exists()
+    request = finish_review(request, staff_user, capture)
+    assert request.status == RequestStatus.AWAITING_APPROVAL
     package = request.access_package
     assert package.status == AccessPackageStatus.READY
     checks.check_access_package(
@@ -48,34 +72,38 @@ def test_access_then_erasure_in_process(
         detections=detections,
         selfie_encoding=selfie_encoding,
     )
-    assert requester_downloads(request) == []  # nothing before staff approval
+    assert not request.documents.exists()  # nothing issued before approval
 
-    answer_approve(request=request, user=staff_user)
-    request.refresh_from_db()
-    package.refresh_from_db()
-    assert package.status == AccessPackageStatus.RELEASED
+    request = approve(request, staff_user, capture)
     assert request.status == RequestStatus.COMPLETED
-    assert not request.selfie  # purged on completion
-    links = requester_downloads(request)
-    assert len(links) == 2
-    response = client.get(links[1]["url"])
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    assert b"".join(response.streaming_content)[:2] == b"PK"
+    assert not request.selfie and request.biometrics_purged_at  # purged when the facts became final
+    kinds = sorted(request.documents.values_list("kind", flat=True))
+    assert kinds == [DocumentKind.ACCESS_DATA, DocumentKind.ACCESS_LETTER]
+    assert all(d.issued_at >= request.facts_final_at for d in request.documents.all())
+    package.refresh_from_db()
+    assert package.status == AccessPackageStatus.DISCARDED and not package.zip
+    data = request.documents.get(kind=DocumentKind.ACCESS_DATA)
+    with data.file.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
+        document = json.loads(archive.read("access_response.json"))
+    assert len(document["photos"]) == len(person_paths(manifest, "obama"))
 
-    # Erasure of the same person.
+    # Erasure of the same person: the plan is confirmed, then everything goes.
     before = checks.store_snapshot()
     erasure_request = file_request(request_type="erasure", email="barack.erase@example.org")
+    erasure_request = finish_review(erasure_request, staff_user, capture)
     assert erasure_request.status == RequestStatus.AWAITING_APPROVAL
-    with django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=erasure_request, user=staff_user)
+    with pytest.raises(Exception, match="Confirm the erasure"):
+        approval.answer_approve(request=erasure_request, user=staff_user)  # no confirmation: nothing happens
     erasure_request.refresh_from_db()
+    assert erasure_request.status == RequestStatus.AWAITING_APPROVAL
+    erasure_request = approve(erasure_request, staff_user, capture, confirm_erasure=True)
     erasure = erasure_request.erasure
     assert erasure.status == ErasureStatus.DONE, erasure.last_error or erasure.alert
     assert erasure.recheck_matches == 0
     assert erasure_request.status == RequestStatus.COMPLETED
     assert not erasure_request.selfie
     obama = person_paths(manifest, "obama")
-    assert erasure.faces_deleted == len(obama)
+    assert erasure.confirmed_faces == erasure.faces_deleted == len(obama)
     assert erasure.photos_redacted == 2 and erasure.photos_deleted == len(obama) - 2
     assert all(action.state == "done" and action.old_sha256 for action in erasure.actions.all())
     checks.check_erasure(
@@ -88,34 +116,39 @@ def test_access_then_erasure_in_process(
         selfie_encoding=selfie_encoding,
         media_root=media_root,
     )
-    with erasure.certificate.open("rb") as handle:
+    certificate = erasure_request.documents.get(kind=DocumentKind.ERASURE_CERTIFICATE)
+    with certificate.file.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"
     from biometrics.models import SuppressionEntry
 
     assert not SuppressionEntry.objects.exists()  # no consent: nothing biometric stays
+    # The earlier access answer showed these photos: its files went with the erasure (issue 11.9).
+    for document in request.documents.all():
+        document.refresh_from_db()
+        assert not document.available and document.file_deleted_reason.startswith("erasure")
+    assert erasure.earlier_documents_deleted == 2
 
 
 def test_possible_matches_wait_for_staff_review(
     store, file_request, staff_user, settings, django_capture_on_commit_callbacks
 ):
-    """With a strict confident band some of obama's photos become possible matches: the request
-    waits for review, nothing is disclosed until staff confirm, and rejected ones stay out."""
-    from compliance.answering.access import disclosed_matches
-    from compliance.answering.services import AnswerNotAllowed, review_decide, review_finish
+    """With a strict confident band some of obama's photos become possible matches: nothing is
+    disclosed until staff confirm, and rejected ones stay out."""
+    from compliance.workflow.access import disclosed_matches
 
     settings.FACE_MATCH_CONFIDENT = 0.3
     request = file_request(request_type="access")
     assert request.status == RequestStatus.AWAITING_REVIEW
     possible = list(request.matches.filter(band=MatchBand.POSSIBLE))
     assert possible and all(m.review_status == ReviewStatus.PENDING for m in possible)
-    assert not hasattr(request, "access_package") or request.access_package is None
-    with pytest.raises(AnswerNotAllowed):
-        review_finish(request=request, user=staff_user)
-    review_decide(match=possible[0], user=staff_user, confirm=False)
+    assess_identity(request, staff_user)
+    with pytest.raises(ActionNotAllowed, match="still need a decision"):
+        review.review_finish(request=request, user=staff_user)
+    review.review_decide(match=possible[0], user=staff_user, confirm=False)
     for match in possible[1:]:
-        review_decide(match=match, user=staff_user, confirm=True)
+        review.review_decide(match=match, user=staff_user, confirm=True)
     with django_capture_on_commit_callbacks(execute=True):
-        review_finish(request=request, user=staff_user)
+        review.review_finish(request=request, user=staff_user)
     request.refresh_from_db()
     assert request.status == RequestStatus.AWAITING_APPROVAL
     disclosed = {m.pk for m in disclosed_matches(request)}
@@ -136,8 +169,8 @@ def test_matching_interrupted_and_retried_gives_the_same_matches_and_one_message
 ):
     """A run that dies after inserting its matches but before recording the end, then retried,
     ends exactly like an uninterrupted run: same matches, one staff note, one audit record."""
-    from compliance.answering import matching
     from compliance.models import AuditEvent, MatchingRun, MatchingStatus, RequestMatch, RequestMessage
+    from compliance.workflow import matching
 
     def rows(request):
         return sorted(RequestMatch.objects.filter(request=request).values_list("face_id_snapshot", "distance", "band"))
@@ -157,6 +190,7 @@ def test_matching_interrupted_and_retried_gives_the_same_matches_and_one_message
 
     interrupted = DataSubjectRequest.objects.get(email="second@example.org")
     assert interrupted.matching_run.status == MatchingStatus.RUNNING
+    assert interrupted.status == RequestStatus.PROCESSING
     assert rows(interrupted) == rows(clean)  # inserted before the "kill"
     monkeypatch.setattr(matching, "audit_record", real_audit)
     with django_capture_on_commit_callbacks(execute=True):
@@ -168,24 +202,23 @@ def test_matching_interrupted_and_retried_gives_the_same_matches_and_one_message
     assert RequestMessage.objects.filter(request=interrupted).count() == 1
     done = AuditEvent.objects.filter(request_public_id=interrupted.public_id, action="answering.matching_done")
     assert done.count() == 1
-    assert interrupted.status == clean.status == RequestStatus.AWAITING_APPROVAL
+    assert interrupted.status == clean.status == RequestStatus.AWAITING_REVIEW
 
 
 def test_erasure_with_suppression_consent_keeps_only_the_encoding(
     store, file_request, staff_user, django_capture_on_commit_callbacks
 ):
     from biometrics.models import SuppressionEntry
-    from compliance.answering.services import answer_approve
 
     request = file_request(request_type="erasure", selfie="people/obama/obama2.jpg", suppression=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=request, user=staff_user)
-    request.refresh_from_db()
+    request = finish_review(request, staff_user, django_capture_on_commit_callbacks)
+    request = approve(request, staff_user, django_capture_on_commit_callbacks, confirm_erasure=True)
     assert request.erasure.status == ErasureStatus.DONE
     assert request.erasure.suppression_kept
     entry = SuppressionEntry.objects.get(request_public_id=request.public_id)
     assert len(bytes(entry.encoding)) == 512
     assert not request.selfie
+    assert request.status == RequestStatus.COMPLETED
 
 
 def test_sweep_starts_matching_that_was_never_queued(store, faces_dir, django_capture_on_commit_callbacks):
@@ -194,10 +227,10 @@ def test_sweep_starts_matching_that_was_never_queued(store, faces_dir, django_ca
 
     from django.utils import timezone
 
-    from compliance import services
-    from compliance.answering.services import answering_sweep
+    from compliance.workflow import intake
+    from compliance.workflow.sweep import workflow_sweep
 
-    request, token = services.request_submit(
+    request, token = intake.request_submit(
         data={
             "request_type": "access",
             "name": "Lost Task",
@@ -209,11 +242,11 @@ def test_sweep_starts_matching_that_was_never_queued(store, faces_dir, django_ca
         selfie_file=(faces_dir / "people/biden/biden.jpg").read_bytes(),
         ip="198.51.100.8",
     )
-    request, _token = services.request_verify_email(token=token)  # no matching queued
-    assert answering_sweep(now=timezone.now()) == 0  # within the grace period
+    request = intake.request_confirm_email(token=token)  # no matching queued (autostart is off here)
+    assert workflow_sweep(now=timezone.now())["matching"] == 0  # within the grace period
     with django_capture_on_commit_callbacks(execute=True):
-        assert answering_sweep(now=timezone.now() + timedelta(minutes=5)) == 1
+        assert workflow_sweep(now=timezone.now() + timedelta(minutes=5))["matching"] == 1
     request.refresh_from_db()
-    assert request.status == RequestStatus.AWAITING_APPROVAL
+    assert request.status == RequestStatus.AWAITING_REVIEW
     assert request.matches.count() == 4  # biden: two portraits and two group photos
-    assert answering_sweep(now=timezone.now() + timedelta(minutes=5)) == 0
+    assert workflow_sweep(now=timezone.now() + timedelta(minutes=5))["matching"] == 0

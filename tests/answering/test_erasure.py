@@ -5,11 +5,35 @@ import numpy as np
 import pytest
 from django.core import mail
 
-from compliance.models import ErasureStatus, RequestStatus
+from compliance.models import DocumentKind, ErasureStatus, RequestStatus
+from compliance.workflow import approval, review
+from compliance.workflow import erasure as workflow_erasure
 from tests.answering import checks
 from tests.answering.conftest import person_paths
+from tests.workflow import assess_identity, decide_all
 
 pytestmark = [pytest.mark.faces, pytest.mark.slow]
+
+
+def reviewed(request, staff, capture):
+    """Staff decide every match and assess the identity; the request waits for approval (an
+    access or both request once its draft is built)."""
+    decide_all(request, staff)
+    assess_identity(request, staff)
+    with capture(execute=True):
+        review.review_finish(request=request, user=staff)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.AWAITING_APPROVAL
+    return request
+
+
+def approve(request, staff):
+    """Approve with the confirmation of the erasure plan (callbacks are the caller's)."""
+    return approval.answer_approve(request=request, user=staff, confirm_erasure=True)
+
+
+def certificates(request):
+    return request.documents.filter(kind=DocumentKind.ERASURE_CERTIFICATE)
 
 
 class SimulatedKill(BaseException):
@@ -27,7 +51,10 @@ CHECKPOINTS = [
     "delete:file_deleted",
     "erasure:action_done",
     "erasure:rechecked",
-    "erasure:certificate",
+    # The certificate is no longer rendered inside the erasure (it is issued afterwards from the
+    # final facts); the erasure's own last steps are the selfie's purge and its end.
+    "erasure:selfie_purged",
+    "erasure:done",
 ]
 
 
@@ -44,11 +71,9 @@ def test_erasure_interrupted_at_each_step_then_retried(
     django_capture_on_commit_callbacks,
 ):
     from biometrics import erasure as store_erasure
-    from compliance.answering import erasure as answering_erasure
-    from compliance.answering.services import answer_approve
 
     selfie_encoding = detections["people/obama/obama.jpg"][1][0].encoding
-    request = file_request(request_type="erasure")
+    request = reviewed(file_request(request_type="erasure"), staff_user, django_capture_on_commit_callbacks)
     before = checks.store_snapshot()
     reached = []
 
@@ -58,20 +83,24 @@ def test_erasure_interrupted_at_each_step_then_retried(
             raise SimulatedKill(name)
 
     monkeypatch.setattr(store_erasure, "checkpoint", dying_checkpoint)
-    monkeypatch.setattr(answering_erasure, "checkpoint", dying_checkpoint)
+    monkeypatch.setattr(workflow_erasure, "checkpoint", dying_checkpoint)
     with pytest.raises(SimulatedKill), django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=request, user=staff_user)
+        approve(request, staff_user)
+    assert kill_at in reached
     request.refresh_from_db()
-    assert request.status == RequestStatus.AWAITING_APPROVAL
-    assert request.erasure.status == ErasureStatus.RUNNING  # as a killed worker leaves it
+    assert request.status == RequestStatus.ERASING  # approved; the erasure has not finished
+    killed_after_the_end = kill_at == "erasure:done"
+    assert request.erasure.status == (ErasureStatus.DONE if killed_after_the_end else ErasureStatus.RUNNING)
+    assert not request.documents.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        answering_erasure.erasure_execute(request_id=request.pk)  # the redelivered task
+        workflow_erasure.erasure_execute(request_id=request.pk)  # the redelivered task
     request.refresh_from_db()
     erasure = request.erasure
     assert erasure.status == ErasureStatus.DONE, erasure.last_error
     assert request.status == RequestStatus.COMPLETED
     assert erasure.faces_deleted == len(person_paths(manifest, "obama"))
+    assert certificates(request).count() == 1 and not request.selfie
     checks.check_erasure(
         before=before,
         after=checks.store_snapshot(),
@@ -92,7 +121,6 @@ def test_recipients_are_recorded_and_told(store, file_request, staff_user, clien
 
     from biometrics.models import Face
     from biometrics.services import customer_ensure, search_event_record
-    from compliance.answering.services import answer_approve
 
     obama_face = Face.objects.get(photo_id=store["people/obama/obama2.jpg"])
     biden_face = Face.objects.get(photo_id=store["people/biden/biden.jpg"])
@@ -104,26 +132,38 @@ def test_recipients_are_recorded_and_told(store, file_request, staff_user, clien
     search_event_record(customer=agency, matches=[(obama_face.pk, 0.4)])
     search_event_record(customer=bank, matches=[(biden_face.pk, 0.2)])
 
-    request = file_request(request_type="both")
+    request = reviewed(file_request(request_type="both"), staff_user, django_capture_on_commit_callbacks)
     document, _images = checks.read_package(request.access_package)
     assert {r["name"] for r in document["recipients"]["list"]} == {"Example Police", "Border Agency"}
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=request, user=staff_user)
+        approve(request, staff_user)
     request.refresh_from_db()
     erasure = request.erasure
     assert erasure.status == ErasureStatus.DONE
     recipients = {r.customer_name: r for r in erasure.recipients.all()}
     assert set(recipients) == {"Example Police", "Border Agency"}
-    assert recipients["Example Police"].searches_count == 2 and recipients["Example Police"].notified_at
+    assert recipients["Example Police"].searches_count == 2
     assert recipients["Border Agency"].notified_at is None  # no address: staff tell them
     notices = [m for m in mail.outbox if "Art. 19" in m.subject]
     assert [m.to for m in notices] == [["dpo@police.example"]]
+    # The certificate states every notice as given: it waits for the agency.
+    assert request.status == RequestStatus.ERASING and not certificates(request).exists()
     client.force_login(staff_user)
     url = reverse("answering:recipient_notified", args=[request.public_id, recipients["Border Agency"].pk])
-    client.post(url)
+    client.post(url, {"how": "other_means"})  # no note: refused
     recipients["Border Agency"].refresh_from_db()
+    assert recipients["Border Agency"].notified_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"how": "other_means", "note": "Registered letter to the agency's DPO."})
+    assert response.status_code == 302
+    for recipient in recipients.values():
+        recipient.refresh_from_db()
     assert recipients["Border Agency"].notified_at is not None
+    assert recipients["Border Agency"].notified_how == "other_means"
+    assert recipients["Example Police"].notified_at and recipients["Example Police"].notified_how == "email"
+    request.refresh_from_db()
+    assert request.status == RequestStatus.COMPLETED and certificates(request).count() == 1
 
 
 def test_recheck_finding_a_remaining_face_keeps_the_request_open(
@@ -134,12 +174,10 @@ def test_recheck_finding_a_remaining_face_keeps_the_request_open(
     re-check), the erasure is not certified."""
     from PIL import Image
 
-    from compliance.answering import erasure as answering_erasure
-    from compliance.answering.services import answer_approve
     from compliance.models import RequestMessage
 
-    request = file_request(request_type="erasure")
-    real_recheck = answering_erasure._recheck
+    request = reviewed(file_request(request_type="erasure"), staff_user, django_capture_on_commit_callbacks)
+    real_recheck = workflow_erasure._recheck
     copy = tmp_path / "rescraped.jpg"
     with Image.open(faces_dir / "people/obama/obama.jpg") as original:
         original.save(copy, format="JPEG", quality=85)
@@ -154,35 +192,35 @@ def test_recheck_finding_a_remaining_face_keeps_the_request_open(
 
     ingested = []
 
-    monkeypatch.setattr(answering_erasure, "_recheck", recheck_after_a_new_photo)
+    monkeypatch.setattr(workflow_erasure, "_recheck", recheck_after_a_new_photo)
     with django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=request, user=staff_user)
+        approve(request, staff_user)
     request.refresh_from_db()
     erasure = request.erasure
     assert erasure.status == ErasureStatus.ALERT
     assert erasure.recheck_matches == 1 and "stays open" in erasure.alert
-    assert not erasure.certificate
-    assert request.status == RequestStatus.AWAITING_APPROVAL and request.selfie
+    assert not request.documents.exists()
+    assert request.status == RequestStatus.ERASING and request.selfie
     assert RequestMessage.objects.filter(request=request, body=erasure.alert).count() == 1
 
     # The face left is now a match of the request, to decide on the review page; "run again"
     # waits for the decision, then erases it and the request completes with its certificate.
     from biometrics.models import Face
-    from compliance.answering.services import AnswerNotAllowed, erasure_retry, review_decide
+    from compliance.workflow.lifecycle import ActionNotAllowed
 
     added = request.matches.get(face__photo__image__isnull=False, face__isnull=False)
     assert Face.objects.filter(pk=added.face_id).exists()
     added.review_status = "pending"  # as a face in the possible band would be
     added.save(update_fields=["review_status"])
-    with pytest.raises(AnswerNotAllowed, match="1 face"):
-        erasure_retry(request=request, user=staff_user)
-    assert review_decide(match=added, user=staff_user, confirm=True)
+    with pytest.raises(ActionNotAllowed, match="1 face"):
+        workflow_erasure.erasure_retry(request=request, user=staff_user, confirmed=True)
+    assert review.review_decide(match=added, user=staff_user, confirm=True)
     with django_capture_on_commit_callbacks(execute=True):
-        erasure_retry(request=request, user=staff_user)
+        workflow_erasure.erasure_retry(request=request, user=staff_user, confirmed=True)
     request.refresh_from_db()
     erasure = request.erasure
     assert erasure.status == ErasureStatus.DONE, (erasure.alert, erasure.last_error)
-    assert erasure.recheck_matches == 0 and erasure.certificate
+    assert erasure.recheck_matches == 0 and certificates(request).count() == 1
     assert request.status == RequestStatus.COMPLETED
     assert not Face.objects.filter(pk=added.face_id_snapshot).exists()
     assert erasure.actions.filter(photo_ref=added.photo_id_snapshot).exists()
@@ -193,16 +231,15 @@ def test_certificate_and_audit_hold_no_biometric_data(
 ):
     from pypdf import PdfReader
 
-    from compliance.answering.services import answer_approve
     from compliance.audit import audit_verify
     from compliance.models import AuditEvent
 
-    request = file_request(request_type="erasure")
+    request = reviewed(file_request(request_type="erasure"), staff_user, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=request, user=staff_user)
+        approve(request, staff_user)
     erasure = request.erasure
     erasure.refresh_from_db()
-    with erasure.certificate.open("rb") as handle:
+    with certificates(request).get().file.open("rb") as handle:
         reader = PdfReader(handle)
         text = "".join(page.extract_text() for page in reader.pages)
         images = sum(len(page.images) for page in reader.pages)
@@ -224,11 +261,11 @@ def test_two_erasures_blurring_the_same_photo_do_not_undo_each_other(
     from biometrics.faces import detect_faces
     from biometrics.images import image_to_array, load_image_checked
     from biometrics.models import Face, SourcePhoto
-    from compliance.answering import erasure as answering_erasure
-    from compliance.answering.services import answer_approve
 
-    obama = file_request(request_type="erasure", email="obama@example.org")
+    capture = django_capture_on_commit_callbacks
+    obama = reviewed(file_request(request_type="erasure", email="obama@example.org"), staff_user, capture)
     biden = file_request(request_type="erasure", selfie="people/biden/biden.jpg", email="biden@example.org")
+    biden = reviewed(biden, staff_user, capture)
     real = store_erasure.checkpoint
 
     def kill_once(name):
@@ -240,13 +277,13 @@ def test_two_erasures_blurring_the_same_photo_do_not_undo_each_other(
     kill_once.done = False
     monkeypatch.setattr(store_erasure, "checkpoint", kill_once)
     with pytest.raises(SimulatedKill), django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=obama, user=staff_user)
+        approve(obama, staff_user)
     with django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=biden, user=staff_user)
+        approve(biden, staff_user)
     biden.refresh_from_db()
     assert biden.erasure.actions.get(photo_ref=store["group/two_people.jpg"]).kind == "redact_photo"
     with django_capture_on_commit_callbacks(execute=True):
-        answering_erasure.erasure_execute(request_id=obama.pk)  # the redelivered task
+        workflow_erasure.erasure_execute(request_id=obama.pk)  # the redelivered task
     for request in (obama, biden):
         request.refresh_from_db()
         assert request.erasure.status == ErasureStatus.DONE, request.erasure.last_error
@@ -269,9 +306,9 @@ def test_sweep_resumes_an_erasure_whose_worker_died(
     from django.utils import timezone
 
     from biometrics import erasure as store_erasure
-    from compliance.answering.services import answer_approve, answering_sweep
+    from compliance.workflow.sweep import workflow_sweep
 
-    request = file_request(request_type="erasure")
+    request = reviewed(file_request(request_type="erasure"), staff_user, django_capture_on_commit_callbacks)
     real = store_erasure.checkpoint
 
     def die(name):
@@ -281,13 +318,13 @@ def test_sweep_resumes_an_erasure_whose_worker_died(
 
     monkeypatch.setattr(store_erasure, "checkpoint", die)
     with pytest.raises(SimulatedKill), django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=request, user=staff_user)
+        approve(request, staff_user)
     monkeypatch.setattr(store_erasure, "checkpoint", real)
     request.refresh_from_db()
     assert request.erasure.status == ErasureStatus.RUNNING
-    assert answering_sweep(now=timezone.now()) == 0  # it may still be running
+    assert workflow_sweep(now=timezone.now())["erasures"] == 0  # it may still be running
     with django_capture_on_commit_callbacks(execute=True):
-        assert answering_sweep(now=timezone.now() + timedelta(minutes=20)) == 1
+        assert workflow_sweep(now=timezone.now() + timedelta(minutes=20))["erasures"] == 1
     request.refresh_from_db()
     assert request.erasure.status == ErasureStatus.DONE
     assert request.status == RequestStatus.COMPLETED
@@ -302,11 +339,10 @@ def test_erased_bytes_are_not_ingested_again(
     from biometrics.ingest import IngestItem, Listing, run_ingest
     from biometrics.models import ErasedPhoto, Face, SourcePhoto
     from biometrics.services import IngestStatus
-    from compliance.answering.services import answer_approve
 
-    request = file_request(request_type="erasure")
+    request = reviewed(file_request(request_type="erasure"), staff_user, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=request, user=staff_user)
+        approve(request, staff_user)
     request.refresh_from_db()
     assert request.status == RequestStatus.COMPLETED, request.erasure.last_error
     obama = person_paths(manifest, "obama")

@@ -11,10 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
-from compliance.models import ErasureStatus, RequestStatus
+from compliance.models import DocumentKind, ErasureStatus, RequestStatus
+from compliance.services.tokens import status_token_for
+from compliance.workflow import approval, review
 from tests.answering import checks
 from tests.answering.conftest import person_paths
+from tests.workflow import assess_identity, decide_all
 
 pytestmark = [pytest.mark.worker, pytest.mark.faces, pytest.mark.slow]
 
@@ -38,21 +42,28 @@ def status_of(request):
     return request.status
 
 
+def finish_review(request, staff):
+    """Staff decide every match and assess the identity (the worker builds an access draft)."""
+    decide_all(request, staff)
+    assess_identity(request, staff)
+    review.review_finish(request=request, user=staff)
+
+
 def test_access_and_erasure_with_a_real_worker(
     start_worker, faces_dir, manifest, detections, analyses, staff_user, media_root, client
 ):
-    from compliance.answering.selectors import requester_downloads
-    from compliance.answering.services import answer_approve
     from tests.answering.conftest import ingest_shared_photos
 
     store = ingest_shared_photos(faces_dir, manifest, analyses)
     worker = start_worker(queue="celery", extra_env={"CELERY_VISIBILITY_TIMEOUT": VISIBILITY})
     selfie_encoding = detections["people/obama/obama.jpg"][1][0].encoding
     request = _file(faces_dir, "access", "w1@example.org")
+    wait_until(lambda: status_of(request) == RequestStatus.AWAITING_REVIEW, timeout=120, what="matching", worker=worker)
+    finish_review(request, staff_user)
     wait_until(
         lambda: status_of(request) == RequestStatus.AWAITING_APPROVAL,
         timeout=120,
-        what="matching and package on the worker",
+        what="the access draft on the worker",
         worker=worker,
     )
     request.refresh_from_db()
@@ -64,20 +75,30 @@ def test_access_and_erasure_with_a_real_worker(
         detections=detections,
         selfie_encoding=selfie_encoding,
     )
-    answer_approve(request=request, user=staff_user)
-    assert status_of(request) == RequestStatus.COMPLETED
-    links = requester_downloads(request)
-    assert [client.get(link["url"]).status_code for link in links] == [200, 200]
+    approval.answer_approve(request=request, user=staff_user)
+    wait_until(
+        lambda: status_of(request) == RequestStatus.COMPLETED,
+        timeout=120,
+        what="the final documents on the worker",
+        worker=worker,
+    )
+    opened = client.post(reverse("compliance:status_open"), {"token": status_token_for(request)})
+    page = client.get(opened["Location"]).content.decode()
+    prefix = f"/requests/status/{request.public_id}/documents/"
+    links = [part.split('"')[0] for part in page.split('href="')[1:] if part.startswith(prefix)]
+    assert [client.get(link).status_code for link in links] == [200, 200]
 
     before = checks.store_snapshot()
     erasure_request = _file(faces_dir, "erasure", "w2@example.org")
     wait_until(
-        lambda: status_of(erasure_request) == RequestStatus.AWAITING_APPROVAL,
+        lambda: status_of(erasure_request) == RequestStatus.AWAITING_REVIEW,
         timeout=120,
         what="matching on the worker",
         worker=worker,
     )
-    answer_approve(request=erasure_request, user=staff_user)
+    finish_review(erasure_request, staff_user)
+    assert status_of(erasure_request) == RequestStatus.AWAITING_APPROVAL
+    approval.answer_approve(request=erasure_request, user=staff_user, confirm_erasure=True)
     wait_until(
         lambda: status_of(erasure_request) == RequestStatus.COMPLETED,
         timeout=120,
@@ -86,6 +107,7 @@ def test_access_and_erasure_with_a_real_worker(
     )
     assert erasure_request.erasure.status == ErasureStatus.DONE
     assert erasure_request.erasure.faces_deleted == len(person_paths(manifest, "obama"))
+    assert erasure_request.documents.filter(kind=DocumentKind.ERASURE_CERTIFICATE).count() == 1
     checks.check_erasure(
         before=before,
         after=checks.store_snapshot(),
@@ -101,10 +123,9 @@ def test_access_and_erasure_with_a_real_worker(
 def _file(faces_dir: Path, request_type: str, email: str, selfie: str = "people/obama/obama.jpg"):
     from django.db import transaction
 
-    from compliance import services
-    from compliance.answering.services import answering_schedule_matching
+    from compliance.workflow import intake, matching
 
-    request, token = services.request_submit(
+    request, token = intake.request_submit(
         data={
             "request_type": request_type,
             "name": "Barack Example",
@@ -117,8 +138,8 @@ def _file(faces_dir: Path, request_type: str, email: str, selfie: str = "people/
         ip="198.51.100.7",
     )
     with transaction.atomic():
-        request, _token = services.request_verify_email(token=token)
-        answering_schedule_matching(request=request)
+        request = intake.request_confirm_email(token=token)
+        matching.matching_schedule(request=request)
     return request
 
 
@@ -130,7 +151,10 @@ KILL_POINTS = [
     "redact:db_done",
     "delete:db_done",
     "erasure:rechecked",
-    "erasure:certificate",
+    # The certificate is issued after the erasure (compliance.workflow.documents); the erasure's
+    # own last steps are the selfie's purge and its end.
+    "erasure:selfie_purged",
+    "erasure:done",
 ]
 
 
@@ -141,7 +165,6 @@ def test_worker_killed_mid_erasure_and_the_retry_completes_it(
     """SIGKILL the worker when the erasure reaches `kill_at` (biometrics.erasure's test hook
     blocks there), start a new worker, and the redelivered task finishes the erasure: the person
     is gone, everyone else is untouched, no file is orphaned and nothing is done twice."""
-    from compliance.answering.services import answer_approve
     from compliance.models import AuditEvent
     from tests.answering.conftest import ingest_shared_photos
 
@@ -152,11 +175,10 @@ def test_worker_killed_mid_erasure_and_the_retry_completes_it(
     env = {"CELERY_VISIBILITY_TIMEOUT": VISIBILITY, "DPA_ERASURE_HOOK_DIR": str(hook)}
     first = start_worker(queue="celery", extra_env={**env, "DPA_ERASURE_STOP_AT": kill_at})
     request = _file(faces_dir, "erasure", f"kill-{kill_at.replace(':', '-')}@example.org")
-    wait_until(
-        lambda: status_of(request) == RequestStatus.AWAITING_APPROVAL, timeout=120, what="matching", worker=first
-    )
+    wait_until(lambda: status_of(request) == RequestStatus.AWAITING_REVIEW, timeout=120, what="matching", worker=first)
+    finish_review(request, staff_user)
     before = checks.store_snapshot()
-    answer_approve(request=request, user=staff_user)
+    approval.answer_approve(request=request, user=staff_user, confirm_erasure=True)
     checkpoints = hook / "checkpoints"
     wait_until(
         lambda: checkpoints.exists() and kill_at in checkpoints.read_text().split(),
@@ -166,7 +188,8 @@ def test_worker_killed_mid_erasure_and_the_retry_completes_it(
     )
     first.kill()
     request.refresh_from_db()
-    assert request.status == RequestStatus.AWAITING_APPROVAL  # not finished by the killed worker
+    assert request.status == RequestStatus.ERASING  # not finished by the killed worker
+    assert not request.documents.exists()
 
     second = start_worker(queue="celery", extra_env=env)
     wait_until(
@@ -178,7 +201,8 @@ def test_worker_killed_mid_erasure_and_the_retry_completes_it(
     erasure = request.erasure
     erasure.refresh_from_db()
     assert erasure.status == ErasureStatus.DONE
-    assert erasure.attempts >= 2
+    # Killed after the erasure recorded its end, the redelivered task only finishes the request.
+    assert erasure.attempts >= (1 if kill_at == "erasure:done" else 2)
     assert all(action.state == "done" for action in erasure.actions.all())
     assert erasure.faces_deleted == len(person_paths(manifest, "obama"))
     checks.check_erasure(
@@ -195,3 +219,4 @@ def test_worker_killed_mid_erasure_and_the_retry_completes_it(
     done = AuditEvent.objects.filter(request_public_id=request.public_id, action="answering.erasure_done")
     assert done.count() == 1
     assert not request.selfie
+    assert request.documents.filter(kind=DocumentKind.ERASURE_CERTIFICATE).count() == 1

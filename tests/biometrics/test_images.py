@@ -13,6 +13,7 @@ from biometrics.images import (
     ImageRejected,
     image_to_array,
     image_to_jpeg_bytes,
+    load_image_and_format,
     load_image_checked,
 )
 
@@ -148,10 +149,93 @@ def test_animated_gif_is_refused():
     assert rejected(data).code == "unsupported_format"
 
 
-def test_animated_png_is_refused():
+def test_animated_png_is_read_as_its_first_frame():
     frames = [Image.new("RGB", (10, 10), color) for color in ("red", "blue")]
     data = encode(frames[0], "PNG", save_all=True, append_images=frames[1:])
-    assert rejected(data).code == "animated"
+    assert Image.open(io.BytesIO(data)).n_frames == 2
+    assert load_image_checked(data, limits=LIMITS).getpixel((5, 5)) == (255, 0, 0)
+
+
+def photo(size=(120, 90), seed=3) -> Image.Image:
+    rng = np.random.default_rng(seed)
+    return Image.fromarray(rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8))
+
+
+@pytest.mark.parametrize(("fmt", "options"), [("WEBP", {}), ("WEBP", {"lossless": True}), ("AVIF", {})])
+def test_web_formats_are_read(fmt, options):
+    """WEBP and AVIF (what the web serves, issue 14 item 1) were refused as "WEBP images are not
+    accepted"; they are read like a JPEG, pixels intact (lossless WEBP) or close (lossy)."""
+    original = photo()
+    data = encode(original, fmt, **options)
+    assert Image.open(io.BytesIO(data)).format == fmt
+    image = load_image_checked(data, limits=LIMITS)
+    assert image.mode == "RGB" and image.size == (120, 90)
+    if options.get("lossless"):
+        assert np.array_equal(image_to_array(image), np.asarray(original))
+
+
+def test_transparent_webp_is_composed_on_white():
+    data = encode(Image.new("RGBA", (10, 10), (255, 0, 0, 0)), "WEBP", lossless=True)
+    assert load_image_checked(data, limits=LIMITS).getpixel((5, 5)) == (255, 255, 255)
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "AVIF"])
+def test_animated_web_image_is_read_as_its_first_frame(fmt):
+    frames = [Image.new("RGB", (64, 48), color) for color in ("red", "blue", "green")]
+    data = encode(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100)
+    assert Image.open(io.BytesIO(data)).n_frames == 3
+    image = load_image_checked(data, limits=LIMITS)
+    assert image.size == (64, 48)
+    red, green, blue = image.getpixel((32, 24))
+    assert red > 200 and green < 60 and blue < 60  # the first frame (red)
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "AVIF"])
+@pytest.mark.parametrize("keep", [0.5, 0.1])
+def test_truncated_web_image_is_corrupt(fmt, keep):
+    data = encode(photo((400, 300)), fmt)
+    error = rejected(data[: int(len(data) * keep)])
+    assert error.code == "corrupt"
+    assert "damaged" in str(error.message)
+
+
+def webp_with_header_size(width: int, height: int) -> bytes:
+    """A tiny lossless WEBP whose VP8L header claims width x height (a decompression bomb)."""
+    data = encode(Image.new("RGB", (8, 8)), "WEBP", lossless=True)
+    header = data.index(b"VP8L") + 8  # chunk id and size, then the signature byte 0x2f
+    bits = int.from_bytes(data[header + 1 : header + 5], "little")
+    bits = (bits & ~((1 << 28) - 1)) | (width - 1) | ((height - 1) << 14)
+    return data[: header + 1] + bits.to_bytes(4, "little") + data[header + 5 :]
+
+
+@pytest.mark.parametrize("side", [8_000, 16_000])
+def test_webp_decompression_bomb_is_refused_from_the_header(side):
+    """Below Pillow's own bomb limit (8,000 x 8,000) our limit refuses it; above it, Pillow's
+    error becomes the same refusal."""
+    bomb = webp_with_header_size(side, side)
+    assert len(bomb) < 100
+    error = rejected(bomb)
+    assert error.code == "too_many_pixels"
+
+
+def test_avif_is_read_by_the_installed_pillow():
+    """The wheel pinned in requirements.txt decodes AVIF itself (no plugin needed): if a build
+    without it were installed, AVIF would silently become "not accepted" again."""
+    from PIL import features
+
+    assert features.check("avif")
+
+
+def test_multi_picture_camera_jpeg_is_read_as_its_first_frame():
+    """Phones save MPO files (the photo first, then a preview or a second view): issue 12 item 8,
+    they were refused as "MPO images are not accepted"."""
+    frames = [Image.new("RGB", (40, 30), color) for color in ("red", "blue")]
+    data = encode(frames[0], "MPO", save_all=True, append_images=frames[1:])
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    image = load_image_checked(data, limits=LIMITS)
+    assert image.mode == "RGB" and image.size == (40, 30)
+    red, green, blue = image.getpixel((20, 15))
+    assert red > 200 and blue < 60  # the first frame (red), not the second (blue)
 
 
 def test_single_frame_gif_and_bmp_are_unsupported_formats_with_a_message():
@@ -159,6 +243,13 @@ def test_single_frame_gif_and_bmp_are_unsupported_formats_with_a_message():
         error = rejected(encode(Image.new("RGB", (10, 10)), fmt))
         assert error.code == "unsupported_format"
         assert fmt in str(error.message)
+        assert "JPEG, PNG, HEIC, WEBP or AVIF" in str(error.message)
+
+
+def test_the_format_read_is_reported_with_the_image():
+    for fmt, expected in (("WEBP", "WEBP"), ("AVIF", "AVIF"), ("PNG", "PNG"), ("JPEG", "JPEG")):
+        image, read = load_image_and_format(encode(photo(), fmt), limits=LIMITS)
+        assert read == expected and image.size == (120, 90)
 
 
 def test_wrong_extension_is_read_from_the_bytes(tmp_path):

@@ -25,7 +25,7 @@ from biometrics.images import image_to_array, load_image_checked
 from biometrics.ingest import REJECTED, IngestItem, Listing, list_source, run_ingest
 from biometrics.models import Face, FaceChange, SourcePhoto
 from biometrics.services import TEMP_DIR, IngestStatus
-from tests.conftest import ROOT, database_url_for_subprocess
+from tests.conftest import ROOT, controller_env, database_url_for_subprocess
 
 PREFIX = "https://scrape.example/faces"
 
@@ -141,6 +141,7 @@ def test_killed_command_resumes_without_duplicates(faces_dir, media_root, tmp_pa
         "MEDIA_ROOT": str(media_root),
         "CELERY_BROKER_URL": "",
         "DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production-use-0123456789",
+        **controller_env(),  # the system checks refuse to start without the controller's identity
     }
     process = subprocess.Popen(
         [sys.executable, "manage.py", "ingest_photos", str(faces_dir / "manifest.csv"),
@@ -222,6 +223,51 @@ def test_bad_files_are_reported_and_the_run_continues(faces_dir, tmp_path, setti
     assert all(p.message for p in report.problems)
     assert report.counts[IngestStatus.CREATED] == 1 and report.ignored == 1
     assert SourcePhoto.objects.get().faces.count() == 1
+
+
+@pytest.mark.faces
+@pytest.mark.django_db
+def test_web_formats_are_ingested_with_their_faces_and_kept_in_their_format(faces_dir, tmp_path):
+    """Issue 14 item 1: WEBP (still and animated) and AVIF scraped from the web were refused
+    ("WEBP images are not accepted"), so their faces were neither disclosed nor erased."""
+    folder = tmp_path / "scrape"
+    biden = Image.open(faces_dir / "people/biden/biden.jpg").convert("RGB")
+    kit = Image.open(faces_dir / "people/kit_harington/kit1.jpg").convert("RGB")
+    blank = Image.new("RGB", kit.size, "white")
+    _write_image(folder / "biden.webp", biden, "WEBP")
+    _write_image(folder / "obama.avif", Image.open(faces_dir / "people/obama/obama.jpg").convert("RGB"), "AVIF")
+    folder.joinpath("kit_animated.webp").write_bytes(_encoded(kit, "WEBP", save_all=True, append_images=[blank]))
+    webp = _encoded(Image.open(faces_dir / "people/rose_leslie/rose1.jpg").convert("RGB"), "WEBP")
+    folder.joinpath("truncated.webp").write_bytes(webp[: len(webp) // 2])
+
+    report = run_ingest(list_source(folder, source_url_prefix=PREFIX), workers=1, mode="local")
+
+    assert {Path(p.path).name: p.code for p in report.problems} == {"truncated.webp": "corrupt"}
+    assert "damaged" in report.problems[0].message
+    photos = {photo.source_url.rsplit("/", 1)[1]: photo for photo in SourcePhoto.objects.all()}
+    assert sorted(photos) == ["biden.webp", "kit_animated.webp", "obama.avif"]
+    for name, photo in photos.items():
+        assert photo.faces.count() == 1, name
+        suffix = name.rsplit(".", 1)[1]
+        assert photo.image.name.endswith(f".{suffix}")  # the original bytes, named after their format
+        with photo.image.open("rb") as handle:
+            assert Image.open(handle).format == suffix.upper()
+    # The stored faces are the people in the photos: another photo of each finds theirs nearest.
+    faces = list(Face.objects.all())
+    for reference, name in (
+        ("people/biden/biden2.jpg", "biden.webp"),
+        ("people/obama/obama2.jpg", "obama.avif"),
+        ("people/kit_harington/kit2.jpg", "kit_animated.webp"),
+    ):
+        (query,) = detect_faces(image_to_array(load_image_checked(faces_dir / reference)))
+        distance, nearest = min((np.linalg.norm(face.encoding_array() - query.encoding), face) for face in faces)
+        assert distance <= 0.6 and nearest.photo_id == photos[name].pk, reference
+
+
+def _encoded(image: Image.Image, fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
 
 
 @pytest.mark.faces

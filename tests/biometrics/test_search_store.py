@@ -6,15 +6,17 @@ from datetime import timedelta
 import numpy as np
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from biometrics.models import Face, SourcePhoto, encoding_to_bytes
-from biometrics.search import Match, search_faces, search_faces_batch
+from biometrics.search import Hits, Match, search_faces, search_faces_batch
 from biometrics.search.exact import brute_force
 from biometrics.search.models import IndexChange
 from biometrics.search.store import (
     StoreIndex,
     changed_face_ids,
+    faces_missing,
     index_changes_prune,
     state_read,
     store_for,
@@ -294,3 +296,70 @@ def test_truncating_the_face_table_empties_every_index(db, people):
         cursor.execute(f'TRUNCATE "{face_table()}" CASCADE')
     assert len(store.search(persons[0][None], 0.6)[0]) == 0
     assert store.index.n == 0
+
+
+# --- the store's own cost per returned face (issue 14 item 5) ------------------------------------
+
+
+@pytest.fixture
+def cluster(db, rng):
+    """12,000 faces within 0.6 of one query: more than the old re-check's chunk of 5,000."""
+    centre = rng.normal(0, 1.3 / np.sqrt(128), 128)
+    photo = make_photo()
+    faces = make_faces(centre + rng.standard_normal((12_000, 128)) * 0.02, photo)
+    return centre, faces
+
+
+def statements(captured) -> list[str]:
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_search_faces_returns_arrays_and_matches_on_demand(db, people):
+    _centre, persons = people
+    hits = search_faces(persons[0], tolerance=0.6)
+    assert isinstance(hits, Hits)
+    assert hits.ids.dtype == np.int64 and hits.photo_ids.dtype == np.int64 and hits.distances.dtype == np.float64
+    assert len(hits) == len(hits.ids) >= 4
+    matches = list(hits)  # objects only when the caller asks for them
+    assert all(type(m) is Match and type(m.face_id) is int and type(m.distance) is float for m in matches)
+    assert [m.face_id for m in matches] == hits.ids.tolist()
+    assert hits == search_faces(persons[0], tolerance=0.6) and hits != search_faces(persons[1], tolerance=0.6)
+
+
+def test_an_unchanged_store_answers_without_asking_the_face_table(cluster):
+    """Nothing changed since the refresh (same generation): the index holds exactly the face
+    table, so the ids it found need no re-check; one indexed read of the generation row."""
+    centre, faces = cluster
+    store = StoreIndex()
+    store.search(centre[None], 0.6)
+    with CaptureQueriesContext(connection) as captured:
+        (hits,) = store.search_loaded(centre[None], 0.6)
+    assert len(hits) == len(faces)
+    assert len(captured) == 1 and face_table() not in statements(captured)[0]
+
+
+def test_after_a_change_the_answer_is_rechecked_in_one_statement(cluster):
+    """A face deleted after the index last refreshed is dropped by one set-based statement
+    (it was one query per 5,000 returned ids, and a Python object per row)."""
+    centre, faces = cluster
+    store = StoreIndex()
+    store.search(centre[None], 0.6)
+    erased = [faces[7].pk, faces[11_000].pk]
+    Face.objects.filter(pk__in=erased).delete()
+    with CaptureQueriesContext(connection) as captured:
+        (hits,) = store.search_loaded(centre[None], 0.6)  # memory from before the delete
+    assert len(captured) == 2  # the generation, then the one re-check
+    assert face_table() in statements(captured)[1]
+    assert len(hits) == len(faces) - 2 and not set(erased) & set(hits.ids.tolist())
+    assert not set(erased) & set(store.index.ids[: store.index.n].tolist())  # forgotten too
+    ids, vectors = table()
+    assert list(zip(hits.ids.tolist(), hits.distances.tolist(), strict=True)) == brute_force(ids, vectors, centre, 0.6)
+
+
+def test_faces_missing_names_only_ids_the_table_no_longer_has(db, rng):
+    faces = make_faces(rng.standard_normal((5, 128)) * 0.1)
+    ids = np.array([f.pk for f in faces], dtype=np.int64)
+    Face.objects.filter(pk=faces[2].pk).delete()
+    assert faces_missing(ids).tolist() == [faces[2].pk]
+    assert sorted(faces_missing(np.append(ids, [10**12, 2**62])).tolist()) == sorted([faces[2].pk, 10**12, 2**62])
+    assert faces_missing(np.empty(0, dtype=np.int64)).tolist() == []

@@ -159,6 +159,47 @@ def test_search_by_photo_finds_that_persons_faces_only(staff_client, store, face
     assert event.details == {"faces_in_upload": 1, "matches": 4}
 
 
+def as_format(path, fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    Image.open(path).convert("RGB").save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+OBAMA_PHOTOS = {
+    "people/obama/obama.jpg",
+    "people/obama/obama2.jpg",
+    "group/two_people.jpg",
+    "odd/obama_exif_rotated.jpg",
+}
+
+
+@pytest.mark.faces
+@pytest.mark.parametrize(
+    ("name", "fmt", "options"),
+    [("query.webp", "WEBP", {}), ("query.avif", "AVIF", {}), ("query.webp", "WEBP", {"lossless": True})],
+)
+def test_search_by_a_webp_or_avif_photo_finds_the_same_faces(staff_client, store, faces_dir, name, fmt, options):
+    """Issue 14 item 1: a WEBP or AVIF query was refused ("WEBP images are not accepted")."""
+    data = as_format(faces_dir / "people/obama/obama4.jpg", fmt, **options)
+    response = staff_client.post(reverse("biometrics:search"), {"photo": upload(data, name), "tolerance": "0.6"})
+    assert response.status_code == 200, response.context["form"].errors
+    (result,) = response.context["results"]
+    assert {match["photo"].source_url.removeprefix(PREFIX + "/") for match in result["matches"]} == OBAMA_PHOTOS
+
+
+@pytest.mark.faces
+def test_search_by_an_animated_webp_uses_its_first_frame(staff_client, store, faces_dir):
+    first = Image.open(faces_dir / "people/obama/obama4.jpg").convert("RGB")
+    later = Image.open(faces_dir / "people/biden/biden2.jpg").convert("RGB").resize(first.size)
+    data = io.BytesIO()
+    first.save(data, format="WEBP", save_all=True, append_images=[later], duration=300)
+    response = staff_client.post(
+        reverse("biometrics:search"), {"photo": upload(data.getvalue(), "a.webp"), "tolerance": "0.6"}
+    )
+    (result,) = response.context["results"]  # one face: Obama's, not Biden's of the second frame
+    assert {match["photo"].source_url.removeprefix(PREFIX + "/") for match in result["matches"]} == OBAMA_PHOTOS
+
+
 @pytest.mark.faces
 def test_search_upload_is_never_written_to_disk(staff_client, store, faces_dir, settings, tmp_path, media_root):
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # Django would spool anything bigger to a temp file
@@ -186,6 +227,8 @@ def png(size, color="white") -> bytes:
         (b"", "0.6", "photo", "empty"),
         (b"%PDF-1.7 not a photo", "0.6", "photo", "not an image we can read"),
         (b"\xff\xd8\xff\xe0" + b"\x00" * 200, "0.6", "photo", "damaged"),
+        (b"RIFF\x00\x10\x00\x00WEBPVP8 " + b"\x00" * 200, "0.6", "photo", "damaged"),
+        (b"\x00\x00\x00\x1cftypavif" + b"\x00" * 200, "0.6", "photo", "damaged"),
         (png((300, 200)), "0.6", "photo", "No face was found"),
         (png((1, 1)), "0.6", "photo", "No face was found"),
         (png((20_000, 3)), "0.6", "photo", "no side may be longer"),
@@ -238,3 +281,20 @@ def test_erased_face_keeps_its_recipients_for_article_19(store):
 
     assert [r.customer_name for r in recipients_of_faces(face_ids=[face.pk])] == [customer.name]
     assert not Face.objects.filter(pk=face.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", "Er is geen gezicht gevonden op deze foto."),
+        ("fr", "Aucun visage n'a été trouvé sur cette photo."),
+        ("it", "In questa foto non è stato trovato alcun volto."),
+    ],
+)
+def test_search_no_face_message_is_translated(staff_client, language, expected):
+    """Issue 12: the face search's "no face" message stayed English in every language."""
+    staff_client.cookies["django_language"] = language
+    response = staff_client.post(reverse("biometrics:search"), {"photo": upload(png((300, 200))), "tolerance": "0.6"})
+    assert response.status_code == 200
+    assert expected in " ".join(response.context["form"].errors["photo"])

@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 
 from compliance.models import DataSubjectRequest, RequestStatus
 from compliance.services.tokens import status_token_for
+from compliance.workflow import intake
+from tests.workflow import to_status
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +47,7 @@ def test_anonymous_and_outsiders_get_nothing(api, outsider_user, verified_reques
     assert api.get(url(verified_request)).status_code in (401, 403)
     api.force_authenticate(outsider_user)
     assert api.get(url()).status_code == 403
-    assert api.post(url(verified_request, "start-processing")).status_code == 403
+    assert api.post(url(verified_request, "finish-review")).status_code == 403
 
 
 def test_auditor_reads_but_cannot_act(auditor_api, verified_request):
@@ -54,12 +56,17 @@ def test_auditor_reads_but_cannot_act(auditor_api, verified_request):
     assert auditor_api.get(url(verified_request)).status_code == 200
     assert auditor_api.get(url(verified_request, "audit")).status_code == 200
     for action, payload in [
-        ("start-processing", {}),
+        ("decide-matches", {"decision": "confirm", "matches": [1]}),
+        ("assess-identity", {"outcome": "established", "note": "Checked by video call."}),
+        ("finish-review", {}),
+        ("reopen-review", {}),
+        ("approve", {"confirm_erasure": True}),
         ("refuse", {"basis": "other", "reason": "A reason."}),
         ("extend", {"months": 1, "reason": "A good reason."}),
         ("message", {"body": "x"}),
-        ("verify-identity", {"note": "Checked."}),
-        ("approve", {}),
+        ("withdraw", {}),
+        ("reissue-status-link", {}),
+        ("escalate", {"case": "00000000-0000-0000-0000-000000000000"}),
     ]:
         assert auditor_api.post(url(verified_request, action), payload, format="json").status_code == 403, action
     verified_request.refresh_from_db()
@@ -72,7 +79,6 @@ def test_responses_never_contain_photos_tokens_or_hashes(staff_api, verified_req
         verified_request.selfie.name,
         verified_request.status_token_hash,
         verified_request.ip_hash,
-        verified_request.selfie_sha256,
         status_token_for(verified_request),
         verified_request.email_verifications.get().token_hash,
     ]
@@ -92,23 +98,92 @@ def test_responses_never_contain_photos_tokens_or_hashes(staff_api, verified_req
     assert detail["has_selfie"] is True
 
 
-def test_staff_walk_a_request_to_completion_through_the_api(staff_api, verified_request):
-    for action, expected in [
-        ("start-processing", "processing"),
-        ("mark-awaiting-review", "awaiting_staff_review"),
-        ("mark-awaiting-approval", "awaiting_approval"),
-        ("approve", "completed"),
-    ]:
-        response = staff_api.post(url(verified_request, action))
+# Every POST action of the API, with a valid payload, to try at each step of a request.
+ALL_ACTIONS = [
+    ("decide-matches", {"decision": "confirm", "matches": [1]}),
+    ("assess-identity", {"outcome": "established", "note": "Checked by video call."}),
+    ("finish-review", {}),
+    ("reopen-review", {}),
+    ("approve", {"confirm_erasure": True}),
+    ("extend", {"months": 1, "reason": "Searching three archived systems."}),
+    ("message", {"body": "We are on it.", "visible_to_requester": True}),
+    ("reissue-status-link", {}),
+]
+
+
+def test_the_bypass_of_issue_11_is_refused(staff_api, submit, now, staff_user, django_capture_on_commit_callbacks):
+    """Issue 11, reproduction 1: start-processing, mark-awaiting-*, then approve completed an
+    erasure that erased nothing. The shortcuts are gone, approve before review is a conflict,
+    and no sequence of API actions completes an erasure request before its erasure ran."""
+    request, token = submit(data={"request_type": "erasure"})
+    with django_capture_on_commit_callbacks(execute=True):
+        request = intake.request_confirm_email(token=token, now=now)
+    for gone in ("start-processing", "mark-awaiting-review", "mark-awaiting-approval", "verify-identity", "complete"):
+        assert staff_api.post(url(request, gone)).status_code == 404, gone
+    approve = staff_api.post(url(request, "approve"), {"confirm_erasure": True}, format="json")
+    assert approve.status_code == 409 and approve.json()["code"] == "conflict"
+    request.refresh_from_db()
+    assert request.status == RequestStatus.VERIFIED
+
+    # Through review and the confirmed approval; the erasure task is not run.
+    to_status(request, RequestStatus.AWAITING_APPROVAL, staff=staff_user, capture=django_capture_on_commit_callbacks)
+    unconfirmed = staff_api.post(url(request, "approve"), {}, format="json")
+    assert unconfirmed.status_code == 400 and "confirm" in unconfirmed.json()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.AWAITING_APPROVAL
+    approved = staff_api.post(url(request, "approve"), {"confirm_erasure": True}, format="json")
+    assert approved.status_code == 200 and approved.json()["request"]["status"] == RequestStatus.ERASING
+    for _round in range(2):
+        for action, payload in ALL_ACTIONS:
+            response = staff_api.post(url(request, action), payload, format="json")
+            assert response.status_code in (200, 400, 409), (action, response.content)
+            request.refresh_from_db()
+            assert request.status == RequestStatus.ERASING, action
+    refusal = {"basis": "other", "reason": "Too late now.", "late_reason": "Received long ago (test clock)."}
+    assert staff_api.post(url(request, "refuse"), refusal, format="json").status_code == 409
+    assert staff_api.post(url(request, "withdraw")).status_code == 409
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ERASING and request.completed_at is None
+    assert request.selfie and not request.documents.exists()
+    detail = staff_api.get(url(request)).json()
+    assert detail["status"] == "erasing" and "approve" not in detail["allowed_actions"]
+    actions = [e["action"] for e in staff_api.get(url(request, "audit")).json()]
+    assert "request.complete" not in actions and "request.finish_erasure" not in actions
+
+
+def test_staff_walk_a_request_to_completion_through_the_api(
+    staff_api, verified_request, staff_user, django_capture_on_commit_callbacks
+):
+    """The real path: the search (a worker), then the API's review, identity and approval."""
+    from tests.workflow import fake_matching
+
+    fake_matching(verified_request)
+    early = staff_api.post(url(verified_request, "finish-review"))
+    assert early.status_code == 409 and "identity assessment" in early.json()["detail"]
+    steps = [
+        ("assess-identity", {"outcome": "established", "note": "Email confirmed; the selfie is clear."}, None),
+        ("finish-review", {}, RequestStatus.AWAITING_APPROVAL),  # the draft is built on commit
+        ("approve", {}, RequestStatus.COMPLETED),  # the documents are issued on commit
+    ]
+    for action, payload, expected in steps:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = staff_api.post(url(verified_request, action), payload, format="json")
         assert response.status_code == 200, response.content
         assert response.json()["changed"] is True
-        assert response.json()["request"]["status"] == expected
+        verified_request.refresh_from_db()
+        if expected:
+            assert verified_request.status == expected
     again = staff_api.post(url(verified_request, "approve"))
-    assert again.status_code == 200 and again.json()["changed"] is False
+    assert again.status_code == 409  # completed: no second approval
     detail = staff_api.get(url(verified_request)).json()
+    assert detail["status"] == "completed" and detail["identity_assessment"] == "established"
     assert detail["has_selfie"] is False and detail["approved_by"] == "stella_staff"
     actions = [e["action"] for e in staff_api.get(url(verified_request, "audit")).json()]
-    assert "request.approved" in actions and "request.biometrics_purged" in actions
+    assert "request.approve" in actions and "request.biometrics_purged" in actions
+    assert (
+        actions.index("request.approve") < actions.index("request.document_issued") < actions.index("request.complete")
+    )
+    assert sorted(verified_request.documents.values_list("kind", flat=True)) == ["access_data", "access_letter"]
 
 
 def test_out_of_order_action_is_a_conflict(staff_api, verified_request):
@@ -118,7 +193,6 @@ def test_out_of_order_action_is_a_conflict(staff_api, verified_request):
 
 
 def test_action_input_is_validated_with_messages(staff_api, verified_request):
-    staff_api.post(url(verified_request, "start-processing"))
     bad_refusal = staff_api.post(url(verified_request, "refuse"), {"basis": "whim", "reason": ""}, format="json")
     assert bad_refusal.status_code == 400 and {"basis", "reason"} <= set(bad_refusal.json())
     short = staff_api.post(url(verified_request, "refuse"), {"basis": "other", "reason": "no"}, format="json")
@@ -129,34 +203,43 @@ def test_action_input_is_validated_with_messages(staff_api, verified_request):
     assert not_json.status_code == 400
     bad_escalation = staff_api.post(url(verified_request, "escalate"), {"case": "not-a-uuid"}, format="json")
     assert bad_escalation.status_code == 400
+    # An id beyond a bigint was a 500 (found by tests/security/test_fuzz_api.py): now a 400.
+    huge = staff_api.post(url(verified_request, "decide-matches"), {"decision": "confirm", "matches": [2**70]})
+    assert huge.status_code == 400 and "matches" in huge.json()
 
 
-def test_refuse_extend_message_and_identity_through_the_api(staff_api, verified_request, now):
-    staff_api.post(url(verified_request, "start-processing"))
+def test_refuse_extend_message_and_identity_through_the_api(staff_api, request_in, now):
+    verified_request = request_in(RequestStatus.AWAITING_REVIEW)
     message = staff_api.post(
         url(verified_request, "message"), {"body": "We are searching.", "visible_to_requester": True}, format="json"
     )
     assert message.status_code == 200 and message.json()["message"]["body"] == "We are searching."
     assert staff_api.get(url(verified_request, "messages")).json()[0]["visible_to_requester"] is True
     identity = staff_api.post(
-        url(verified_request, "verify-identity"), {"note": "Video call with the requester."}, format="json"
-    )
-    assert identity.status_code == 200 and identity.json()["request"]["identity_check"] == "manual_verified"
-    refusal = staff_api.post(
-        url(verified_request, "refuse"),
-        {"basis": "art_12_5_excessive", "reason": "Fourth identical request."},
+        url(verified_request, "assess-identity"),
+        {"outcome": "established", "note": "Video call with the requester."},
         format="json",
     )
-    assert refusal.status_code == 200 and refusal.json()["request"]["status"] == "refused"
+    assert identity.status_code == 200 and identity.json()["request"]["identity_assessment"] == "established"
+    assert identity.json()["request"]["identity_assessment_note"] == "Video call with the requester."
+    short = staff_api.post(url(verified_request, "assess-identity"), {"outcome": "established", "note": "ok"})
+    assert short.status_code == 400 and "note" in short.json()
+    # The request was received on the fixture's date, more than a month before the real clock of
+    # the API: the refusal is late (GDPR Art. 12(4)) and needs its reason.
+    refusal = {"basis": "art_12_5_excessive", "reason": "Fourth identical request."}
+    late = staff_api.post(url(verified_request, "refuse"), refusal, format="json")
+    assert late.status_code == 400 and "late_reason" in late.json()
+    refusal["late_reason"] = "The request was misfiled during a migration."
+    refused = staff_api.post(url(verified_request, "refuse"), refusal, format="json")
+    assert refused.status_code == 200 and refused.json()["request"]["status"] == "refused"
+    assert refused.json()["request"]["refused_late"] is True
 
 
 def test_queue_filters_and_counts(staff_api, submit, now):
-    from compliance import services
-
     a, token_a = submit(data={"request_type": "access", "country": "NL", "language": "nl"})
-    services.request_verify_email(token=token_a, now=now)
+    intake.request_confirm_email(token=token_a, now=now)
     b, token_b = submit(data={"request_type": "erasure", "country": "FR", "language": "fr", "email": "b@example.org"})
-    services.request_verify_email(token=token_b, now=now)
+    intake.request_confirm_email(token=token_b, now=now)
     c, _token_c = submit(data={"request_type": "both", "country": "IT", "language": "it", "email": "c@example.org"})
     # b is due in 3 days, a is overdue
     DataSubjectRequest.objects.filter(pk=a.pk).update(due_date=date(2020, 1, 1))
@@ -184,7 +267,7 @@ def test_queue_filters_and_counts(staff_api, submit, now):
 
 def test_audit_trail_endpoint_and_chain_check(auditor_api, verified_request):
     events = auditor_api.get(f"/api/v1/audit-events/?request={verified_request.public_id}").json()["results"]
-    assert {e["action"] for e in events} >= {"request.submitted", "request.email_verified"}
+    assert {e["action"] for e in events} >= {"request.submitted", "request.verify_email"}
     assert auditor_api.get("/api/v1/audit-events/verify/").json()["ok"] is True
     assert auditor_api.delete(f"/api/v1/audit-events/{events[0]['id']}/").status_code in (403, 405)
     assert json.loads(auditor_api.get("/api/v1/audit-events/verify/").content)["checked"] >= 2

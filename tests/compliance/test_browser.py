@@ -96,25 +96,35 @@ def test_dutch_request_with_bad_uploads_then_verification_and_status(
     request = DataSubjectRequest.objects.get()
     assert request.language == "nl" and request.country == "NL"
 
-    # 4. The verification email, in Dutch, with the single-use link.
+    # 4. The verification email, in Dutch, with the single-use link; its secret is after "#"
+    # (never sent to the server): the page's script posts it when the button is pressed.
     message = mail.outbox[-1]
     assert message.subject == "Bevestig uw verzoek over gegevensbescherming"
-    verify_link = re.search(r"http://\S+/requests/verify/\S+/", message.body).group(0)
+    verify_link = re.search(r"http://\S+/requests/verify/#[\w-]+", message.body).group(0)
     assert verify_link.startswith(live_server.url)
     page.goto(verify_link)
     assert page.get_by_role("heading", level=1).inner_text() == "Bevestig uw e-mailadres"
+    assert "#" not in page.url  # the script took the token out of the address bar
+    assert not page.locator("#verify-token").is_visible()  # filled in, the manual field hidden
     page.get_by_role("button", name="Mijn e-mailadres bevestigen").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == "Dank u: uw e-mailadres is bevestigd"
-    shot(page, "verified-nl")
 
-    # 5. The status page.
-    page.get_by_role("link", name="Naar mijn statuspagina").click()
-    page.wait_for_load_state()
+    # 5. The status page, opened at once through the session's grant.
     assert page.get_by_role("heading", level=1).inner_text() == "Uw verzoek"
-    assert page.locator("#request-status").inner_text() == "Bevestigd"
+    assert page.url == f"{live_server.url}/requests/status/{request.public_id}/"
+    assert page.locator(".messages").inner_text().strip() == dutch("Thank you: your email address is confirmed.")
+    assert page.locator("#request-status").inner_text() == "E-mailadres bevestigd"
+    assert (
+        page.locator(".stepper .step-done").count() == 2 and page.locator(".stepper [aria-current=step]").count() == 1
+    )
+    assert page.locator("#next-step").inner_text().strip()
     assert page.locator("#due-date").inner_text().strip()
-    assert "Ontvangstbevestiging" in page.locator("body").inner_text()  # the letter is downloadable
+    # No document before the final facts (no acknowledgement letter any more).
+    assert page.locator("#documents").count() == 0
+    assert (
+        dutch("Your documents appear here when they are ready. We will also send you an email.")
+        in page.locator("body").inner_text()
+    )
     shot(page, "status-nl")
     phone = dutch_context.new_page()
     phone.set_viewport_size(PHONE)
@@ -122,14 +132,34 @@ def test_dutch_request_with_bad_uploads_then_verification_and_status(
     shot(phone, "status-nl-phone")
     phone.close()
 
-    # The same link a second time: no second verification, straight to the status page.
+    # The same link a second time leads nowhere (not even to the status page).
     page.goto(verify_link)
     page.get_by_role("button", name="Mijn e-mailadres bevestigen").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == "Uw verzoek"
-    assert "Uw e-mailadres was al bevestigd." in page.locator(".messages").inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == dutch("This link has already been used")
+    assert str(request.public_id) not in page.content()
     request.refresh_from_db()
     assert request.status == "verified"
+
+    # 6. The status link of the acknowledgement email, in a browser without the grant: the page's
+    # script posts the token from after "#" and the status page opens.
+    status_link = re.search(r"http://\S+/requests/status/#[\w-]+", mail.outbox[-1].body).group(0)
+    other = dutch_context.browser.new_context(locale="nl-NL")
+    fresh = other.new_page()
+    denied = fresh.goto(f"{live_server.url}/requests/status/{request.public_id}/")
+    assert denied.status == 404  # no grant in this browser: nothing
+    fresh.goto(status_link)
+    fresh.wait_for_url(f"{live_server.url}/requests/status/{request.public_id}/")
+    assert fresh.locator("#request-status").inner_text() == "E-mailadres bevestigd"
+    other.close()
+
+
+def dutch(text: str) -> str:
+    """`text` as the Dutch pages show it (the project's catalogue, as the server uses it)."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        return translation.gettext(text)
 
 
 @pytest.fixture
@@ -137,7 +167,7 @@ def queued_requests(transactional_db, faces_dir):
     """Two verified requests and one awaiting verification, filed through the services."""
     from django.utils import timezone
 
-    from compliance import services
+    from compliance.workflow import intake
 
     selfie = (faces_dir / "people/obama/obama.jpg").read_bytes()
     now = timezone.now()
@@ -147,7 +177,7 @@ def queued_requests(transactional_db, faces_dir):
         ("Chloé Martin", "chloe@example.org", "FR", "fr", "erasure"),
         ("Bruno Rossi", "bruno@example.org", "IT", "it", "both"),
     ):
-        request, token = services.request_submit(
+        request, token = intake.request_submit(
             data={
                 "request_type": kind,
                 "name": name,
@@ -161,7 +191,7 @@ def queued_requests(transactional_db, faces_dir):
             now=now,
         )
         if country != "IT":
-            services.request_verify_email(token=token, now=now)
+            intake.request_confirm_email(token=token, now=now)
         made.append(request)
     return made
 

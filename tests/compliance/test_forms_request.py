@@ -2,9 +2,11 @@
 a photo that passed is kept server-side so only the wrong field has to be corrected."""
 
 import re
+from io import BytesIO
 
 import pytest
 from django.core import mail
+from PIL import Image
 
 from compliance.models import DataSubjectRequest, PendingUpload
 from tests.compliance.web_support import (
@@ -74,6 +76,8 @@ def test_form_page_has_csrf_multipart_and_plain_language_notice(client):
     )
     assert 'name="selfie_consent"' in html
     assert 'accept="image/jpeg,image/png,image/heic' in html
+    assert "image/webp" in html and "image/avif" in html
+    assert "JPEG, PNG, HEIC, WEBP or AVIF" in html  # the help text names every accepted format
 
 
 @pytest.mark.parametrize(
@@ -92,6 +96,8 @@ def test_form_page_has_csrf_multipart_and_plain_language_notice(client):
             "This photo shows 2 faces",
         ),
         ("anim.gif", lambda faces_dir: image_bytes("GIF"), "GIF images are not accepted"),
+        ("cut-off.webp", lambda faces_dir: first_half(web_image(faces_dir, "WEBP")), "damaged"),
+        ("cut-off.avif", lambda faces_dir: first_half(web_image(faces_dir, "AVIF")), "damaged"),
     ],
 )
 def test_bad_selfie_shows_its_message_and_keeps_the_other_fields(client, faces_dir, name, make, message, post):
@@ -171,7 +177,7 @@ def test_kept_photo_is_reused_after_a_text_error(client, faces_dir, post):
     second = post(client, form_data(selfie_token=token))
     assert second.status_code == 302
     request = DataSubjectRequest.objects.get()
-    assert request.selfie_sha256
+    assert request.selfie.name and request.selfie.storage.exists(request.selfie.name)
     assert PendingUpload.objects.count() == 0
 
 
@@ -200,7 +206,7 @@ def test_a_forged_or_expired_photo_token_is_not_a_photo(client, post):
 def test_id_document_and_suppression_opt_in(client, faces_dir, post):
     response = post(
         client,
-        form_data(suppression_consent="on", request_type="both"),
+        form_data(suppression_consent="on", id_document_consent="on", request_type="both"),
         selfie=selfie_upload(faces_dir),
         id_document=selfie_upload(faces_dir, "people/obama/obama2.jpg"),
     )
@@ -213,9 +219,49 @@ def test_id_document_and_suppression_opt_in(client, faces_dir, post):
     assert not request.id_document
 
 
+def test_the_id_document_comparison_needs_its_own_consent_and_the_consent_version_is_recorded(client, faces_dir, post):
+    """Art. 9(2)(a) and 7(1), issue 16 item 10: no comparison of the ID photo without a consent
+    of its own; the request records which consent texts the requester was shown."""
+    from compliance.consent import consent_history, consent_version
+
+    refused = post(
+        client,
+        form_data(),
+        selfie=selfie_upload(faces_dir),
+        id_document=selfie_upload(faces_dir, "people/obama/obama2.jpg"),
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200 and 'id="id_id_document_consent_error"' in html
+    assert "comparison of your identity document" in html and DataSubjectRequest.objects.count() == 0
+    accepted = post(
+        client,
+        form_data(id_document_consent="on", country="DE", region="BY"),
+        selfie=selfie_upload(faces_dir),
+        id_document=selfie_upload(faces_dir, "people/obama/obama2.jpg"),
+    )
+    assert accepted.status_code == 302, accepted.content.decode()[:3000]
+    request = DataSubjectRequest.objects.get()
+    assert request.id_document_consent_at is not None and request.region == "BY"
+    assert request.consent_version == consent_version() and request.consent_version in consent_history()
+    without = post(client, form_data(email="other@example.org"), selfie=selfie_upload(faces_dir))
+    assert without.status_code == 302
+    assert DataSubjectRequest.objects.get(email="other@example.org").id_document_consent_at is None
+
+
+def test_a_german_resident_is_asked_for_their_land_through_the_form(client, faces_dir, post):
+    response = post(client, form_data(country="DE"), selfie=selfie_upload(faces_dir))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_region_error"' in html
+    assert "A photo is already attached (obama.jpg)" in html  # nothing typed or uploaded is lost
+    assert DataSubjectRequest.objects.count() == 0
+
+
 def test_id_document_without_a_face_is_refused(client, faces_dir, post):
     response = post(
-        client, form_data(), selfie=selfie_upload(faces_dir), id_document=upload("card.png", image_bytes("PNG"))
+        client,
+        form_data(id_document_consent="on"),
+        selfie=selfie_upload(faces_dir),
+        id_document=upload("card.png", image_bytes("PNG")),
     )
     html = response.content.decode()
     assert 'id="id_id_document_error"' in html and "could not find a face on this document photo" in html
@@ -249,3 +295,39 @@ def test_heic_selfie_from_a_phone_is_accepted(client, faces_dir, post):
     stored = DataSubjectRequest.objects.get().selfie
     with stored.open("rb") as handle:
         assert handle.read(3) == b"\xff\xd8\xff"  # kept as a re-encoded JPEG
+
+
+def first_half(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def web_image(faces_dir, fmt: str, *, animated: bool = False) -> bytes:
+    """The shared selfie as a WEBP or AVIF file made by Pillow (animated: a second, blank frame)."""
+    selfie = Image.open(faces_dir / "people/obama/obama.jpg").convert("RGB")
+    buffer = BytesIO()
+    if animated:
+        blank = Image.new("RGB", selfie.size, "white")
+        selfie.save(buffer, format=fmt, save_all=True, append_images=[blank], duration=200)
+    else:
+        selfie.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "animated", "content_type"),
+    [
+        ("selfie.webp", "WEBP", False, "image/webp"),
+        ("selfie.avif", "AVIF", False, "image/avif"),
+        ("sticker.webp", "WEBP", True, "image/webp"),
+    ],
+)
+def test_webp_and_avif_selfies_are_accepted(client, faces_dir, post, name, fmt, animated, content_type):
+    """Issue 14 item 1: these were refused ("WEBP images are not accepted: use JPEG, PNG or HEIC").
+    An animated one is read as its first frame (here the face; the blank second frame is ignored)."""
+    response = post(
+        client, form_data(), selfie=upload(name, web_image(faces_dir, fmt, animated=animated), content_type)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stored = DataSubjectRequest.objects.get().selfie
+    with stored.open("rb") as handle:
+        assert Image.open(handle).format == "JPEG"  # kept as a re-encoded JPEG, like every selfie

@@ -1,5 +1,7 @@
-"""Public pages and emails in English, Dutch, French and Italian: the browser's Accept-Language
+"""Public pages and emails in English, Dutch, French, Italian, German, Spanish and Greek: the browser's Accept-Language
 picks the language, the footer switcher changes it, and the request records it."""
+
+from datetime import date
 
 import polib
 import pytest
@@ -24,11 +26,25 @@ HEADINGS = {
     "nl": "Vraag of uw gezicht wordt bewaard, of laat het wissen",
     "fr": "Demandez si votre visage est conservé, ou faites-le effacer",
     "it": "Chieda se il suo volto è conservato, o lo faccia cancellare",
+    "de": "Fragen Sie, ob Ihr Gesicht gespeichert ist, oder lassen Sie es löschen",
+    "es": "Pregunte si se conserva su rostro, o haga que se suprima",
+    "el": "Ρωτήστε αν διατηρείται το πρόσωπό σας ή ζητήστε να διαγραφεί",
 }
+# Languages added after Italian (issue 16 item 11); every citizen page, email and letter is checked in them too.
+TRANSLATED = ["nl", "fr", "it", "de", "es", "el"]
 
 
 @pytest.mark.parametrize(
-    ("accept", "language"), [("nl-NL,nl;q=0.9,en;q=0.5", "nl"), ("fr-BE", "fr"), ("it", "it"), ("de-DE,de;q=0.9", "en")]
+    ("accept", "language"),
+    [
+        ("nl-NL,nl;q=0.9,en;q=0.5", "nl"),
+        ("fr-BE", "fr"),
+        ("it", "it"),
+        ("de-DE,de;q=0.9", "de"),
+        ("es-ES,es;q=0.9,en;q=0.5", "es"),
+        ("el-GR,el;q=0.9", "el"),
+        ("pt-PT,pt;q=0.9", "en"),
+    ],
 )
 def test_accept_language_picks_the_form_language(client, accept, language):
     response = client.get(FORM_URL, HTTP_ACCEPT_LANGUAGE=accept)
@@ -57,6 +73,22 @@ def test_dutch_form_is_fully_dutch(client):
         "Choose your country",
         "Skip to content",
         "Language",
+    ):
+        assert english not in html
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_form_has_no_english_left(client, language):
+    html = client.get(FORM_URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<html lang="{language}">' in html and HEADINGS[language] in html
+    for english in (
+        "What happens to your photo",
+        "Your full name",
+        "Send my request",
+        "Choose your country",
+        "Skip to content",
+        "Germany",
+        "Netherlands",
     ):
         assert english not in html
 
@@ -101,14 +133,26 @@ def test_request_records_the_language_and_emails_use_it(client, faces_dir, djang
     assert "Kijk in uw e-mail" in submitted
 
 
-@pytest.mark.parametrize("language", ["nl", "fr", "it"])
+@pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize(
-    "kind", ["verification", "acknowledgement", "extension", "message", "refusal", "completed", "withdrawn", "expired"]
+    "kind",
+    [
+        "verification",
+        "acknowledgement",
+        "extension",
+        "message",
+        "refusal",
+        "completed",
+        "withdrawn",
+        "expired",
+        "status_link",
+    ],
 )
 def test_every_citizen_email_is_translated(verified_request, staff_user, now, kind, language):
-    from compliance import services
+    from compliance.emails import completion_summary
+    from compliance.workflow import handling
 
-    services.request_extend_deadline(
+    handling.request_extend_deadline(
         request=verified_request, user=staff_user, months=1, reason="Many sources to check.", now=now
     )
     verified_request.refresh_from_db()
@@ -119,6 +163,7 @@ def test_every_citizen_email_is_translated(verified_request, staff_user, now, ki
         "status_url": "https://example.org/s/",
         "verify_url": "https://example.org/v/",
         "message": verified_request.messages.first(),
+        "summary": completion_summary(verified_request),
     }
     with translation.override("en"):
         english = email_render(kind=kind, language="en", context=context)
@@ -128,7 +173,7 @@ def test_every_citizen_email_is_translated(verified_request, staff_user, now, ki
     assert f'lang="{language}"' in translated.html
 
 
-@pytest.mark.parametrize("language", ["nl", "fr", "it"])
+@pytest.mark.parametrize("language", TRANSLATED)
 def test_every_public_string_has_a_translation(language):
     """Everything on the citizen's pages and emails, and the shared layout, is translated."""
     catalogue = polib.pofile(str(settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"))
@@ -138,9 +183,16 @@ def test_every_public_string_has_a_translation(language):
         "templates/compliance/status",
         "templates/compliance/verify",
         "templates/compliance/download",
+        "templates/compliance/follow_up",
+        "templates/compliance/recover",
+        "templates/compliance/suppression",
         "templates/base.html",
         "compliance/forms.py",
         "compliance/views/public.py",
+        "compliance/views/status.py",
+        "compliance/authorities.py",
+        "compliance/consent.py",
+        "compliance/workflow/conversation.py",
         "biometrics/images.py",
         "compliance/emails.py",
     )
@@ -153,3 +205,23 @@ def test_every_public_string_has_a_translation(language):
     ]
     assert missing == []
     assert not [entry.msgid for entry in catalogue if "fuzzy" in entry.flags]
+
+
+def test_the_extension_message_is_in_the_requesters_language_whoever_extends(submit, staff_user, now):
+    """Issue 16 item 11: staff working in English extend an Italian request; the status page
+    message is Italian, its date Italian; an English date is written day first like the letters."""
+    from django.utils.formats import date_format
+
+    from compliance.workflow import handling, intake
+
+    request, token = submit(data={"language": "it", "email": "giulia@example.org"})
+    request = intake.request_confirm_email(token=token, now=now)
+    with translation.override("en"):
+        handling.request_extend_deadline(
+            request=request, user=staff_user, months=1, reason="Molte fonti da verificare.", now=now
+        )
+    message = request.messages.get(visible_to_requester=True, body__contains="Molte fonti")
+    assert "prorogato" in message.body or "proroga" in message.body, message.body
+    assert "17 marzo 2025" in message.body.lower() and "2025-03" not in message.body
+    with translation.override("en"):
+        assert date_format(date(2026, 12, 4), "DATE_FORMAT") == "4 December 2026"

@@ -104,3 +104,48 @@ def test_form_refuses_a_fourth_request_for_the_same_email(
     assert "Several requests were already made with this email address today" in html
     assert "A photo is already attached (obama.jpg)" in html  # kept for when the limit lifts
     assert DataSubjectRequest.objects.count() == 3
+
+
+# --- issue 12, item 6: a cache outage falls back to a count in this process ------------------------
+
+DEAD_REDIS_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: connection refused
+        "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+    }
+}
+
+
+@pytest.fixture
+def dead_cache(settings, monkeypatch):
+    settings.CACHES = DEAD_REDIS_CACHE
+    monkeypatch.setattr(ratelimit, "_local", ratelimit.LocalCounts())
+    monkeypatch.setattr(ratelimit, "_shared_down_until", 0.0)
+
+
+def test_with_the_cache_down_the_limit_is_counted_in_this_process(settings, dead_cache, caplog):
+    settings.COMPLIANCE_RATE_LIMITS = {"address": (3, 3600)}
+    assert [ratelimit.hit("address", "198.51.100.7", now=T0).allowed for _ in range(4)] == [True, True, True, False]
+    assert not ratelimit.check("address", "198.51.100.7", now=T0).allowed
+    assert ratelimit.hit("address", "198.51.100.7", now=T0 + 3600).allowed  # the next window
+    assert ratelimit.hit("address", "198.51.100.8", now=T0).allowed
+    warnings = [r for r in caplog.records if "rate-limit cache unavailable" in r.getMessage()]
+    assert len(warnings) == 1  # the cache is not asked again for every request while it is down
+
+
+def test_the_cache_is_used_again_once_it_is_back(settings, dead_cache, monkeypatch):
+    settings.COMPLIANCE_RATE_LIMITS = {"address": (1, 3600)}
+    assert ratelimit.hit("address", "198.51.100.7", now=T0).allowed  # counted in this process
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    monkeypatch.setattr(ratelimit, "_shared_down_until", 0.0)  # the retry delay has passed
+    assert ratelimit.hit("address", "198.51.100.7", now=T0).allowed  # the shared count starts at 0
+    assert not ratelimit.hit("address", "198.51.100.7", now=T0).allowed
+
+
+@pytest.mark.faces
+def test_with_the_cache_down_the_citizen_request_is_filed(client, faces_dir, dead_cache):
+    """With CACHE_URL on Redis and Redis down the form answered 503 and filed nothing."""
+    response = client.post(FORM_URL, {**form_data(), "selfie": selfie_upload(faces_dir)})
+    assert response.status_code == 302, response.content[:500]
+    assert DataSubjectRequest.objects.count() == 1

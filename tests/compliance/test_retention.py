@@ -16,6 +16,9 @@ from biometrics.faces import detect_faces
 from biometrics.images import image_to_array, load_image_checked
 from compliance import services
 from compliance.models import DataSubjectRequest, IdentityCheck, PendingUpload, RequestStatus
+from compliance.workflow import handling, intake, matching
+from compliance.workflow.sweep import request_photos_delete_leftovers
+from tests.workflow import to_status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.faces]
 
@@ -153,11 +156,12 @@ def test_the_walk_finds_a_photo_that_is_still_there(traced_request, media_root):
     assert walk_media(media_root, traces)  # the selfie file is on disk
 
 
-def test_nothing_remains_after_expiry(traced_request, media_root, now):
+def test_nothing_remains_after_expiry(traced_request, media_root, now, django_capture_on_commit_callbacks):
     request, _token, traces = traced_request
     later = now + timedelta(days=7, hours=1)
-    assert services.request_expire_unverified(now=later) == 1
-    services.request_photos_delete_leftovers(now=later)
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the expiry commits
+        assert intake.request_expire_unverified(now=later) == 1
+    request_photos_delete_leftovers(now=later)
     request.refresh_from_db()
     assert request.status == RequestStatus.EXPIRED
     assert not PendingUpload.objects.exists()
@@ -165,31 +169,43 @@ def test_nothing_remains_after_expiry(traced_request, media_root, now):
     assert walk_media(media_root, traces) == []
 
 
-def test_nothing_remains_after_completion(traced_request, media_root, now, staff_user):
+def test_nothing_remains_after_completion(
+    traced_request, media_root, now, staff_user, django_capture_on_commit_callbacks
+):
+    """The whole path: the real search (of an empty store) with the selfie, review, the draft,
+    approval and the final documents."""
     request, token, traces = traced_request
-    services.request_verify_email(token=token, now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = intake.request_confirm_email(token=token, now=now)
+        matching.matching_schedule(request=request)
     request.refresh_from_db()
-    services.request_start_processing(request=request, user=staff_user, now=now)
-    services.request_mark_awaiting_review(request=request, user=staff_user, now=now)
-    services.request_mark_awaiting_approval(request=request, user=staff_user, now=now)
-    services.request_approve(request=request, user=staff_user, now=now)
-    services.request_photos_delete_leftovers(now=now + timedelta(hours=2))
+    assert request.status == RequestStatus.AWAITING_REVIEW and request.matching_run.status == "done"
+    request = to_status(
+        request, RequestStatus.COMPLETED, staff=staff_user, capture=django_capture_on_commit_callbacks, now=now
+    )
+    request_photos_delete_leftovers(now=now + timedelta(hours=2))
     request.refresh_from_db()
-    assert request.status == RequestStatus.COMPLETED
+    assert request.status == RequestStatus.COMPLETED and request.documents.count() == 2
     assert walk_database(traces) == []
     assert walk_media(media_root, traces) == []
 
 
 @pytest.mark.parametrize("end", ["refuse", "withdraw"])
-def test_nothing_remains_after_refusal_or_withdrawal(traced_request, media_root, now, staff_user, end):
+def test_nothing_remains_after_refusal_or_withdrawal(
+    traced_request, media_root, now, staff_user, end, django_capture_on_commit_callbacks
+):
     request, token, traces = traced_request
-    services.request_verify_email(token=token, now=now)
+    request = intake.request_confirm_email(token=token, now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        if end == "refuse":
+            handling.request_refuse(
+                request=request, user=staff_user, basis="other", reason="Not our data at all.", now=now
+            )
+        else:
+            handling.request_withdraw(request=request, now=now)
     request.refresh_from_db()
-    if end == "refuse":
-        services.request_refuse(request=request, user=staff_user, basis="other", reason="Not our data at all.", now=now)
-    else:
-        services.request_withdraw(request=request, now=now)
-    services.request_photos_delete_leftovers(now=now + timedelta(hours=2))
+    assert request.status == (RequestStatus.REFUSED if end == "refuse" else RequestStatus.WITHDRAWN)
+    request_photos_delete_leftovers(now=now + timedelta(hours=2))
     assert walk_database(traces) == []
     assert walk_media(media_root, traces) == []
 
@@ -199,7 +215,8 @@ def test_nothing_remains_after_refusal_or_withdrawal(traced_request, media_root,
 
 def test_leftovers_purge_finished_requests_orphans_and_expired_uploads(submit, media_root, now, plain_photo):
     request, _token = submit()
-    # A finished request that still points at its selfie (e.g. a crash between commit and delete).
+    # A finished request that still points at its selfie (e.g. a crash between commit and delete);
+    # a raw fixture, since every transition to a final state purges the selfie itself.
     DataSubjectRequest.objects.filter(pk=request.pk).update(status=RequestStatus.WITHDRAWN)
     orphan_dir = media_root / "private" / "requests" / "selfies"
     old_orphan = orphan_dir / "0123456789abcdef0123456789abcdef.jpg"
@@ -212,7 +229,7 @@ def test_leftovers_purge_finished_requests_orphans_and_expired_uploads(submit, m
     expired_upload, _t = services.pending_upload_create(content=plain_photo, now=now - timedelta(hours=2))
     live_upload, live_token = services.pending_upload_create(content=plain_photo, now=now)
 
-    counts = services.request_photos_delete_leftovers(now=now)
+    counts = request_photos_delete_leftovers(now=now)
     assert counts["purged_requests"] == 1
     assert counts["pending_uploads"] == 1
     assert counts["orphan_files"] == 1
@@ -223,7 +240,7 @@ def test_leftovers_purge_finished_requests_orphans_and_expired_uploads(submit, m
     assert services.pending_upload_get(token=live_token, now=now) == live_upload
     assert (media_root / "private" / live_upload.file.name).exists()
     # and again: nothing more to do
-    assert services.request_photos_delete_leftovers(now=now) == {
+    assert request_photos_delete_leftovers(now=now) == {
         "purged_requests": 0,
         "stale_identity_checks": 0,
         "pending_uploads": 0,

@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
-from compliance import services
-from compliance.models import DataSubjectRequest
+from compliance.models import DataSubjectRequest, RequestStatus
+from compliance.workflow import intake
 from tests.compliance.web_support import fresh_rate_limits  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def cast(submit, django_capture_on_commit_callbacks):
     def verified(**data):
         request, token = submit(data=data, at=now)
         with django_capture_on_commit_callbacks(execute=True):
-            services.request_verify_email(token=token, now=now)
+            intake.request_confirm_email(token=token, now=now)
         request.refresh_from_db()
         return request
 
@@ -54,7 +55,8 @@ def cast(submit, django_capture_on_commit_callbacks):
     be = verified(name="Luc Peeters", email="luc@example.org", country="BE", language="fr", request_type="access")
     DataSubjectRequest.objects.filter(pk=nl.pk).update(due_date=today + timedelta(days=3))
     DataSubjectRequest.objects.filter(pk=fr.pk).update(due_date=today - timedelta(days=2))
-    DataSubjectRequest.objects.filter(pk=be.pk).update(status="completed", completed_at=now)
+    # A raw fixture: the queue only reads the status (the walk to completion is tested below).
+    DataSubjectRequest.objects.filter(pk=be.pk).update(status=RequestStatus.COMPLETED, completed_at=now)
     for request in (nl, fr, it, be):
         request.refresh_from_db()
     return {"nl": nl, "fr": fr, "it": it, "be": be}
@@ -98,10 +100,16 @@ def test_auditor_reads_everything_but_cannot_act(auditor_client, cast):
     assert 'id="readonly-note"' in html
     assert '<form method="post" action="/requests/staff/' not in html
     assert 'id="audit-trail"' in html and "request.submitted" in html
-    for action in ("message", "extend", "refuse", "verify_identity", "approve"):
+    for action in ("message", "extend", "refuse", "withdraw", "reissue_status_link", "escalate"):
         response = auditor_client.post(action_url(cast["nl"], action), {})
         assert response.status_code == 403
-    assert cast["nl"].messages.count() == 0
+    # The answer's actions are on the review page, and staff-only there too.
+    review = auditor_client.get(reverse("answering:review", args=[cast["nl"].public_id]))
+    assert review.status_code == 200 and 'id="identity-form"' not in review.content.decode()
+    for action in ("assess_identity", "finish_review", "approve"):
+        assert auditor_client.post(reverse(f"answering:{action}", args=[cast["nl"].public_id]), {}).status_code == 403
+    cast["nl"].refresh_from_db()
+    assert cast["nl"].messages.count() == 0 and cast["nl"].status == RequestStatus.VERIFIED
 
 
 # --- the queue ------------------------------------------------------------------------------
@@ -114,9 +122,9 @@ def test_queue_lists_counts_and_marks_overdue(staff_client, ids):
     assert "(overdue)" in html
     counts = html.split('aria-label="Requests per status"', 1)[1].split("</ul>", 1)[0]
     assert 'All<span class="num">4</span>' in counts
-    assert 'Verified<span class="num">2</span>' in counts
+    assert 'Email confirmed<span class="num">2</span>' in counts
     assert 'Completed<span class="num">1</span>' in counts
-    assert 'Awaiting email verification<span class="num">1</span>' in counts
+    assert 'Awaiting email confirmation<span class="num">1</span>' in counts
 
 
 @pytest.mark.parametrize(
@@ -153,10 +161,14 @@ def test_invalid_filter_shows_an_error_not_a_500(staff_client, ids):
 def test_detail_shows_timeline_audit_trail_and_allowed_actions(staff_client, cast):
     html = staff_client.get(detail_url(cast["nl"])).content.decode()
     assert "Request received" in html and "Email address verified" in html
-    assert "request.submitted" in html and "request.email_verified" in html
-    for action in ("start_processing", "refuse", "extend", "verify_identity", "message"):
+    assert "request.submitted" in html and "request.verify_email" in html
+    for action in ("refuse", "extend", "withdraw", "reissue_status_link", "message"):
         assert f'id="action-{action}"' in html
-    assert 'id="action-approve"' not in html  # not in this state
+    # The shortcuts of the earlier lifecycle are gone; the answer is on the review page.
+    for gone in ("start_processing", "mark_awaiting_review", "mark_awaiting_approval", "verify_identity", "approve"):
+        assert f'id="action-{gone}"' not in html
+    assert f'href="/requests/answer/{cast["nl"].public_id}/"' in html
+    assert 'id="next-step"' in html
     overdue = staff_client.get(detail_url(cast["fr"])).content.decode()
     assert 'id="action-escalate"' in overdue
 
@@ -216,7 +228,9 @@ def test_staff_refuses_with_basis_and_reasons(staff_client, cast, django_capture
     assert "toezichthoudende autoriteit" in mail.outbox[-1].body  # the remedies, in the requester's Dutch
 
 
-def test_staff_messages_and_manual_identity(staff_client, cast, django_capture_on_commit_callbacks):
+def test_staff_messages_and_the_identity_assessment(staff_client, staff_user, cast, django_capture_on_commit_callbacks):
+    from tests.workflow import fake_matching
+
     request = cast["nl"]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -226,27 +240,68 @@ def test_staff_messages_and_manual_identity(staff_client, cast, django_capture_o
         )
     assert request.messages.get().visible_to_requester
     assert len(mail.outbox) == 1
+    # The identity is assessed on the review page, once the store was searched.
+    assert staff_client.post(action_url(request, "verify_identity"), {}).status_code == 404
+    fake_matching(request)
     response = staff_client.post(
-        action_url(request, "verify_identity"), {"verify_identity-note": "Checked by video call with the requester."}
+        reverse("answering:assess_identity", args=[request.public_id]),
+        {"outcome": "established", "note": "Checked by video call with the requester."},
     )
     assert response.status_code == 302
     request.refresh_from_db()
-    assert request.identity_check == "manual_verified"
+    assert request.identity_assessment == "established"
+    assert request.identity_assessment_note == "Checked by video call with the requester."
+    page = staff_client.get(detail_url(request)).content.decode()
+    assert "Identity assessed by staff: Identity established" in page and "request.identity_assessed" in page
+
+
+SHORTCUTS = ("start_processing", "mark_awaiting_review", "mark_awaiting_approval", "verify_identity", "approve")
+
+
+def test_the_request_page_has_no_shortcut_to_completion(staff_client, cast):
+    """Issue 11, reproduction 1: "Send for approval" then "Approve and complete" completed a
+    request without matching, package or erasure. Those actions no longer exist."""
+    for request in (cast["nl"], cast["fr"]):
+        for action in SHORTCUTS:
+            assert staff_client.post(action_url(request, action), {}).status_code == 404, action
+        request.refresh_from_db()
+        assert request.status == RequestStatus.VERIFIED and request.selfie
+    approve = staff_client.post(reverse("answering:approve", args=[cast["fr"].public_id]), {"confirm": "on"})
+    assert approve.status_code == 400 and "while the request is email confirmed" in approve.content.decode()
+    cast["fr"].refresh_from_db()
+    assert cast["fr"].status == RequestStatus.VERIFIED
 
 
 def test_staff_walks_a_request_to_completion(staff_client, cast, django_capture_on_commit_callbacks):
+    """Through the review page: the search (a worker; here recorded as finding nothing), the
+    identity assessment, finishing the review (the draft is built), approval (documents issued)."""
+    from tests.workflow import fake_matching
+
     request = cast["nl"]
-    for action in ("start_processing", "mark_awaiting_review", "mark_awaiting_approval"):
-        assert staff_client.post(action_url(request, action), {}).status_code == 302
+
+    def review(name="review"):
+        return reverse(f"answering:{name}", args=[request.public_id])
+
+    fake_matching(request)
+    page = staff_client.get(review()).content.decode()
+    assert 'id="finish-blockers"' in page and "identity assessment" in page
+    note = {"outcome": "established", "note": "Email confirmed; clear selfie."}
+    assert staff_client.post(review("assess_identity"), note).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post(review("finish_review"), {}).status_code == 302
     request.refresh_from_db()
     assert request.status == "awaiting_approval"
+    assert staff_client.get(review("approve")).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        assert staff_client.post(action_url(request, "approve"), {}).status_code == 302
+        assert staff_client.post(review("approve"), {}).status_code == 302
     request.refresh_from_db()
     assert request.status == "completed" and request.approved_by is not None and not request.selfie
+    page = staff_client.get(detail_url(request)).content.decode()
+    assert page.count("/documents/access_") == 2  # the letter and the data, each once
     # Replaying an old form is refused politely, never a 500.
-    again = staff_client.post(action_url(request, "approve"), {}, follow=True)
-    assert "is not possible while the request is Completed" in again.content.decode()
+    again = staff_client.post(review("approve"), {})
+    assert again.status_code == 400
+    assert "This cannot be done while the request is completed." in again.content.decode()
 
 
 def test_unknown_action_and_unknown_request_are_404(staff_client, cast):

@@ -8,12 +8,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import database_from_url, env_bool, env_int
-from tests.conftest import ROOT
+from tests.conftest import ROOT, controller_env
 
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x9!k2@f7#qL0pZ3vR8sT1uW4yB6nM5cD-production-like-secret-key-for-check",
     "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
     "DJANGO_DEBUG": "0",
+    # A production deployment names its controller (compliance.checks, E001 without it).
+    **controller_env(),
 }
 
 
@@ -74,3 +76,24 @@ def test_database_url_parsing():
     assert db["OPTIONS"] == {"sslmode": "require"}
     with pytest.raises(ImproperlyConfigured, match="not supported"):
         database_from_url("mysql://x@y/z")
+
+
+def test_rabbitmq_is_a_supported_broker():
+    """Issue 12: with CELERY_BROKER_URL=amqp://... (the production broker in the README) the result
+    backend defaulted to that URL, which Celery cannot load; results now go back over rpc://, and
+    the Redis-only transport options are left out. Redis keeps its visibility timeout."""
+    code = (
+        "from django.conf import settings\n"
+        "from config.celery import app\n"
+        "print(settings.CELERY_RESULT_BACKEND, sorted(settings.CELERY_BROKER_TRANSPORT_OPTIONS))\n"
+        "print(type(app.backend).__name__, app.conf.task_acks_late, app.conf.task_reject_on_worker_lost)\n"
+    )
+    env = {**PRODUCTION_ENV, "CELERY_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//"}
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "rpc:// []\nRPCBackend True True\n" in result.stdout, result.stdout
+    env = {**PRODUCTION_ENV, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    result = run_manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    options = "['socket_connect_timeout', 'socket_timeout', 'visibility_timeout']"
+    assert f"redis://127.0.0.1:6379/0 {options}" in result.stdout

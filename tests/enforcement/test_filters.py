@@ -62,7 +62,9 @@ def test_decision_kind_and_article(clearview):
 
 
 def test_amount_range_is_in_eur(clearview):
-    assert refs({"amount_min": "25000000"}) == ["nl-ap-2024", "fr-cnil-2022-san-019"]
+    # CNIL: the EUR 20M fine; its liquidated EUR 5.2M penalty payment is not a fine.
+    assert refs({"amount_min": "25000000"}) == ["nl-ap-2024"]
+    assert "fr-cnil-2022-san-019" in refs({"amount_min": "20000000", "amount_max": "20000000"})
     assert set(refs({"amount_min": "8000000", "amount_max": "9000000"})) == {"gb-ico-2022"}  # GBP 7.55M
     assert refs({"amount_max": "300000"}) == ["se-imy-2021-police"]  # SEK 2.5M
 
@@ -205,3 +207,25 @@ def test_free_text_list_query_count_does_not_grow_with_matches(who, staff_user):
     assert (few, many) == (3, 12)
     # The matching authorities, the page, decisions, fines, articles.
     assert few_queries == many_queries <= 5
+
+
+# --- issue 15, item 5: the country filter, the menus ---------------------------------------------
+
+
+def test_country_filter_takes_names_and_codes_and_never_cuts_them_short(clearview):
+    assert refs({"country": "Netherlands"}) == ["nl-ap-2024"]
+    assert refs({"country": "the netherlands"}) == ["nl-ap-2024"]
+    assert refs({"country": "nl"}) == ["nl-ap-2024"]
+    assert "country" in errors({"country": "Netherlandz"})
+    assert "Netherlandz" in " ".join(errors({"country": "Netherlandz"})["country"])
+
+
+def test_country_filter_is_a_select_of_the_countries_on_record_by_name(clearview):
+    field = CaseFilterSet(data={}).form.fields["country"]
+    choices = list(field.choices)
+    assert choices[0][0] == ""
+    assert ("NL", "Netherlands") in choices and ("FR", "France") in choices
+    assert [code for code, _ in choices[1:]] == [
+        code for code, _ in sorted(choices[1:], key=lambda choice: choice[1].casefold())
+    ]
+    assert len(choices) == 1 + 10  # the ten countries of the Clearview record

@@ -80,7 +80,11 @@ def test_import_real_file_counts(clearview, clearview_rows):
     # The liquidation row joins the case of the decision it enforces.
     assert Case.objects.count() == 14
     assert Respondent.objects.count() == 2
-    assert Fine.objects.count() == sum(1 for row in clearview_rows if row["fine_amount"] is not None) == 7
+    # The liquidation row's amount is its liquidated penalty payment, not an Art. 83 fine.
+    liquidation_rows = [row for row in clearview_rows if (row["penalty_payment"] or {}).get("liquidated_total")]
+    assert [row["id"] for row in liquidation_rows] == ["fr-cnil-2023-astreinte"]
+    assert Fine.objects.count() == sum(1 for row in clearview_rows if row["fine_amount"] is not None) - 1 == 6
+    assert not Fine.objects.filter(decision__kind=Decision.Kind.PENALTY_LIQUIDATION).exists()
     assert set(Decision.objects.values_list("import_key", flat=True)) == {row["id"] for row in clearview_rows}
     assert Case.objects.filter(published=True).count() == 14
 
@@ -245,9 +249,10 @@ def test_penalties_liquidation_and_parent(clearview):
     assert (liquidation.period_start.isoformat(), liquidation.period_end.isoformat()) == ("2022-12-19", "2023-02-09")
     assert liquidation.units == 52 and liquidation.amount == Decimal("5200000.00")
     assert liquidation.decision == liquidation_decision
-    # The liquidation decision found the 2022 orders not complied with.
+    assert liquidation.payment_status == "unpaid" and liquidation.payment_note.startswith("unpaid per CNIL")
+    # The liquidation establishes non-compliance for its period only: no check is invented.
     assert set(parent.orders.values_list("compliance_status", flat=True)) == {"not_complied"}
-    assert ComplianceCheck.objects.filter(order__decision=parent, complied=False).count() == 2
+    assert not ComplianceCheck.objects.filter(order__decision=parent).exists()
 
     netherlands = PenaltyPayment.objects.get(decision__import_key="nl-ap-2024")
     assert netherlands.cap == Decimal("5100000.00") and netherlands.currency == "EUR"
@@ -267,7 +272,6 @@ def test_payment_status_appeals_and_status(clearview):
         "it-garante-2022-50": "unpaid",
         "gr-hdpa-2022-35": "unpaid",
         "fr-cnil-2022-san-019": "unpaid",
-        "fr-cnil-2023-astreinte": "unpaid",
         "nl-ap-2024": "unknown",  # "AP expects non-payment" is an expectation, not a fact
         "gb-ico-2022": "contested",  # no enforcement status; appeal pending
         "se-imy-2021-police": "unknown",
@@ -296,7 +300,7 @@ def test_exchange_rates_and_eur_totals(clearview):
     sweden = Fine.objects.get(decision__import_key="se-imy-2021-police")
     assert sweden.eur_rate.valid_from.isoformat() == "2021-02-11"  # announced date: decision date unknown
     france = Case.objects.get(reference="fr-cnil-2022-san-019")
-    assert france.fines_eur_total == Decimal("25200000.00")
+    assert france.fines_eur_total == Decimal("20000000.00")  # the Art. 83 fine only
     assert france.latest_decision_date.isoformat() == "2023-04-13"
 
 

@@ -78,7 +78,7 @@ def test_eur_total_and_rates_used(clearview):
     breakdown = case_eur_breakdown(everything)
     assert case_eur_total(everything) == breakdown.total_eur
     by_currency = {line.currency: line for line in breakdown.lines}
-    assert by_currency["EUR"].amount == Decimal("95700000.00") and by_currency["EUR"].fines == 5
+    assert by_currency["EUR"].amount == Decimal("90500000.00") and by_currency["EUR"].fines == 4  # no liquidation
     assert by_currency["GBP"].rate_valid_from == dt.date(2022, 5, 18)
     assert "ECB" in by_currency["GBP"].rate_source
     assert by_currency["SEK"].rate_valid_from == dt.date(2021, 2, 11)
@@ -115,16 +115,19 @@ def test_dashboard_series(clearview):
     stats = dashboard_stats(user=AnonymousUser(), as_of=dt.date(2025, 1, 1))
     by_country = {label: eur for label, eur, _ in stats["fines_by_country"]}
     assert by_country["NL"] == Decimal("30500000.00")
-    assert by_country["FR"] == Decimal("25200000.00")
+    assert by_country["FR"] == Decimal("20000000.00")  # the fine; the liquidated EUR 5.2M is no fine
     years = [year for year, _, _ in stats["fines_by_year"]]
     assert years == sorted(years) and 2024 in years
-    assert stats["unpaid_total_eur"] == Decimal("65200000.00")  # IT 20M + GR 20M + FR 20M + FR 5.2M
-    assert stats["counts"] == {"cases": 14, "decisions": 15, "fines": 7}
+    assert stats["unpaid_total_eur"] == Decimal("60000000.00")  # IT 20M + GR 20M + FR 20M
+    assert stats["counts"] == {"cases": 14, "decisions": 15, "fines": 6}
     assert {rate.currency for rate in stats["rates"]} == {"GBP", "SEK"}
     dutch = next(row for row in stats["penalties"] if "nl-ap-2024" in row["label"])
     assert dutch["cap"] == Decimal("5100000.00") and not dutch["known"]
-    # EUR penalties: Dutch cap 5.1M + French liquidated 5.2M (uncapped, running) + Hamburg (nothing known)
-    assert stats["penalty_exposure_eur"] == Decimal("10300000.00")
+    # Liquidated amounts and caps are two quantities, never one "exposure" of 10.3M.
+    totals = stats["penalty_totals"]
+    assert (totals.liquidated_eur, totals.liquidated_unpaid_eur) == (Decimal("5200000.00"), Decimal("5200000.00"))
+    assert (totals.caps_eur, totals.capped_penalties) == (Decimal("5100000.00"), 1)
+    assert "penalty_exposure_eur" not in stats
 
 
 def test_decision_list_filters(clearview):

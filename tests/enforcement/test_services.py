@@ -102,17 +102,28 @@ def test_accrual_is_never_extrapolated_past_the_record():
     assert "nothing is recorded after" in result.explanation
 
 
-def test_cnil_penalty_today_stops_at_the_last_finding_of_non_compliance(clearview):
-    """The record ends with the liquidation decision of 13 April 2023 (no proof of compliance):
-    accrual runs to that day and no further, of which the 52 days to 9 February were liquidated."""
+def test_cnil_penalty_today_is_the_52_liquidated_days(clearview):
+    """The record of non-compliance ends with the liquidated period (19 Dec 2022 to 9 Feb 2023).
+    The liquidation decision of 13 April 2023 is not a compliance check: counting to that day
+    made 115 days and EUR 11.5M, of which EUR 6.3M "outstanding", that no source states."""
     penalty = PenaltyPayment.objects.get(liquidations__amount=Decimal("5200000"))
     result = penalty_accrued(penalty=penalty, as_of=dt.date(2026, 11, 26))
-    assert result.established_until == dt.date(2023, 4, 13)
-    assert (result.units, result.amount) == (
-        (dt.date(2023, 4, 13) - dt.date(2022, 12, 19)).days,
-        Decimal("11500000.00"),
-    )
+    assert result.established_until == dt.date(2023, 2, 9)
+    assert (result.units, result.amount) == (52, Decimal("5200000.00"))
     assert result.liquidated == Decimal("5200000.00")
+    assert result.outstanding == Decimal("0.00")
+    assert "nothing is recorded after that date" in result.explanation
+
+
+def test_import_invents_no_compliance_check(clearview):
+    """The orders' "not complied" status comes from the liquidation and says it is derived."""
+    parent = Decision.objects.get(import_key="fr-cnil-2022-san-019")
+    assert not ComplianceCheck.objects.exists()
+    for order in parent.orders.all():
+        assert order.compliance_status == "not_complied"
+        assert order.verification_notes["compliance_status"].startswith("Derived")
+    penalty = parent.penalty_payments.get()
+    assert penalty.verification_notes["starts_on"].startswith("Derived")
 
 
 def test_monthly_units_count_whole_months():

@@ -482,7 +482,8 @@ def test_dashboard_renders_charts_with_labels_and_key_numbers(auditor_client, cl
     assert "Fines by year of decision (EUR)" in page
     assert "AP (Dutch DPA): EUR 30,500,000" in page  # the accessible description
     assert "EUR 30.5M" in page  # the value label
-    assert "of it unpaid" in page and "penalty exposure" in page
+    assert "of it unpaid" in page and "penalty exposure" not in page
+    assert "penalty payments liquidated (not fines)" in page and "penalty caps (limits, not owed)" in page
     assert "<script" not in page.split("<main", 1)[1]
     assert "style=" not in page  # the CSP forbids inline styles
 
@@ -528,3 +529,34 @@ def test_register_decisions_lists_published_decisions_and_filters(client):
     response = client.get(reverse("enforcement:register_decisions"), {"date_from": "soon"})
     assert response.status_code == 400 and "Enter a valid date." in body(response)
     assert str(hidden.public_id) not in body(client.get(reverse("enforcement:register_decisions")))
+
+
+# --- issue 15, item 5: menus and pagination -----------------------------------------------------
+
+
+def test_filter_menus_offer_any_once(staff_client, client, clearview):
+    import re
+
+    for page in (
+        body(staff_client.get(reverse("enforcement:case_list"))),
+        body(client.get(reverse("enforcement:register"))),
+    ):
+        selects = re.findall(r"<select[^>]*name=\"(\w+)\"[^>]*>(.*?)</select>", page, re.S)
+        assert {"country", "status", "legal_framework", "decision_kind"} <= {name for name, _ in selects}
+        for name, options in selects:
+            assert options.count(">Any<") <= 1, name
+        country = dict(selects)["country"]
+        assert '<option value="NL">Netherlands</option>' in country
+
+
+def test_case_list_has_numbered_pages(staff_client):
+    from tests.enforcement.factories import CaseFactory
+
+    for _ in range(26 * 3):
+        CaseFactory()
+    page = body(staff_client.get(reverse("enforcement:case_list"), {"page": "2"}))
+    nav = page[page.index('class="pagination"') : page.index("</nav>", page.index('class="pagination"'))]
+    assert 'aria-current="page"' in nav and ">2</a>" in nav
+    for number in (1, 3, 4):
+        assert f"page={number}" in nav and f">{number}</a>" in nav
+    assert "Previous" in nav and "Next" in nav

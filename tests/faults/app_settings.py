@@ -8,6 +8,17 @@ from config.settings import STORAGES
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
 
+# The controller's identity, as the test suite sets it (tests/conftest.py TEST_CONTROLLER).
+CONTROLLER_NAME = "Test Face Search B.V."
+CONTROLLER_ADDRESS = "Teststraat 1\n1000 AA Amsterdam"
+CONTROLLER_EMAIL = "privacy@test-face-search.example"
+CONTROLLER_DPO_NAME = "Dana Officer"
+CONTROLLER_DPO_EMAIL = "dpo@test-face-search.example"
+CONTROLLER_COUNTRY = "NL"
+STORE_LAWFUL_BASIS = ["6(1)(f)", "9(2)(e)"]
+STORE_RETENTION = "until_erased"
+STORE_DPIA_REFERENCE = "DPIA-TEST-1"
+
 # Until config/settings.py lists them (test_settings_wire_the_resilience_pieces checks that it
 # does), the app processes here get the resilience middleware and the sweep's task module.
 if "config.resilience.ServiceUnavailableMiddleware" not in MIDDLEWARE:  # noqa: F405

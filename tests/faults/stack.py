@@ -219,9 +219,9 @@ def app_environment(*, database_url: str, broker_url: str, cache_url: str, data_
     return env
 
 
-def manage(env: dict, *args: str, timeout: float = 600) -> str:
+def manage(env: dict, *args: str, timeout: float = 600, cwd: Path = ROOT) -> str:
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "manage.py", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
@@ -231,14 +231,14 @@ def manage(env: dict, *args: str, timeout: float = 600) -> str:
 class ServerProcess:
     """A long-running subprocess with its output in a log file."""
 
-    def __init__(self, command: list[str], env: dict, log_path: Path):
-        self.command, self.env, self.log_path = command, env, log_path
+    def __init__(self, command: list[str], env: dict, log_path: Path, *, cwd: Path = ROOT):
+        self.command, self.env, self.log_path, self.cwd = command, env, log_path, cwd
         self.process: subprocess.Popen | None = None
 
     def start(self):
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+            self.command, cwd=self.cwd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
         return self
 
@@ -266,14 +266,15 @@ class AppServer(ServerProcess):
     """The WSGI app under gunicorn, like production (DEBUG off, whitenoise serving the
     collected static files)."""
 
-    def __init__(self, env: dict, log_path: Path, *, workers: int = 2, threads: int = 1, port: int | None = None):
+    def __init__(self, env: dict, log_path: Path, *, workers: int = 2, threads: int = 1, port: int | None = None,
+                 timeout: int = 60, cwd: Path = ROOT):  # fmt: skip
         self.port = port or free_port()
         command = [
             sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(workers), "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5",
+            "--workers", str(workers), "--threads", str(threads), "--timeout", str(timeout), "--graceful-timeout", "5",
             "--access-logfile", "-", "--error-logfile", "-",
         ]  # fmt: skip
-        super().__init__(command, env, log_path)
+        super().__init__(command, env, log_path, cwd=cwd)
 
     @property
     def url(self) -> str:

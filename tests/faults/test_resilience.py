@@ -133,9 +133,9 @@ def _jpeg() -> bytes:
 def _file_request(email: str, *, at: datetime):
     """A filed request whose verification email was never sent: inside the test's transaction
     the on-commit send never runs, as if its message had been lost."""
-    from compliance import services
+    from compliance.workflow import intake
 
-    request, _token = services.request_submit(
+    request, _token = intake.request_submit(
         data={"request_type": "access", "name": "Ann", "email": email, "country": "NL", "selfie_consent": True},
         selfie_file=_jpeg(),
         now=at,
@@ -143,12 +143,17 @@ def _file_request(email: str, *, at: datetime):
     return request
 
 
-def test_the_sweep_sends_again_what_is_stale_and_nothing_else(db, eager, auditor_user, mailoutbox):
+def test_the_sweeps_send_again_what_is_stale_and_nothing_else(db, eager, auditor_user, mailoutbox):
+    """Emails are outbox rows (core.outbox.outbox_sweep), reports GeneratedReport rows
+    (requeue_stalled), the request workflow's work its own sweep (compliance.workflow.sweep)."""
     from compliance.models import DataSubjectRequest, RequestStatus
+    from compliance.workflow.sweep import workflow_sweep
     from config.models import GeneratedReport, ReportKind, ReportStatus
+    from core.models import OutboxEmail, OutboxStatus
+    from core.outbox import outbox_sweep
 
     lost = _file_request("lost@example.org", at=NOW - timedelta(hours=1))
-    recent = _file_request("recent@example.org", at=NOW - timedelta(minutes=2))
+    recent = _file_request("recent@example.org", at=NOW - timedelta(seconds=30))
     report = GeneratedReport.objects.create(
         kind=ReportKind.ENFORCEMENT_SUMMARY,
         parameters={"query": ""},
@@ -158,17 +163,20 @@ def test_the_sweep_sends_again_what_is_stale_and_nothing_else(db, eager, auditor
     )
     assert mail.outbox == [] and report.status == ReportStatus.QUEUED
 
-    sent = requeue_stalled(now=NOW)
+    assert outbox_sweep(now=NOW) == 1
+    assert requeue_stalled(now=NOW) == {"reports": 1}
+    assert sum(workflow_sweep(now=NOW).values()) == 0  # nothing of the workflow is waiting
 
-    assert sent == {"verification_emails": 1, "identity_checks": 0, "reports": 1}
     assert [message.to for message in mailoutbox] == [["lost@example.org"]]
-    assert DataSubjectRequest.objects.get(pk=lost.pk).status == RequestStatus.AWAITING_EMAIL
-    assert DataSubjectRequest.objects.get(pk=recent.pk).status == RequestStatus.RECEIVED  # not stale yet
+    emails = dict(OutboxEmail.objects.values_list("recipient", "status"))
+    assert emails == {"lost@example.org": OutboxStatus.SENT, "recent@example.org": OutboxStatus.PENDING}
+    for request in (lost, recent):  # not stale yet: its own task may still send it
+        assert DataSubjectRequest.objects.get(pk=request.pk).status == RequestStatus.AWAITING_EMAIL
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE, report.last_error
 
     # Run again: what was done is not sent again.
-    assert sum(requeue_stalled(now=NOW).values()) == 0
+    assert outbox_sweep(now=NOW) == 0 and sum(requeue_stalled(now=NOW).values()) == 0
     assert len(mailoutbox) == 1
 
 

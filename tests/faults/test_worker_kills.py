@@ -3,7 +3,7 @@
 worker gets the unacknowledged task again and the work completes exactly once: nothing stored
 twice, nothing half-written, one audit record, no stray files.
 
-Erasure has its own kill test at eight checkpoints (tests/answering/test_worker.py). The tasks here
+Erasure has its own kill test at each of its checkpoints (tests/answering/test_worker.py). The tasks here
 have no test hook, so the kill lands at states seen from outside: a task received but not
 finished in the worker's log, together with a row's status or a file the task is writing.
 Each test proves the redelivery: the new worker's log shows the killed task's id, and the row's
@@ -13,15 +13,17 @@ attempt counter says the task ran twice.
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
+import uuid
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from tests.conftest import ROOT, database_url_for_subprocess
+from tests.conftest import ROOT, controller_env, database_url_for_subprocess, require_or_skip
 from tests.faults import stack
 from tests.faults.conftest import (
     WORKER_ENV,
@@ -36,8 +38,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
 PREFIX = "https://scrape.example/faults"
 INGEST_TASK = "biometrics.ingest_photo_file"
-MATCH_TASK = "compliance.answering_tasks.answering_match_request"
-PACKAGE_TASK = "compliance.answering_tasks.answering_build_package"
+MATCH_TASK = "compliance.workflow.match"
+PACKAGE_TASK = "compliance.workflow.build_access_draft"
 REPORT_TASK = "reports.generate"
 
 
@@ -71,6 +73,7 @@ def test_ingestion_fan_out_survives_two_killed_workers(start_worker, faces_dir, 
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
         "MEDIA_ROOT": str(media_root),
+        **controller_env(),  # the system checks refuse to start without the controller's identity
     }
     worker = start_worker(queue="celery", extra_env=WORKER_ENV)
     with open(producer_log, "wb") as log:
@@ -117,10 +120,9 @@ def _file_request(faces_dir: Path, email: str):
     """File and verify an access request with a shared photo; matching is queued on commit."""
     from django.db import transaction
 
-    from compliance import services
-    from compliance.answering.services import answering_schedule_matching
+    from compliance.workflow import intake, matching
 
-    request, token = services.request_submit(
+    request, token = intake.request_submit(
         data={
             "request_type": "access",
             "name": "Barack Example",
@@ -133,8 +135,8 @@ def _file_request(faces_dir: Path, email: str):
         ip="198.51.100.7",
     )
     with transaction.atomic():
-        request, _status_token = services.request_verify_email(token=token)
-        answering_schedule_matching(request=request)
+        request = intake.request_confirm_email(token=token)
+        matching.matching_schedule(request=request)
     return request
 
 
@@ -144,12 +146,13 @@ def _status(model, **lookup):
 
 
 @pytest.mark.faces
-def test_matching_and_package_survive_killed_workers(start_worker, faces_dir, shared_photos, media_root):
-    """Kill one worker while it searches the store for the selfie (the matching run is claimed),
-    and the next while it builds the access package (redacting photos, writing the ZIP and the
-    letter); a third finishes. The answer is the one an uninterrupted run gives: the person's
-    photos matched once each, one audit record and one staff note per step, one package with its
-    two files and no work folder of a killed run left behind."""
+def test_matching_and_package_survive_killed_workers(start_worker, faces_dir, shared_photos, media_root, staff_user):
+    """Kill one worker while it searches the store for the selfie (the matching run is claimed);
+    staff finish the review; kill the next worker while it builds the access draft (redacting
+    photos, writing the ZIP and the letter preview); a third finishes. The answer is the one an
+    uninterrupted run gives: the person's photos matched once each, one audit record and one
+    staff note per step, one draft with its two files and no work folder of a killed run left
+    behind."""
     from compliance.models import (
         AccessPackage,
         AccessPackageStatus,
@@ -169,14 +172,31 @@ def test_matching_and_package_survive_killed_workers(start_worker, faces_dir, sh
     run = MatchingRun.objects.get(request=request)
     assert (run.status, run.attempts) == (MatchingStatus.RUNNING, 1)
 
+    request.refresh_from_db()
+    assert request.status == RequestStatus.PROCESSING  # the killed worker did not finish
+
     worker = replace_worker(start_worker, worker)
     wait_redelivered(worker, held, MATCH_TASK)
+    stack.wait_for(
+        lambda: DataSubjectRequest.objects.get(pk=request.pk).status == RequestStatus.AWAITING_REVIEW,
+        timeout=180,
+        what="the redelivered search to finish",
+        detail=lambda: stack.tail(worker.log_path),
+    )
+    # Staff decide every match and assess the identity; finishing the review queues the draft.
+    from compliance.workflow import review
+    from tests.workflow import assess_identity, decide_all
+
+    request.refresh_from_db()
+    decide_all(request, staff_user)
+    assess_identity(request, staff_user)
+    review.review_finish(request=request, user=staff_user)
     held = kill_mid_task(
         worker, PACKAGE_TASK, when=lambda: _status(AccessPackage, request=request) == AccessPackageStatus.BUILDING
     )
     assert AccessPackage.objects.get(request=request).attempts == 1
     request.refresh_from_db()
-    assert request.status != RequestStatus.AWAITING_APPROVAL  # the killed worker did not finish
+    assert request.status == RequestStatus.PREPARING  # the killed worker did not finish
 
     worker = replace_worker(start_worker, worker)
     wait_redelivered(worker, held, PACKAGE_TASK)
@@ -201,10 +221,16 @@ def test_matching_and_package_survive_killed_workers(start_worker, faces_dir, sh
     assert len(faces) == len(set(faces)) == run.matches_found
     # Each step recorded once, however many times it ran.
     actions = list(AuditEvent.objects.filter(request_public_id=request.public_id).values_list("action", flat=True))
-    for action in ("answering.matching_done", "answering.package_built", "request.processing_started"):
+    for action in (
+        "request.start_matching",
+        "answering.matching_done",
+        "request.finish_matching",
+        "answering.package_built",
+        "request.answer_prepared",
+    ):
         assert actions.count(action) == 1, (action, actions)
     assert request.messages.filter(body__startswith="The store was searched").count() == 1
-    # One package: its two files and nothing else (no work folder of the killed run).
+    # One draft: its two files and nothing else (no work folder of the killed run).
     package_root = Path(package.pdf.storage.path("requests/packages"))
     assert {p.name for p in private_files(package_root)} == {Path(package.pdf.name).name, Path(package.zip.name).name}
     with package.zip.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
@@ -264,3 +290,74 @@ def test_report_generation_survives_killed_workers(start_worker, many_cases, aud
     assert events.count() == 1
     assert events.get().details["sha256"] == report.sha256 == file_sha256(report.file.path)
     assert [p.name for p in private_files(folder)] == [Path(report.file.name).name]
+
+
+# --- RabbitMQ, the production broker (issue 12, item 7) ------------------------------------------
+
+
+@pytest.fixture
+def rabbitmq_url():
+    """A virtual host of its own on this machine's RabbitMQ, deleted afterwards."""
+    if not shutil.which("rabbitmqctl"):
+        require_or_skip("REQUIRE_SERVICES", "RabbitMQ is not installed (apt-get install rabbitmq-server)")
+    vhost = f"dpa-test-{uuid.uuid4().hex[:8]}"
+    for command in (["add_vhost", vhost], ["set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"]):
+        made = subprocess.run(["rabbitmqctl", "-q", *command], capture_output=True, text=True, timeout=60)
+        if made.returncode != 0:
+            require_or_skip("REQUIRE_SERVICES", f"RabbitMQ is not running: {made.stderr[-300:]}")
+    yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True, timeout=60)
+
+
+def test_with_rabbitmq_a_killed_workers_task_comes_back_at_once(
+    start_worker, many_cases, auditor_user, media_root, rabbitmq_url
+):
+    """With Redis a killed worker's task comes back only after the visibility timeout (an hour by
+    default; the other tests here shorten it and wait). With RabbitMQ, acks_late and
+    reject_on_worker_lost, the broker requeues it the moment the dead worker's connection drops:
+    the next worker gets it as soon as it starts, and the report is made once."""
+    from compliance.models import AuditEvent
+    from config.models import GeneratedReport, ReportStatus
+    from config.report_services import AUDIT_ACTION_GENERATED
+
+    amqp = {"CELERY_BROKER_URL": rabbitmq_url, "CELERY_RESULT_BACKEND": "rpc://"}
+    worker = start_worker(queue="celery", extra_env=amqp)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_subprocess(),
+        "MEDIA_ROOT": str(media_root),
+        **controller_env(),
+        **amqp,
+    }
+    queued = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from django.contrib.auth import get_user_model\n"
+         "from config.models import ReportKind\n"
+         "from config.report_services import report_request\n"
+         f"user = get_user_model().objects.get(pk={auditor_user.pk})\n"
+         "report = report_request(kind=ReportKind.ENFORCEMENT_SUMMARY, parameters={'query': ''}, user=user)\n"
+         "print('REPORT', report.pk)\n"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert queued.returncode == 0, queued.stderr[-2000:]
+    report = GeneratedReport.objects.get(pk=int(queued.stdout.split("REPORT ")[1].split()[0]))
+
+    held = kill_mid_task(
+        worker, REPORT_TASK, when=lambda: _status(GeneratedReport, pk=report.pk) == ReportStatus.RUNNING
+    )
+    worker = start_worker(queue="celery", extra_env=amqp)  # at once: no visibility timeout to wait for
+    stack.wait_for(
+        lambda: held <= set(stack.tasks_received(worker.log_path, REPORT_TASK)),
+        timeout=90,
+        what="RabbitMQ to redeliver the killed worker's task",
+        detail=lambda: stack.tail(worker.log_path),
+    )
+    stack.wait_for(
+        lambda: GeneratedReport.objects.get(pk=report.pk).is_finished,
+        timeout=300,
+        what="the redelivered report",
+        detail=lambda: stack.tail(worker.log_path),
+    )
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (ReportStatus.DONE, 2), report.last_error
+    assert AuditEvent.objects.filter(action=AUDIT_ACTION_GENERATED, object_id=str(report.public_id)).count() == 1

@@ -1,21 +1,22 @@
-"""The Art. 15 access letter, the erasure certificate and the compliance audit, from rows."""
+"""The Art. 15 access letter, the erasure certificate and the compliance audit. The letters are
+documents the workflow issues once, from the final facts (compliance/workflow/documents.py)."""
 
 import hashlib
 import io
-import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
 from biometrics.models import Customer, Face, SearchEvent, SearchResult, SourcePhoto
 from compliance.audit import audit_record
 from compliance.models import (
-    AccessPackage,
-    AccessPackageStatus,
+    AuditEvent,
+    DocumentKind,
     ErasureAction,
     ErasureActionKind,
     ErasureActionState,
@@ -23,18 +24,27 @@ from compliance.models import (
     ErasureRecord,
     ErasureStatus,
     MatchBand,
-    MatchingRun,
+    NotifiedHow,
     RefusalBasis,
     RequestMatch,
     RequestStatus,
     RequestType,
     ReviewStatus,
 )
-from compliance.reports import letters_for_request
-from config.models import ReportKind, ReportStatus, private_storage
-from config.report_services import ReportParameterError, report_clean_parameters, report_request
+from compliance.services.tokens import status_token_for
+from compliance.workflow import intake
+from compliance.workflow.documents import DocumentsNotFinal, documents_issue
+from config.models import GeneratedReport, ReportKind, ReportStatus, private_storage
+from config.report_services import ReportParameterError, report_request
 from tests.reports.conftest import has, pdf_text, pdf_xmp, save_page_images
-from tests.reports.factories import AMSTERDAM, RequestFactory
+from tests.reports.factories import (
+    AMSTERDAM,
+    RequestFactory,
+    answer_access,
+    document_of,
+    finish_erasure,
+    searched,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +79,10 @@ def make_photo(index: int) -> SourcePhoto:
 
 @pytest.fixture
 def access_case(media_root):
-    dsr = RequestFactory(request_type=RequestType.ACCESS, status=RequestStatus.AWAITING_APPROVAL, name="Sanne Bakker")
-    MatchingRun.objects.create(
-        request=dsr, status="done", confident_tolerance=0.45, possible_tolerance=0.55, finished_at=at("2025-01-16")
-    )
+    """An access request under review: two confident matches confirmed by rule, one possible
+    match staff rejected (someone else), and searches of two customers that returned its faces."""
+    dsr = RequestFactory(request_type=RequestType.ACCESS, status=RequestStatus.AWAITING_REVIEW, name="Sanne Bakker")
+    searched(dsr, finished_at=at("2025-01-16"))
     photos, faces = [], []
     for index in (1, 2):
         photo = make_photo(index)
@@ -104,6 +114,7 @@ def access_case(media_root):
             left=10,
             distance=0.31 + index / 100,
             band=MatchBand.CONFIDENT,
+            review_status=ReviewStatus.CONFIRMED,
         )
     # A possible match staff rejected (someone else): never disclosed.
     other = make_photo(3)
@@ -141,26 +152,22 @@ def access_case(media_root):
             photo_sha256=face.photo.sha256,
             distance=0.3,
         )
-    # The package as the answering side leaves it: a ZIP with the redacted copies.
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("access_response.json", "{}")
-        for shade, photo in zip((200, 90), photos, strict=True):
-            archive.writestr(f"images/{photo.public_id}.jpg", jpeg((shade, shade, shade)))
-    package = AccessPackage(request=dsr, status=AccessPackageStatus.READY, pdf_sha256="x" * 64)
-    package.zip.save("package.zip", ContentFile(buffer.getvalue()), save=False)
-    package.zip_sha256 = hashlib.sha256(buffer.getvalue()).hexdigest()
-    package.save()
-    return dsr, photos, package
+    return dsr, photos
 
 
-def test_access_letter_answers_every_item_of_article_15(access_case, staff_user, media_root):
-    dsr, photos, package = access_case
-    report = report_request(kind=ReportKind.LETTER_ACCESS, parameters={"request": str(dsr.public_id)}, user=staff_user)
-    assert report.status == ReportStatus.DONE, report.last_error
-    text = pdf_text(report.file.path)
+def test_access_letter_answers_every_item_of_article_15(
+    access_case, staff_user, media_root, django_capture_on_commit_callbacks
+):
+    dsr, photos = access_case
+    dsr = answer_access(dsr, staff=staff_user, capture=django_capture_on_commit_callbacks)
+    letter = document_of(dsr, DocumentKind.ACCESS_LETTER)
+    assert letter.issued_at >= dsr.facts_final_at and letter.language == "en"
+    path = letter.file.path
+    assert hashlib.sha256(open(path, "rb").read()).hexdigest() == letter.sha256  # noqa: SIM115
+    text = pdf_text(path)
     assert has(text, "Sanne Bakker")
     assert has(text, "Yes.") and has(text, "2 photos")
+    assert "DRAFT" not in text  # the draft preview said so; the issued letter does not
     for heading in (
         "(Art. 15(1))",
         "(Art. 15(3))",
@@ -178,55 +185,183 @@ def test_access_letter_answers_every_item_of_article_15(access_case, staff_user,
         assert has(text, heading), heading
     assert has(text, photos[0].page_url)
     assert has(text, "Metropolitan Example Police") and has(text, "Rijksrecherche Voorbeeld")
-    assert has(text, "recipients in US")  # a transfer outside the EU/EEA, with its safeguards
+    # A transfer outside the EU/EEA with nothing recorded for it: the letter says so.
+    assert has(text, "Metropolitan Example Police (US): none: no adequacy decision, safeguard or derogation")
     assert has(text, "elsewhere.test") is False  # the rejected match is not disclosed
     assert has(text, "2 such templates")
-    reader = PdfReader(report.file.path)
+    reader = PdfReader(path)
     embedded = {hashlib.sha256(image.data).hexdigest() for page in reader.pages for image in page.images}
     assert len(embedded) == 2  # both redacted copies are in the letter
-    assert 'pdfaid:part="3"' in pdf_xmp(report.file.path)
-    assert list((media_root / "private" / "reports" / "work").iterdir()) == []  # unpacked images removed
-    save_page_images(report.file.path, "letter-access-en", pages=3)
+    assert 'pdfaid:part="3"' in pdf_xmp(path)
+    for work in ("documents", "packages"):  # unpacked images and drafts removed
+        assert list((media_root / "private" / "requests" / work / "work").iterdir()) == []
+    assert not GeneratedReport.objects.exists()  # letters are not reports
+    save_page_images(path, "letter-access-en", pages=3)
 
 
-def test_the_requester_gets_the_access_letter_only_after_release(access_case, client):
-    dsr, _, package = access_case
-    with pytest.raises(ReportParameterError, match="approved"):
-        report_clean_parameters(kind=ReportKind.LETTER_ACCESS, parameters={"request": str(dsr.public_id)}, user=None)
-    assert ReportKind.LETTER_ACCESS not in {link.kind for link in letters_for_request(dsr)}
-    AccessPackage.objects.filter(pk=package.pk).update(status=AccessPackageStatus.RELEASED)
-    link = {link.kind: link for link in letters_for_request(dsr)}[ReportKind.LETTER_ACCESS]
-    response = client.get(link.url)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+def test_each_transfer_is_stated_with_the_basis_recorded_for_its_recipient(
+    access_case, staff_user, django_capture_on_commit_callbacks
+):
+    """Art. 15(2), issue 16 item 4: adequacy by country (GB needs no clauses), clauses only with
+    their recorded date, the US framework only for a recipient recorded within it, and the
+    package's JSON says exactly what the letter says."""
+    import json
+    import zipfile
 
-
-def test_access_letter_without_any_match_says_no(staff_user):
-    dsr = RequestFactory(request_type=RequestType.ACCESS, language="en")
-    MatchingRun.objects.create(
-        request=dsr, status="done", confident_tolerance=0.45, possible_tolerance=0.55, finished_at=at("2025-01-16")
+    dsr, photos = access_case
+    face = Face.objects.get(photo=photos[0])
+    recipients = [
+        Customer.objects.create(name="Example Constabulary", kind="police", country="GB"),
+        Customer.objects.create(
+            name="Example Federal Police",
+            kind="police",
+            country="AU",
+            transfer_basis="sccs",
+            transfer_scc_signed_on=date(2024, 2, 29),
+        ),
+        Customer.objects.create(
+            name="Example Screening Inc.",
+            kind="private",
+            country="CA",
+            transfer_basis="derogation",
+            transfer_derogation="Art. 49(1)(e): the establishment of a legal claim",
+        ),
+    ]
+    for customer in recipients:
+        search = SearchEvent.objects.create(customer=customer, searched_at=at("2024-07-01"))
+        SearchResult.objects.create(
+            search=search,
+            face=face,
+            face_ref=face.pk,
+            photo_public_id=face.photo.public_id,
+            photo_sha256=face.photo.sha256,
+            distance=0.3,
+        )
+    dsr = answer_access(dsr, staff=staff_user, capture=django_capture_on_commit_callbacks)
+    text = pdf_text(document_of(dsr, DocumentKind.ACCESS_LETTER).file.path)
+    assert has(text, "Example Constabulary (GB): an adequacy decision of the European Commission for this country")
+    assert has(text, "Example Federal Police (AU): standard data protection clauses")
+    assert has(text, "signed on Feb. 29, 2024") or has(text, "signed on 29 February 2024"), text
+    assert has(
+        text, "Example Screening Inc. (CA): a derogation for a specific situation (GDPR Art. 49(1)): Art. 49(1)(e)"
     )
-    text = pdf_text(
-        report_request(
-            kind=ReportKind.LETTER_ACCESS, parameters={"request": str(dsr.public_id)}, user=staff_user
-        ).file.path
+    assert has(text, "Metropolitan Example Police (US): none")
+    assert not has(text, "Rijksrecherche Voorbeeld (NL):")  # inside the EEA: no transfer
+
+    with zipfile.ZipFile(document_of(dsr, DocumentKind.ACCESS_DATA).file.path) as package:
+        data = json.loads(package.read("access_response.json"))
+    listed = {item["name"]: item["transfer"] for item in data["recipients"]["list"]}
+    assert listed["Example Constabulary"]["basis"] == "adequacy"
+    assert listed["Example Federal Police"]["standard_contractual_clauses_signed_on"] == "2024-02-29"
+    assert listed["Metropolitan Example Police"]["basis"] == "none"
+    assert listed["Rijksrecherche Voorbeeld"] == {
+        "outside_eea": False,
+        "basis": "eea",
+        "standard_contractual_clauses_signed_on": None,
+        "derogation": None,
+        "statement": None,
+    }
+    assert listed["Example Federal Police"]["statement"] in " ".join(text.split())
+
+
+def test_the_requester_may_have_their_face_templates_as_a_file(
+    access_case, staff_user, client, django_capture_on_commit_callbacks
+):
+    """Issue 16 item 10 (CJEU C-487/21): the templates are offered, built on request, audited."""
+    import json
+
+    from biometrics.models import encoding_to_bytes
+
+    dsr, photos = access_case
+    Face.objects.filter(photo=photos[0]).update(encoding=encoding_to_bytes([0.25] * 128))
+    from compliance.services.tokens import status_token_derive, token_hash
+
+    dsr.status_token_created_at = dsr.received_at
+    dsr.status_token_hash = token_hash(status_token_derive(public_id=dsr.public_id, issued_at=dsr.received_at))
+    dsr.save(update_fields=["status_token_created_at", "status_token_hash"])
+    url = reverse("compliance:face_templates", kwargs={"public_id": dsr.public_id})
+    opened = client.post(reverse("compliance:status_open"), {"token": status_token_for(dsr)})
+    assert opened.status_code == 302
+    assert client.post(url).status_code == 404  # not answered yet
+    dsr = answer_access(dsr, staff=staff_user, capture=django_capture_on_commit_callbacks)
+    page = client.get(reverse("compliance:status", kwargs={"public_id": dsr.public_id})).content.decode()
+    assert 'id="face-templates"' in page
+    response = client.post(url)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    content = json.loads(response.content)
+    assert content["encoder"].startswith("dlib_face_recognition_resnet_model_v1")
+    assert len(content["templates"]) == 2  # the two confirmed faces, never the rejected one
+    by_photo = {item["photo_id"]: item["template"] for item in content["templates"]}
+    assert by_photo[str(photos[0].public_id)] == [0.25] * 128
+    event = AuditEvent.objects.get(request_public_id=dsr.public_id, action="request.templates_copied")
+    assert event.details == {"templates": 2} and "0.25" not in str(event.details)
+    assert "status page offers them as a file" in " ".join(
+        pdf_text(document_of(dsr, DocumentKind.ACCESS_LETTER).file.path).split()
     )
+    Face.objects.filter(photo__in=photos).delete()  # erased since: nothing left to give
+    assert client.post(url).status_code == 404
+
+
+def test_the_requester_gets_the_access_letter_only_after_release(
+    access_case, staff_user, client, django_capture_on_commit_callbacks
+):
+    dsr, _ = access_case
+    capture = django_capture_on_commit_callbacks
+    dsr = answer_access(dsr, staff=staff_user, capture=capture, approve=False)
+    assert dsr.access_package.status == "ready"  # the draft exists, for staff
+    assert not dsr.documents.exists()
+    with pytest.raises(DocumentsNotFinal):
+        documents_issue(request_id=dsr.pk)
+    assert not dsr.documents.exists()
+    token = intake.status_link_issue(dsr, now=dsr.received_at)  # the link of the emails
+    assert token == status_token_for(dsr)
+    opened = client.post(reverse("compliance:status_open"), {"token": token})
+    page = client.get(opened["Location"]).content.decode()
+    assert "/documents/" not in page
+
+    from compliance.workflow import approval
+
+    with capture(execute=True):
+        approval.answer_approve(request=dsr, user=staff_user)
+    page = client.get(opened["Location"]).content.decode()
+    links = [part.split('"')[0] for part in page.split('href="')[1:] if "/documents/" in part.split('"')[0]]
+    assert len(links) == 2
+    responses = [client.get(link) for link in links]
+    letter = next(r for r in responses if r["Content-Type"] == "application/pdf")
+    assert letter.status_code == 200
+    body = b"".join(letter.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == document_of(dsr, DocumentKind.ACCESS_LETTER).sha256
+
+
+def test_access_letter_without_any_match_says_no(staff_user, django_capture_on_commit_callbacks):
+    dsr = RequestFactory(request_type=RequestType.ACCESS, status=RequestStatus.AWAITING_REVIEW, language="en")
+    searched(dsr, finished_at=at("2025-01-16"))
+    dsr = answer_access(dsr, staff=staff_user, capture=django_capture_on_commit_callbacks)
+    text = pdf_text(document_of(dsr, DocumentKind.ACCESS_LETTER).file.path)
     assert has(text, "No.") and has(text, "found no photo of you")
     assert has(text, "No customer's search has returned your face")
 
 
 @pytest.fixture
-def erased_request():
+def erased_request(staff_user):
+    """An erasure request whose erasure ran (rows as the erasure leaves them): it waits in
+    "erasing" for the workflow to finish it and issue the certificate."""
     dsr = RequestFactory(
         request_type=RequestType.ERASURE,
-        status=RequestStatus.COMPLETED,
+        status=RequestStatus.ERASING,
         name="Luca Rossi",
         language="en",
         biometrics_purged_at=at("2025-02-01", 12),
+        identity_assessment="established",
+        identity_assessment_note="Email confirmed; the selfie is clear.",
     )
+    searched(dsr, finished_at=at("2025-01-16"))
     erasure = ErasureRecord.objects.create(
         request=dsr,
         status=ErasureStatus.DONE,
         approved_at=at("2025-02-01", 9),
+        confirmed_at=at("2025-02-01", 9),
+        confirmed_by=staff_user,
         started_at=at("2025-02-01", 9),
         finished_at=at("2025-02-01", 11),
         faces_deleted=3,
@@ -264,17 +399,21 @@ def erased_request():
         faces_count=2,
         searches_count=4,
         notified_at=at("2025-02-02"),
+        notified_how=NotifiedHow.OTHER_MEANS,
+        notification_note="Registered letter to the agency.",
     )
     return dsr, hashes
 
 
-def test_erasure_certificate_states_what_was_deleted_and_the_recheck(erased_request, staff_user):
+def test_erasure_certificate_states_what_was_deleted_and_the_recheck(
+    erased_request, django_capture_on_commit_callbacks
+):
     dsr, hashes = erased_request
-    report = report_request(
-        kind=ReportKind.ERASURE_CERTIFICATE, parameters={"request": str(dsr.public_id)}, user=staff_user
-    )
-    assert report.status == ReportStatus.DONE, report.last_error
-    text = pdf_text(report.file.path)
+    assert finish_erasure(dsr, capture=django_capture_on_commit_callbacks)
+    assert dsr.status == RequestStatus.COMPLETED
+    certificate = document_of(dsr, DocumentKind.ERASURE_CERTIFICATE)
+    assert certificate.issued_at >= dsr.facts_final_at
+    text = pdf_text(certificate.file.path)
     assert has(text, "Luca Rossi")
     for value in hashes:
         assert has(text, value)
@@ -282,18 +421,32 @@ def test_erasure_certificate_states_what_was_deleted_and_the_recheck(erased_requ
     assert has(text, "Faces and face templates deleted 3")
     assert has(text, "Photos deleted with their files 2")
     assert has(text, "Photos kept with your face blurred 1")
-    assert has(text, "Border Agency Example") and has(text, "2 February 2025")
+    assert has(text, "Border Agency Example") and has(text, "2 February 2025") and has(text, "by other means")
+    assert "not yet" not in text  # every Art. 19 notice as actually given
+    assert has(text, "1 February 2025")  # the erasure's end, and the selfie's deletion
     assert has(text, "Nothing biometric about you is kept")
-    assert 'pdfaid:conformance="B"' in pdf_xmp(report.file.path)
-    assert len(PdfReader(report.file.path).pages[0].images) == 0  # no photo in a certificate
-    save_page_images(report.file.path, "erasure-certificate-en", pages=2)
+    assert 'pdfaid:conformance="B"' in pdf_xmp(certificate.file.path)
+    assert len(PdfReader(certificate.file.path).pages[0].images) == 0  # no photo in a certificate
+    # Issued once: running the issue again renders nothing new.
+    documents_issue(request_id=dsr.pk)
+    assert (
+        dsr.documents.count() == 1 and document_of(dsr, DocumentKind.ERASURE_CERTIFICATE).sha256 == certificate.sha256
+    )
+    save_page_images(certificate.file.path, "erasure-certificate-en", pages=2)
 
 
-def test_no_certificate_before_the_erasure_is_done_and_rechecked(erased_request, staff_user):
+def test_no_certificate_before_the_erasure_is_done_and_rechecked(erased_request, django_capture_on_commit_callbacks):
     dsr, _ = erased_request
     ErasureRecord.objects.filter(request=dsr).update(status=ErasureStatus.ALERT, recheck_matches=1)
-    with pytest.raises(ReportParameterError, match="re-checked"):
-        report_request(kind=ReportKind.ERASURE_CERTIFICATE, parameters={"request": str(dsr.public_id)}, user=staff_user)
+    assert finish_erasure(dsr, capture=django_capture_on_commit_callbacks) is False
+    assert dsr.status == RequestStatus.ERASING
+    with pytest.raises(DocumentsNotFinal):
+        documents_issue(request_id=dsr.pk)
+    # Done, but a recipient not told yet: still no certificate (it states every notice given).
+    ErasureRecord.objects.filter(request=dsr).update(status=ErasureStatus.DONE, recheck_matches=0)
+    ErasureRecipient.objects.filter(erasure__request=dsr).update(notified_at=None)
+    assert finish_erasure(dsr, capture=django_capture_on_commit_callbacks) is False
+    assert dsr.status == RequestStatus.ERASING and not dsr.documents.exists()
 
 
 # --- compliance audit ------------------------------------------------------------------------

@@ -27,11 +27,11 @@ def verify(path) -> tuple[bool, str]:
 
 
 @pytest.fixture
-def letter(staff_user):
-    dsr = RequestFactory()
-    report = report_request(
-        kind=ReportKind.LETTER_ACKNOWLEDGEMENT, parameters={"request": str(dsr.public_id)}, user=staff_user
-    )
+def letter(staff_user, clearview):
+    """A stored report (a case file; requesters' letters are request documents, issued by the
+    workflow with their hash kept, not reports)."""
+    case = clearview["nl-ap-2024"]
+    report = report_request(kind=ReportKind.CASE_FILE, parameters={"case": str(case.public_id)}, user=staff_user)
     assert report.status == ReportStatus.DONE, report.last_error
     return report
 
@@ -44,7 +44,7 @@ def test_the_produced_file_verifies_with_who_when_and_parameters(letter, tmp_pat
     assert "VERIFIED" in output
     assert str(letter.public_id) in output
     assert "stella_staff" in output
-    assert f"request={letter.parameters['request']}" in output
+    assert f"case={letter.parameters['case']}" in output
     assert letter.sha256 in output
     event = AuditEvent.objects.get(action=AUDIT_ACTION_GENERATED, object_id=str(letter.public_id))
     assert event.details["sha256"] == letter.sha256
@@ -94,18 +94,21 @@ def test_an_edited_audit_record_fails_verification(letter):
     assert "BROKEN" in output
 
 
-def test_a_document_assembled_elsewhere_is_recorded_and_verifies(tmp_path, db):
-    """report_generate_from_content: e.g. the erasure certificate written inside the erasure job."""
-    from compliance.reports.letters import _content, _letter_context
+def test_a_document_assembled_elsewhere_is_recorded_and_verifies(tmp_path, clearview, staff_user):
+    """report_generate_from_content: a document whose content another service assembled (here the
+    case file's builder), linked to a data-subject request in its audit record."""
+    import dataclasses
+
     from config.report_services import report_generate_from_content
+    from enforcement.reports import case_file_build
 
     dsr = RequestFactory()
-    context = _letter_context(dsr)
-    content = _content(dsr=dsr, kind="acknowledgement", subject="Assembled elsewhere", context=context)
+    parameters = {"case": str(clearview["nl-ap-2024"].public_id)}
+    content = case_file_build(report=None, parameters=parameters, user=staff_user)
     report = report_generate_from_content(
-        kind=ReportKind.LETTER_ACKNOWLEDGEMENT,
-        parameters={"request": str(dsr.public_id)},
-        content=content,
+        kind=ReportKind.CASE_FILE,
+        parameters=parameters,
+        content=dataclasses.replace(content, request=dsr),
         requested_by_label="worker",
     )
     assert report.status == ReportStatus.DONE and report.requested_by_label == "worker"

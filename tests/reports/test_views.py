@@ -1,16 +1,17 @@
-"""The reports pages: who may see and export what, the status page, downloads, citizens' letters."""
+"""The reports pages: who may see and export what, the status page, downloads. Citizens' letters
+are not reports: they are the request's documents, downloaded from the status page."""
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
-from compliance.models import RefusalBasis, RequestStatus
-from compliance.reports import letters_for_request
+from compliance.models import DocumentKind, RefusalBasis
+from compliance.services.tokens import DOWNLOAD_LINK_MAX_AGE, download_sign
+from compliance.workflow import intake
 from config.models import GeneratedReport, ReportKind, ReportStatus
-from config.report_services import letter_token_make
-from tests.reports.factories import AMSTERDAM, RequestFactory
+from tests.reports.factories import AMSTERDAM, RequestFactory, document_of, refuse
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,13 @@ def body_of(response) -> bytes:
 
 
 @pytest.fixture
-def done_report(staff_user):
+def done_report(staff_user, clearview):
     from config.report_services import report_request
 
-    dsr = RequestFactory()
-    return report_request(
-        kind=ReportKind.LETTER_ACKNOWLEDGEMENT, parameters={"request": str(dsr.public_id)}, user=staff_user
-    )
+    case = clearview["nl-ap-2024"]
+    report = report_request(kind=ReportKind.CASE_FILE, parameters={"case": str(case.public_id)}, user=staff_user)
+    assert report.status == ReportStatus.DONE, report.last_error
+    return report
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def test_the_reports_page_lists_stored_reports_with_status_and_download(auditor_
     html = response.content.decode()
     assert response.status_code == 200
     assert reverse("reports:download", args=[done_report.public_id]) in html
-    assert "Acknowledgement letter" in html and "Done" in html
+    assert "Case file" in html and "Done" in html
     assert done_report.sha256[:17] in html
 
 
@@ -165,51 +166,70 @@ def test_the_export_button_is_shown_only_to_roles_that_may_export(rf, staff_user
 # --- citizens ----------------------------------------------------------------------------------
 
 
-def test_a_requester_downloads_letters_only_through_the_signed_link(client):
-    dsr = RequestFactory(
-        language="en",
-        status=RequestStatus.REFUSED,
-        refusal_basis=RefusalBasis.MANIFESTLY_UNFOUNDED,
-        refusal_reason="The request names no person.",
-        refused_at=datetime(2025, 1, 20, 9, 0, tzinfo=AMSTERDAM),
+@pytest.fixture
+def refused(staff_user, django_capture_on_commit_callbacks):
+    """A refused request with its refusal letter issued, and the status link of its emails."""
+    dsr = RequestFactory(language="en")
+    dsr = refuse(
+        dsr,
+        staff=staff_user,
+        capture=django_capture_on_commit_callbacks,
+        basis=RefusalBasis.MANIFESTLY_UNFOUNDED,
+        reason="The request names no person.",
+        at=datetime(2025, 1, 20, 9, 0, tzinfo=AMSTERDAM),
     )
-    links = {link.kind: link for link in letters_for_request(dsr)}
-    assert set(links) == {ReportKind.LETTER_ACKNOWLEDGEMENT, ReportKind.LETTER_REFUSAL}
+    token = intake.status_link_issue(dsr, now=dsr.refused_at)
+    return dsr, token
 
-    first = client.get(links[ReportKind.LETTER_REFUSAL].url)
+
+def document_links(client, dsr, token) -> list[str]:
+    opened = client.post(reverse("compliance:status_open"), {"token": token})
+    assert opened.status_code == 302
+    page = client.get(opened["Location"]).content.decode()
+    prefix = f"/requests/status/{dsr.public_id}/documents/"
+    return [part.split('"')[0] for part in page.split('href="')[1:] if part.startswith(prefix)]
+
+
+def test_a_requester_downloads_the_issued_letter_through_the_status_page(client, refused):
+    dsr, token = refused
+    links = document_links(client, dsr, token)
+    assert len(links) == 1  # the refusal letter, once (no acknowledgement letter any more)
+    first = client.get(links[0])
     assert first.status_code == 200
     assert first["Content-Type"] == "application/pdf"
     body = body_of(first)
-    report = GeneratedReport.objects.get(kind=ReportKind.LETTER_REFUSAL)
-    assert hashlib.sha256(body).hexdigest() == report.sha256
-    assert report.requested_by is None and report.requested_by_label.startswith("system")
+    letter = document_of(dsr, DocumentKind.REFUSAL_LETTER)
+    assert hashlib.sha256(body).hexdigest() == letter.sha256
     # A second download gives the same document, not a new one.
-    assert hashlib.sha256(body_of(client.get(links[ReportKind.LETTER_REFUSAL].url))).hexdigest() == report.sha256
-    assert GeneratedReport.objects.filter(kind=ReportKind.LETTER_REFUSAL).count() == 1
-    # The listing now points at the produced letter.
-    assert {link.kind: link for link in letters_for_request(dsr)}[ReportKind.LETTER_REFUSAL].report == report
-    # The staff download URL is not open to the citizen.
-    assert client.get(reverse("reports:download", args=[report.public_id])).status_code == 302
+    assert hashlib.sha256(body_of(client.get(links[0]))).hexdigest() == letter.sha256
+    assert dsr.documents.count() == 1 and not GeneratedReport.objects.exists()
+    # The staff download of the same document is not open to the citizen.
+    staff_url = reverse("answering:document_file", args=[dsr.public_id, DocumentKind.REFUSAL_LETTER])
+    assert client.get(staff_url).status_code == 302
 
 
-def test_a_tampered_or_expired_or_unfitting_letter_link_is_refused(client, settings):
-    dsr = RequestFactory()  # not refused
-    good = reverse("reports:letter", args=[letter_token_make(dsr_public_id=dsr.public_id, kind="letter_refusal")])
-    response = client.get(good)
-    assert response.status_code == 404
-    assert "not refused" in response.content.decode()
-
-    token = letter_token_make(dsr_public_id=dsr.public_id, kind="letter_acknowledgement")
-    tampered = reverse("reports:letter", args=[token[:-2] + ("AA" if not token.endswith("AA") else "BB")])
-    response = client.get(tampered)
-    assert response.status_code == 404 and "not valid" in response.content.decode()
-
-    settings.REPORT_LETTER_LINK_MAX_AGE = -1  # every link is older than this
-    response = client.get(reverse("reports:letter", args=[token]))
-    assert response.status_code == 404 and "expired" in response.content.decode()
+def test_a_tampered_or_expired_or_unfitting_letter_link_is_refused(client, refused):
+    dsr, token = refused
+    [link] = document_links(client, dsr, token)
+    assert client.get(link[:-3] + "AA/").status_code == 404
+    expired = download_sign(
+        request=dsr,
+        item=f"doc:{DocumentKind.REFUSAL_LETTER}",
+        now=datetime.now(tz=AMSTERDAM) - timedelta(seconds=DOWNLOAD_LINK_MAX_AGE + 60),
+    )
+    response = client.get(reverse("compliance:download", args=[dsr.public_id, expired]))
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    unfitting = download_sign(request=dsr, item=f"doc:{DocumentKind.ERASURE_CERTIFICATE}")
+    assert client.get(reverse("compliance:download", args=[dsr.public_id, unfitting])).status_code == 404
+    # The letter links of the report pipeline are gone.
+    assert client.get(f"/reports/letters/{download_sign(request=dsr, item='letter_refusal')}/").status_code == 404
     assert not GeneratedReport.objects.exists()
 
 
-def test_unverified_requests_get_no_letters(db):
+def test_unverified_requests_get_no_letters(client, db):
+    from compliance.models import RequestStatus
+
     dsr = RequestFactory(email_verified_at=None, status=RequestStatus.AWAITING_EMAIL)
-    assert letters_for_request(dsr) == []
+    token = intake.status_link_issue(dsr, now=dsr.received_at)
+    assert document_links(client, dsr, token) == []
+    assert not dsr.documents.exists()

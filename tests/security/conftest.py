@@ -48,13 +48,6 @@ def eager_celery(request):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The cast of users is created for every test; PBKDF2's cost is for attackers, not for us.
-    (Password *validation*, tested in test_settings_security.py, does not depend on the hasher.)"""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_rate_limits(monkeypatch):
     """Rate-limit counters under a key prefix of this test's own (a shared Redis may hold others)."""
     monkeypatch.setattr(ratelimit, "KEY_PREFIX", f"test-sec-rl-{uuid.uuid4().hex}")
@@ -68,16 +61,19 @@ def jpeg_bytes(size=(160, 120), color=(120, 160, 200), mode="RGB") -> bytes:
 
 @dataclass
 class Party:
-    """One requester: their request, the secrets in their emails and their answer's objects."""
+    """One requester: their request, the secrets in their emails and their answer's objects.
+
+    Citizens have no account: the status link's token (after "#" in the emails) is exchanged for
+    a grant in their browser's session, and every page of their request needs that grant."""
 
     request: object
     verify_token: str
     status_token: str
-    compliance_download: str  # signed value for compliance:download
-    answer_download: str  # token for answering:download
-    letter_token: str  # token for reports:letter
+    compliance_download: str  # signed value for compliance:download (their issued access letter)
+    suppression_token: str  # the permanent consent-withdrawal link's token
     match: object = None
     recipient: object = None
+    document: object = None
     mark: str = ""
 
 
@@ -139,31 +135,36 @@ def _store_photo(*, name_seed: str):
 
 
 def _answer_objects(req, face, customer, *, now):
-    """A matching run, a match, a released access package and a finished erasure with a recipient,
-    written as rows (the answering services that produce them are tested in tests/answering)."""
+    """The store search through the workflow (one possible match, to decide); then, as rows, an
+    access draft, a finished erasure with a recipient and an issued access letter (the services
+    that produce them, in their own states, are tested in tests/answering and tests/reports)."""
     from compliance.models import (
         AccessPackage,
         AccessPackageStatus,
+        DocumentKind,
         ErasureRecipient,
         ErasureRecord,
         ErasureStatus,
         MatchBand,
         MatchingRun,
         MatchingStatus,
+        RequestDocument,
         RequestMatch,
     )
+    from compliance.workflow import lifecycle
 
-    MatchingRun.objects.create(
+    run = MatchingRun.objects.create(
         request=req,
-        status=MatchingStatus.DONE,
+        status=MatchingStatus.RUNNING,
         confident_tolerance=0.45,
         possible_tolerance=0.6,
         selfie_top=10,
         selfie_right=100,
         selfie_bottom=100,
         selfie_left=10,
-        matches_found=1,
+        started_at=now,
     )
+    lifecycle.request_start_matching(request=req, now=now)
     match = RequestMatch.objects.create(
         request=req,
         face=face,
@@ -181,26 +182,35 @@ def _answer_objects(req, face, customer, *, now):
         distance=0.3,
         band=MatchBand.POSSIBLE,
     )
-    package = AccessPackage(request=req, status=AccessPackageStatus.RELEASED, pdf_sha256="a" * 64, zip_sha256="b" * 64)
-    package.pdf.save("x.pdf", ContentFile(b"%PDF-1.4\n% package of " + str(req.public_id).encode()), save=False)
+    MatchingRun.objects.filter(pk=run.pk).update(status=MatchingStatus.DONE, finished_at=now, matches_found=1)
+    lifecycle.request_finish_matching(request=req, now=now)
+    package = AccessPackage(request=req, status=AccessPackageStatus.READY, pdf_sha256="a" * 64, zip_sha256="b" * 64)
+    package.pdf.save("x.pdf", ContentFile(b"%PDF-1.4\n% draft of " + str(req.public_id).encode()), save=False)
     package.zip.save("x.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
     package.save()
-    erasure = ErasureRecord(request=req, status=ErasureStatus.DONE, recheck_matches=0, certificate_sha256="c" * 64)
-    erasure.certificate.save("c.pdf", ContentFile(b"%PDF-1.4\n% certificate"), save=False)
-    erasure.save()
+    erasure = ErasureRecord.objects.create(request=req, status=ErasureStatus.DONE, recheck_matches=0)
     recipient = ErasureRecipient.objects.create(erasure=erasure, customer=customer, customer_name=customer.name)
-    return match, recipient
+    body = b"%PDF-1.4\n% access letter of " + str(req.public_id).encode()
+    document = RequestDocument(
+        request=req,
+        kind=DocumentKind.ACCESS_LETTER,
+        language="en",
+        sha256=hashlib.sha256(body).hexdigest(),
+        size=len(body),
+        issued_at=now,
+    )
+    document.file.save("letter.pdf", ContentFile(body), save=False)
+    document.save()
+    return match, recipient, document
 
 
 @pytest.fixture
 def world(db, staff_user, auditor_user, outsider_user, inactive_staff_user, django_capture_on_commit_callbacks):
     from biometrics.models import Customer
-    from compliance import services
-    from compliance.answering.selectors import download_token_make
     from compliance.models import AuditEvent
-    from compliance.services.tokens import download_sign
+    from compliance.services.tokens import download_sign, status_token_for
+    from compliance.workflow import handling, intake, suppression
     from config.models import GeneratedReport, ReportKind, ReportStatus
-    from config.report_services import letter_token_make
     from enforcement.models import Appeal, Case, Order
     from tests.enforcement.factories import (
         AuthorityFactory,
@@ -240,7 +250,7 @@ def world(db, staff_user, auditor_user, outsider_user, inactive_staff_user, djan
 
     def party(name: str, email: str, mark: str, seed: str) -> Party:
         with django_capture_on_commit_callbacks(execute=True):
-            req, verify_token = services.request_submit(
+            req, verify_token = intake.request_submit(
                 data={
                     "request_type": "both",
                     "name": name,
@@ -248,25 +258,26 @@ def world(db, staff_user, auditor_user, outsider_user, inactive_staff_user, djan
                     "country": "NL",
                     "language": "en",
                     "selfie_consent": True,
+                    "suppression_consent": True,
                 },
                 selfie_file=jpeg_bytes(),
                 ip="203.0.113.9" if seed == "alice" else "198.51.100.20",
             )
         with django_capture_on_commit_callbacks(execute=True):
-            req, status_token = services.request_verify_email(token=verify_token)
-        services.request_add_message(request=req, user=staff_user, body=mark, visible_to_requester=True)
+            req = intake.request_confirm_email(token=verify_token)
+        handling.request_add_message(request=req, user=staff_user, body=mark, visible_to_requester=True)
         own_photo, own_face = (photo, face) if seed == "alice" else _store_photo(name_seed=seed)
-        match, recipient = _answer_objects(req, own_face, customer, now=now)
+        match, recipient, document = _answer_objects(req, own_face, customer, now=now)
         req.refresh_from_db()
         return Party(
             request=req,
             verify_token=verify_token,
-            status_token=status_token,
-            compliance_download=download_sign(request=req, item="letter:letter_acknowledgement"),
-            answer_download=download_token_make(request=req, kind="pdf"),
-            letter_token=letter_token_make(dsr_public_id=req.public_id, kind=ReportKind.LETTER_ACKNOWLEDGEMENT),
+            status_token=status_token_for(req),
+            compliance_download=download_sign(request=req, item=f"doc:{document.kind}"),
+            suppression_token=suppression.withdrawal_token(req),
             match=match,
             recipient=recipient,
+            document=document,
             mark=mark,
         )
 
@@ -312,9 +323,19 @@ def world(db, staff_user, auditor_user, outsider_user, inactive_staff_user, djan
     )
 
 
+def grant(client, party: Party) -> None:
+    """What the page of an emailed status link does: post the token from after "#"; the session
+    then holds a grant for that request."""
+    from django.urls import reverse
+
+    response = client.post(reverse("compliance:status_open"), {"token": party.status_token})
+    assert response.status_code == 302, response.status_code
+
+
 @pytest.fixture
 def role_clients(world):
-    """A separate test client per role (citizens are anonymous clients holding their links)."""
+    """A separate test client per role; citizens are anonymous clients whose sessions hold the
+    grant of their own status link (Alice's for "citizen", Bob's for "other_citizen")."""
     clients = {}
     for role in ROLES:
         client = Client()
@@ -322,6 +343,8 @@ def role_clients(world):
         if user is not None:
             client.force_login(user)
         clients[role] = client
+    grant(clients["citizen"], world.alice)
+    grant(clients["other_citizen"], world.bob)
     return clients
 
 

@@ -86,24 +86,33 @@ def put_payloads(w: World) -> dict[str, str]:
     article = ArticleReference.objects.create(case=w.published, article=5, label="5(1)(a)")
     set_(ArticleReference, article.pk, note=1)
     set_(DataSubjectRequest, w.alice.request.pk, name=1)
-    from compliance import services
+    from compliance.workflow import handling, review
 
     for key, call in (
         (
             "request.extension_reason",
-            lambda text: services.request_extend_deadline(
+            lambda text: handling.request_extend_deadline(
                 request=w.alice.request, user=w.users["staff"], months=1, reason=text
             ),
         ),
         (
+            "request.identity_assessment_note",
+            lambda text: review.identity_assess(
+                request=w.alice.request, user=w.users["staff"], outcome="established", note=text
+            ),
+        ),
+        (
             "request.refusal_reason",
-            lambda text: services.request_refuse(
+            lambda text: handling.request_refuse(
                 request=w.bob.request, user=w.users["staff"], basis="other", reason=text
             ),
         ),
     ):
         fields[key] = payload(key)
         call(fields[key])
+    # A late refusal shows its reason to the requester (GDPR Art. 12(4)); as the service stores it.
+    set_(DataSubjectRequest, w.bob.request.pk, late_refusal_reason=1)
+    DataSubjectRequest.objects.filter(pk=w.bob.request.pk).update(refused_late=True)
     message = RequestMessage.objects.filter(request=w.alice.request).first()
     set_(RequestMessage, message.pk, body=1)
     customer = Customer.objects.get()
@@ -154,10 +163,14 @@ def html_pages(w: World) -> list[tuple[str, str]]:
         reverse("enforcement:register") + "?q=%3Cscript%3Ealert(%22query%22)%3C/script%3E",
         reverse("enforcement:register_decisions"),
         reverse("enforcement:register_case", args=[pub]),
-        reverse("compliance:status", kwargs={"token": w.alice.status_token}),
-        reverse("compliance:status", kwargs={"token": w.bob.status_token}),
     ]
-    return [("staff", p) for p in staff_pages] + [("anonymous", p) for p in public_pages]
+    # The requesters' own status pages (their sessions hold the grants of their links).
+    citizen_pages = [
+        ("citizen", reverse("compliance:status", kwargs={"public_id": req})),
+        ("other_citizen", reverse("compliance:status", kwargs={"public_id": w.bob.request.public_id})),
+        ("staff", reverse("compliance:request_detail", args=[w.bob.request.public_id])),
+    ]
+    return [("staff", p) for p in staff_pages] + [("anonymous", p) for p in public_pages] + citizen_pages
 
 
 def test_html_and_script_are_escaped_on_every_page(world, role_clients):
@@ -220,8 +233,10 @@ def _pdf_text(report) -> str:
 @pytest.mark.slow
 def test_pdfs_print_markup_literally(world, staff_user):
     """weasyprint renders HTML: a payload must come out as the characters typed, not as markup."""
+    from compliance.models import DocumentKind
+    from compliance.workflow.documents import documents_issue
     from config.models import ReportKind, ReportStatus
-    from config.report_services import letter_obtain, report_request
+    from config.report_services import report_request
     from tests.reports.conftest import has
 
     fields = put_payloads(world)
@@ -235,9 +250,12 @@ def test_pdfs_print_markup_literally(world, staff_user):
         assert has(text, fields[key]), f"{key} is not printed literally in the case file"
 
     reason = fields["request.refusal_reason"]  # Bob's request was refused with it in put_payloads
-    letter = letter_obtain(dsr_public_id=str(world.bob.request.public_id), kind=ReportKind.LETTER_REFUSAL)
-    assert letter.status == ReportStatus.DONE, letter.last_error
-    assert has(_pdf_text(letter), reason)
+    # The refusal letter, issued from the refusal's facts (its task, run here).
+    assert DocumentKind.REFUSAL_LETTER in documents_issue(request_id=world.bob.request.pk)
+    letter = world.bob.request.documents.get(kind=DocumentKind.REFUSAL_LETTER)
+    text = _pdf_text(letter)
+    assert has(text, reason)
+    assert has(text, fields["datasubjectrequest.late_refusal_reason"])
 
 
 # --- CSV --------------------------------------------------------------------------------------------
@@ -452,19 +470,19 @@ def test_report_period_with_invalid_dates_is_refused_with_a_message(staff_client
 
 def test_emails_escape_hostile_staff_messages(world, mailoutbox):
     """Emails are HTML too: the requester's name and staff messages are escaped there."""
-    from compliance import services
-
-    body = payload("email.message")
-    services.request_add_message(
-        request=world.alice.request, user=world.users["staff"], body=body, visible_to_requester=True
-    )
     from django.core import mail
 
-    # The message email is sent on commit; in this test transaction, run the task directly.
-    from compliance.models import RequestMessage
+    from compliance.workflow import handling
+    from core.models import OutboxEmail
+    from core.outbox import outbox_send
 
-    message = RequestMessage.objects.filter(body=body).get()
-    services.request_send_email(request_id=world.alice.request.pk, kind="message", message_id=message.pk)
+    body = payload("email.message")
+    message = handling.request_add_message(
+        request=world.alice.request, user=world.users["staff"], body=body, visible_to_requester=True
+    )
+    # The message email is an outbox row sent on commit; in this test transaction, send it here.
+    email = OutboxEmail.objects.get(kind="request.message", params__message_id=message.pk)
+    assert outbox_send(email_id=email.pk) == "sent"
     assert mail.outbox
     html_parts = [
         content for email in mail.outbox for content, kind in getattr(email, "alternatives", []) if kind == "text/html"

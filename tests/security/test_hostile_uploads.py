@@ -129,6 +129,14 @@ def test_too_many_fields_or_files_get_400(url, client, staff_user, settings):
     assert client.post(url, files).status_code == 400
 
 
+def test_too_many_fields_on_the_api_get_a_json_400(staff_client, settings):
+    """Found by the API fuzzer: Django's own 400 page is HTML, which the API does not document."""
+    fields = {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = staff_client.post("/api/v1/cases/", fields)
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert "too many fields" in response.json()["detail"]
+
+
 def test_a_malformed_multipart_body_gets_400(client):
     response = client.generic(
         "POST",
@@ -212,6 +220,7 @@ def test_worker_survives_hostile_identity_documents(start_worker, faces_dir, med
             FORM_URL,
             request_form_data(
                 email=f"mallory{number}@example.org",
+                id_document_consent="on",
                 selfie=SimpleUploadedFile("me.jpg", selfie, content_type="image/jpeg"),
                 id_document=SimpleUploadedFile("id.jpg", identity, content_type="image/jpeg"),
             ),

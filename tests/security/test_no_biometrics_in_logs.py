@@ -5,7 +5,8 @@ One end-to-end run, in-process, through the same entry points people use: `manag
 ingest_photos` on the shared photos; a citizen files an access request on the web form with a
 selfie and an identity-document photo, confirms the email link; matching runs; staff open the
 review page and the face crops and approve; the citizen downloads the package; then an erasure
-request through to its certificate; plus a 404, a 403 and a 500 page. Everything logged (every
+request through to its certificate (review, identity assessment, approval with the confirmed
+erasure plan); plus a 404, a 403 and a 500 page. Everything logged (every
 logger at DEBUG, Celery's included), everything written to stdout/stderr (the file descriptors,
 so child processes count too), the error pages and every AuditEvent is then searched for:
 
@@ -105,6 +106,7 @@ def _form(faces_dir, email: str, *, request_type: str, with_id: bool) -> dict:
     if with_id:
         identity = (faces_dir / "people" / "obama" / "obama2.jpg").read_bytes()
         data["id_document"] = SimpleUploadedFile(ID_NAME, identity, content_type="image/jpeg")
+        data["id_document_consent"] = "on"
     return data
 
 
@@ -125,8 +127,7 @@ def test_nothing_biometric_in_logs_error_pages_or_audit_trail(
     from biometrics.faces import detect_faces
     from biometrics.images import image_to_array, load_image_checked
     from biometrics.models import Face, SourcePhoto, encoding_from_bytes
-    from compliance.answering.selectors import requester_downloads
-    from compliance.answering.services import answering_schedule_matching
+    from compliance.workflow.matching import matching_schedule
 
     caplog.set_level(logging.DEBUG)
     for name in ("celery", "celery.app.trace", "celery.task", "celery.worker", "django", "biometrics", "compliance"):
@@ -170,16 +171,17 @@ def test_nothing_biometric_in_logs_error_pages_or_audit_trail(
         request = DataSubjectRequest.objects.get(email=email)
         evidence.add_stored_name(request.selfie.name)
         evidence.add_stored_name(request.id_document.name if request.id_document else "")
-        link = re.search(r"https?://[^\s\"<>]+/requests/verify/[^\s\"<>]+", mail.outbox[0].body).group(0)
-        path = re.sub(r"^https?://[^/]+", "", link)
+        link = re.search(r"https?://[^\s\"<>]+/requests/verify/#[^\s\"<>]+", mail.outbox[0].body).group(0)
+        path, token = re.sub(r"^https?://[^/]+", "", link).split("#", 1)
         with django_capture_on_commit_callbacks(execute=True):
             assert citizen.get(path).status_code == 200
-            response = citizen.post(path)
-            assert response.status_code in (200, 302)
+            response = citizen.post(path, {"token": token})  # what the page's script posts
+            assert response.status_code == 302
             # The answering tests start matching the same way (see tests/answering/conftest.py).
-            answering_schedule_matching(request=DataSubjectRequest.objects.get(pk=request.pk))
+            matching_schedule(request=DataSubjectRequest.objects.get(pk=request.pk))
+        pages.append(("status page", citizen.get(response["Location"]).content.decode()))
         request.refresh_from_db()
-        assert request.status == RequestStatus.AWAITING_APPROVAL, (request.status, request.last_error)
+        assert request.status == RequestStatus.AWAITING_REVIEW, (request.status, request.last_error)
         return request
 
     def staff_review_and_approve(request) -> None:
@@ -190,19 +192,41 @@ def test_nothing_biometric_in_logs_error_pages_or_audit_trail(
         for match in request.matches.all():
             crop = staff.get(reverse("answering:match_crop", args=[request.public_id, match.pk]))
             assert crop.status_code == 200
+        pending = list(request.matches.filter(review_status="pending").values_list("pk", flat=True))
+        if pending:
+            decided = staff.post(
+                reverse("answering:decide_many", args=[request.public_id]),
+                {"decision": "confirm", "matches": pending},
+            )
+            assert decided.status_code == 302
+        assessed = staff.post(
+            reverse("answering:assess_identity", args=[request.public_id]),
+            {"outcome": "established", "note": "Checked against the identity document."},
+        )
+        assert assessed.status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            assert staff.post(reverse("answering:finish_review", args=[request.public_id])).status_code == 302
+        approve_page = staff.get(reverse("answering:approve", args=[request.public_id]))
+        assert approve_page.status_code == 200
+        pages.append(("approval page", approve_page.content.decode()))
+        for url in re.findall(r'src="(/requests/answer/[^"]+/plan\.jpg)"', approve_page.content.decode()):
+            assert staff.get(url).status_code == 200  # the erasure plan's thumbnails
         pages.append(
             ("request page", staff.get(reverse("compliance:request_detail", args=[request.public_id])).content.decode())
         )
         with django_capture_on_commit_callbacks(execute=True):
-            response = staff.post(reverse("answering:approve", args=[request.public_id]))
+            response = staff.post(reverse("answering:approve", args=[request.public_id]), {"confirm": "on"})
         assert response.status_code == 302
         request.refresh_from_db()
         assert request.status == RequestStatus.COMPLETED, (request.status, request.last_error)
 
     def citizen_downloads(request) -> int:
-        links = requester_downloads(request)
+        page = citizen.get(reverse("compliance:status", args=[request.public_id])).content.decode()
+        pages.append(("status page with documents", page))
+        prefix = f"/requests/status/{request.public_id}/documents/"
+        links = [part.split('"')[0] for part in page.split('href="')[1:] if part.startswith(prefix)]
         for link in links:
-            response = citizen.get(link["url"])
+            response = citizen.get(link)
             assert response.status_code == 200
             _consume(response)
         return len(links)
@@ -217,7 +241,7 @@ def test_nothing_biometric_in_logs_error_pages_or_audit_trail(
     assert citizen_downloads(erasure) == 1
 
     # 4. Error pages.
-    not_found = citizen.get("/requests/status/not-a-token/")
+    not_found = citizen.get("/requests/status/00000000-0000-0000-0000-000000000000/")
     assert not_found.status_code == 404
     forbidden = outsider.get(reverse("answering:review", args=[access.public_id]))
     assert forbidden.status_code == 403
@@ -305,7 +329,7 @@ def test_nothing_biometric_in_a_real_workers_output(start_worker, faces_dir, sta
     from django.db import transaction
 
     from biometrics.models import Face, encoding_from_bytes
-    from compliance.answering.services import answering_schedule_matching
+    from compliance.workflow.matching import matching_schedule
 
     call_command(
         "ingest_photos",
@@ -342,13 +366,18 @@ def test_nothing_biometric_in_a_real_workers_output(start_worker, faces_dir, sta
         from compliance.services.tokens import verification_token_for
 
         token = verification_token_for(request.email_verifications.get())
-        citizen.post(reverse("compliance:verify_email", kwargs={"token": token}))
+        assert citizen.post(reverse("compliance:verify"), {"token": token}).status_code == 302
         with transaction.atomic():
-            answering_schedule_matching(request=DataSubjectRequest.objects.get(pk=request.pk))
-        wait_for(request, RequestStatus.AWAITING_APPROVAL)
-        assert staff.post(reverse("answering:approve", args=[request.public_id])).status_code == 302
+            matching_schedule(request=DataSubjectRequest.objects.get(pk=request.pk))
+        wait_for(request, RequestStatus.AWAITING_REVIEW)
+        note = {"outcome": "established", "note": "Checked against the identity document."}
+        assert staff.post(reverse("answering:assess_identity", args=[request.public_id]), note).status_code == 302
+        assert staff.post(reverse("answering:finish_review", args=[request.public_id])).status_code == 302
+        wait_for(request, RequestStatus.AWAITING_APPROVAL)  # the access draft is built on the worker
+        approve = reverse("answering:approve", args=[request.public_id])
+        assert staff.post(approve, {"confirm": "on"}).status_code == 302
         wait_for(request, RequestStatus.COMPLETED)
     output = worker.log_path.read_text()
-    assert "answering" in output and "succeeded" in output, output[-2000:]
+    assert "compliance.workflow" in output and "succeeded" in output, output[-2000:]
     problems = evidence.search(output, "worker output")
     assert not problems, "\n".join(problems)

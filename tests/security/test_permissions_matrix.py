@@ -9,9 +9,11 @@ link, another requester's request, a report, a photo, a face, a match...) and as
 for every role:
 
     anonymous      no session
-    citizen        no session, holding Alice's links (status, downloads, letters)
-    other_citizen  no session, holding Bob's links: where a URL names Alice's request through a
-                   token, Bob only has his own token; his page must never show Alice's data
+    citizen        no account; the session holds the grant of Alice's status link (the token
+                   from after "#" in her emails, posted once), and she holds her other links
+                   (signed downloads, the consent-withdrawal link)
+    other_citizen  the same with Bob's links: where a URL names a request, he is tried on his
+                   own request (his page, never Alice's data) and on Alice's (nothing)
     outsider       logged in, in no role group
     inactive       a staff member whose account was deactivated (a dead session)
     auditor        reads internal data, exports, never acts
@@ -123,9 +125,14 @@ def api_public(ok=200, *, internal_only_object: bool = False) -> Expect:
 
 
 def citizen_link(ok=200) -> Expect:
-    """A URL whose token names Alice's request: only her link opens it; Bob holds only his own
-    link (his page, never hers); everyone else has nothing better than a guess."""
+    """A URL of the requester's own request (own_request): Alice's grant opens hers, Bob's grant
+    his (his page, never hers); everyone else, with Alice's id and no grant, gets nothing."""
     return {**every(404), "citizen": ok, "other_citizen": ok}
+
+
+def only_alice(ok=200) -> Expect:
+    """A URL of Alice's request for every role (another's request for Bob): only her grant."""
+    return {**every(404), "citizen": ok}
 
 
 @dataclass
@@ -142,10 +149,15 @@ class Variant:
     secrets: Callable[[World], dict[str, tuple[str, ...]]] = field(default=lambda w: {})
     # Strings that a role must see (so that the secrets check above is not vacuous).
     shows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A POST body that depends on the role (a token each role holds), instead of `data`.
+    role_data: Callable[[World, str], dict] | None = None
+
+    def body(self, world: World, role: str) -> dict:
+        return self.role_data(world, role) if self.role_data else self.data(world)
 
 
-def V(label, kwargs, get, post=None, data=None, secrets=None, shows=None) -> Variant:  # noqa: N802 - table shorthand
-    return Variant(label, kwargs, get, post, data or (lambda w: {}), secrets or (lambda w: {}), shows or {})
+def V(label, kwargs, get, post=None, data=None, secrets=None, shows=None, role_data=None) -> Variant:
+    return Variant(label, kwargs, get, post, data or (lambda w: {}), secrets or (lambda w: {}), shows or {}, role_data)
 
 
 def none(w, role):
@@ -173,6 +185,26 @@ def token_of(attribute: str, kwarg: str):
     return build
 
 
+def own_request(w, role):
+    """The requester's own request: Bob's for Bob, Alice's for everyone else."""
+    return {"public_id": (w.bob if role == "other_citizen" else w.alice).request.public_id}
+
+
+def own_link(attribute: str, kwarg: str):
+    """The requester's own request with their own secret (Bob's for Bob, Alice's for Alice), and
+    Alice's request with a guess for everyone else."""
+
+    def build(w, role):
+        return {**own_request(w, role), **token_of(attribute, kwarg)(w, role)}
+
+    return build
+
+
+def alice_link(attribute: str, kwarg: str):
+    """Alice's request with Alice's own secret, for every role."""
+    return lambda w, role: {**alice_request(w, role), kwarg: getattr(w.alice, attribute)}
+
+
 def alice_secrets(w):
     """Alice's mark may be seen by her and by staff/auditors (on internal pages), never by Bob."""
     return {ALICE_MARK: ("citizen", "auditor", "staff"), BOB_MARK: ("other_citizen", "auditor", "staff")}
@@ -198,6 +230,8 @@ EXPECTED: dict[str, list[Variant]] = {
     "enforcement:index": [V("", none, every(302))],
     "enforcement:register": [V("", none, every(200), secrets=internal_secrets)],
     "enforcement:register_decisions": [V("", none, every(200), secrets=internal_secrets)],
+    "enforcement:register_csv": [V("", none, every(200), secrets=internal_secrets)],
+    "enforcement:register_json": [V("", none, every(200), secrets=internal_secrets)],
     "enforcement:register_case": [
         V("published", case_id("published"), every(200), secrets=lambda w: {INTERNAL_NOTE: ()}),
         V("unpublished", case_id("unpublished"), every(404)),
@@ -289,6 +323,10 @@ EXPECTED: dict[str, list[Variant]] = {
     ],
     "enforcement:authority_create": [
         V("", none, html_edit(), post=html_edit({302, 400}), data=lambda w: {"name": "Made up", "country": "NL"})
+    ],
+    # Staff import a spreadsheet (no file posted: the form says so, 400).
+    "enforcement:import_upload": [
+        V("", none, html_edit(), post=html_edit({200, 400}), data=lambda w: {"mapping": "standard"})
     ],
     "enforcement:respondent_create": [
         V("", none, html_edit(), post=html_edit({302, 400}), data=lambda w: {"name": "Made up"})
@@ -408,35 +446,121 @@ EXPECTED: dict[str, list[Variant]] = {
     # --- requests: citizens -------------------------------------------------------------------
     "compliance:request_new": [V("", none, every(200))],
     "compliance:request_submitted": [V("", none, every(200))],
-    # GET only shows a confirmation button (link scanners open links); the POST uses the token.
-    "compliance:verify_email": [
+    # GET only shows a confirmation button (link scanners open links); the POST uses the token,
+    # once: Alice's and Bob's were used when they confirmed, a guess never worked.
+    "compliance:verify": [
+        V("", none, every(200), post=every(410), role_data=lambda w, role: token_of("verify_token", "token")(w, role))
+    ],
+    # The page of the emailed status link: its script posts the token from after "#".
+    "compliance:status_open": [
         V(
             "",
-            token_of("verify_token", "token"),
+            none,
             every(200),
-            post={**every(410), "citizen": 302, "other_citizen": 302},
+            post={**every(404), "citizen": 302, "other_citizen": 302},
+            role_data=lambda w, role: token_of("status_token", "token")(w, role),
         )
     ],
     "compliance:status": [
         V(
-            "",
-            token_of("status_token", "token"),
+            "own request",
+            own_request,
             citizen_link(),
             secrets=alice_secrets,
             shows={"citizen": (ALICE_MARK,), "other_citizen": (BOB_MARK,)},
-        )
+        ),
+        V("another's request", alice_request, only_alice(), secrets=alice_secrets, shows={"citizen": (ALICE_MARK,)}),
     ],
     "compliance:withdraw": [
         V(
-            "",
-            token_of("status_token", "token"),
+            "own request",
+            own_request,
             every(405),
-            # Alice's and Bob's own links may withdraw their own request; the rest is a 404.
+            # Alice and Bob may withdraw their own request; the rest is a 404.
             post={**every(404), "citizen": 302, "other_citizen": 302},
             data=lambda w: {"confirm": "yes"},
-        )
+        ),
+        V(
+            "another's request",
+            alice_request,
+            every(405),
+            post={**every(404), "citizen": 302},
+            data=lambda w: {"confirm": "yes"},
+        ),
     ],
-    "compliance:download": [V("", token_of("compliance_download", "signed"), citizen_link())],
+    "compliance:download": [
+        V("own document", own_link("compliance_download", "signed"), citizen_link()),
+        V("another's document", alice_link("compliance_download", "signed"), only_alice()),
+    ],
+    "compliance:suppression_withdraw_status": [
+        V("own request", own_request, every(405), post={**every(404), "citizen": 302, "other_citizen": 302}),
+        V("another's request", alice_request, every(405), post={**every(404), "citizen": 302}),
+    ],
+    "compliance:follow_up_erasure": [
+        V(
+            "own request",
+            own_request,
+            citizen_link(),
+            # No new selfie and the access request's matches are not confirmed: the form asks for one.
+            post={**every(404), "citizen": {302, 400}, "other_citizen": {302, 400}},
+            data=lambda w: {"selfie_consent": "on"},
+        ),
+        V(
+            "another's request",
+            alice_request,
+            only_alice(),
+            post={**every(404), "citizen": {302, 400}},
+            data=lambda w: {"selfie_consent": "on"},
+        ),
+    ],
+    # The requester leaves the blocklist of erased files: without the confirmation box ticked
+    # the page says so (302 back to the status page) and nothing changes.
+    "compliance:blocklist_leave": [
+        V("own request", own_request, every(405), post={**every(404), "citizen": 302, "other_citizen": 302}),
+        V("another's request", alice_request, every(405), post={**every(404), "citizen": 302}),
+    ],
+    # The requester's own face templates as a file (only an answered access request whose faces
+    # are still held: otherwise 404 for them too).
+    "compliance:face_templates": [
+        V(
+            "own request",
+            own_request,
+            every(405),
+            post={**every(404), "citizen": {200, 404}, "other_citizen": {200, 404}},
+        ),
+        V("another's request", alice_request, every(405), post={**every(404), "citizen": {200, 404}}),
+    ],
+    # The requester writes to us from the status page (their own request only).
+    "compliance:reply": [
+        V(
+            "own request",
+            own_request,
+            every(405),
+            post={**every(404), "citizen": 302, "other_citizen": 302},
+            data=lambda w: {"body": "A note from the requester."},
+        ),
+        V(
+            "another's request",
+            alice_request,
+            every(405),
+            post={**every(404), "citizen": 302},
+            data=lambda w: {"body": "A note from the requester."},
+        ),
+    ],
+    # The permanent consent-withdrawal link of the certificate: no session needed, the keyed
+    # token in the link is the key; GET asks, POST withdraws.
+    "compliance:suppression_withdraw": [
+        V("own link", own_link("suppression_token", "token"), citizen_link(), post=citizen_link()),
+        V(
+            "another's token",
+            lambda w, role: {**alice_request(w, role), "token": w.bob.suppression_token},
+            every(404),
+            post=every(404),
+        ),
+    ],
+    # A lost link: the same answer whatever the address (nothing is shown, a link is emailed).
+    "compliance:recover": [V("", none, every(200), post=every(302), data=lambda w: {"email": "nobody@example.org"})],
+    "compliance:recover_sent": [V("", none, every(200))],
     # --- requests: staff and auditors ---------------------------------------------------------
     "compliance:queue": [V("", none, html_internal())],
     "compliance:request_detail": [
@@ -458,13 +582,23 @@ EXPECTED: dict[str, list[Variant]] = {
             post=html_edit(404),
         ),
     ],
-    # --- answering ----------------------------------------------------------------------------
+    # A file a requester attached (may be an identity document): request handlers only; an id
+    # that is no attachment of this request is a 404 for them.
+    "compliance:message_attachment": [
+        V("unknown message", lambda w, r: {**alice_request(w, r), "message_id": 987654}, html_edit(404)),
+    ],
+    # --- the review page (answering) ------------------------------------------------------------
     "answering:review": [V("", alice_request, html_internal())],
     "answering:selfie_crop": [V("", alice_request, html_internal())],
     "answering:match_crop": [
         V("own match", lambda w, r: {**alice_request(w, r), "match_id": w.alice.match.pk}, html_internal()),
         # Object level: Bob's match through Alice's request.
         V("other's match", lambda w, r: {**alice_request(w, r), "match_id": w.bob.match.pk}, html_internal(404)),
+    ],
+    # A thumbnail of the erasure plan: only faces of this request's matches.
+    "answering:plan_crop": [
+        V("own face", lambda w, r: {**alice_request(w, r), "face_id": w.alice.match.face_id}, html_internal()),
+        V("other's face", lambda w, r: {**alice_request(w, r), "face_id": w.bob.match.face_id}, html_internal(404)),
     ],
     "answering:decide": [
         V(
@@ -482,30 +616,63 @@ EXPECTED: dict[str, list[Variant]] = {
             data=lambda w: {"decision": "confirm"},
         ),
     ],
+    "answering:decide_many": [
+        V(
+            "own matches",
+            alice_request,
+            html_edit(405),
+            post=html_edit(302),
+            data=lambda w: {"decision": "reject", "matches": [w.alice.match.pk]},
+        )
+    ],
+    "answering:assess_identity": [
+        V(
+            "",
+            alice_request,
+            html_edit(405),
+            post=html_edit({302, 400}),
+            data=lambda w: {"outcome": "established", "note": "Checked by video call."},
+        )
+    ],
     "answering:finish_review": [V("", alice_request, html_edit(405), post=html_edit(302))],
-    "answering:approve": [V("", alice_request, html_edit(405), post=html_edit(302))],
+    "answering:reopen_review": [V("", alice_request, html_edit(405), post=html_edit(302))],
+    # GET: what approval will do (the erasure plan with thumbnails); POST: approve (an erasure
+    # needs the confirmation box).
+    "answering:approve": [
+        V("", alice_request, html_edit(), post=html_edit({302, 400}), data=lambda w: {"confirm": "on"})
+    ],
     "answering:matching_retry": [V("", alice_request, html_edit(405), post=html_edit(302))],
-    "answering:erasure_retry": [V("", alice_request, html_edit(405), post=html_edit(302))],
+    "answering:erasure_retry": [
+        V("", alice_request, html_edit(405), post=html_edit(302), data=lambda w: {"confirm": "yes"})
+    ],
     "answering:recipient_notified": [
         V(
             "own recipient",
             lambda w, r: {**alice_request(w, r), "recipient_id": w.alice.recipient.pk},
             html_edit(405),
             post=html_edit(302),
+            data=lambda w: {"how": "other_means", "note": "Told by registered letter."},
         ),
         V(
             "other's recipient",
             lambda w, r: {**alice_request(w, r), "recipient_id": w.bob.recipient.pk},
             html_edit(405),
             post=html_edit(404),
+            data=lambda w: {"how": "other_means", "note": "Told by registered letter."},
         ),
     ],
-    "answering:staff_file": [
-        V("package pdf", lambda w, r: {**alice_request(w, r), "kind": "pdf"}, html_internal()),
-        V("certificate", lambda w, r: {**alice_request(w, r), "kind": "certificate"}, html_internal()),
+    # The access draft (staff preview before approval) and the issued documents, for staff and
+    # auditors; the requester downloads the same documents from the status page.
+    "answering:draft_file": [
+        V("draft letter", lambda w, r: {**alice_request(w, r), "kind": "pdf"}, html_internal()),
+        V("draft data", lambda w, r: {**alice_request(w, r), "kind": "zip"}, html_internal()),
         V("unknown kind", lambda w, r: {**alice_request(w, r), "kind": "selfie"}, html_internal(404)),
     ],
-    "answering:download": [V("", token_of("answer_download", "token"), citizen_link())],
+    "answering:document_file": [
+        V("issued letter", lambda w, r: {**alice_request(w, r), "kind": "access_letter"}, html_internal()),
+        V("not issued", lambda w, r: {**alice_request(w, r), "kind": "erasure_certificate"}, html_internal(404)),
+        V("unknown kind", lambda w, r: {**alice_request(w, r), "kind": "selfie"}, html_internal(404)),
+    ],
     # --- biometric store ----------------------------------------------------------------------
     "biometrics:store": [V("", none, html_internal())],
     "biometrics:photo_list": [V("", none, html_internal())],
@@ -542,7 +709,6 @@ EXPECTED: dict[str, list[Variant]] = {
             data=lambda w: {"audit-period_start": "2025-01-01", "audit-period_end": "2025-01-31"},
         )
     ],
-    "reports:letter": [V("", token_of("letter_token", "token"), citizen_link())],
     # --- REST API: enforcement (public reads of published data, staff writes) ----------------
     "authority-list": [V("", none, every(200), data=lambda w: {"name": ""})],
     "authority-detail": [V("", lambda w, r: {"slug": w.authority.slug}, every(200))],
@@ -597,18 +763,22 @@ EXPECTED: dict[str, list[Variant]] = {
     "biometrics-photo-detail": [V("", lambda w, r: {"public_id": w.photo.public_id}, api_internal())],
 }
 
-# Request actions of the API: POST only; staff get a 200, 400 or 409 (the state decides).
+# Request actions of the API: POST only; staff get a 200, 400 or 409 (the state decides). The
+# answer's actions are the guarded transitions of the review page; the shortcuts of the earlier
+# lifecycle (start-processing, mark-awaiting-*, verify-identity) no longer exist, and
+# test_every_url_has_an_expectation fails if one comes back.
 for _action, _body in {
-    "approve": {},
+    "approve": {"confirm_erasure": True},
+    "assess-identity": {"outcome": "established", "note": "seen passport"},
+    "decide-matches": {"decision": "confirm", "matches": [1]},
     "escalate": {},
     "extend": {"months": 1, "reason": "complex"},
-    "mark-awaiting-approval": {},
-    "mark-awaiting-review": {},
+    "finish-review": {},
     "message": {"body": "hello"},
     "refuse": {"basis": "other", "reason": "no"},
+    "refuse-part": {"scope": "names of recipients", "basis": "other", "reason": "no"},
     "reissue-status-link": {},
-    "start-processing": {},
-    "verify-identity": {"note": "seen passport"},
+    "reopen-review": {},
     "withdraw": {},
 }.items():
     EXPECTED[f"compliance-request-{_action}"] = [
@@ -728,7 +898,7 @@ def is_denied(expected) -> bool:
 
 def post_and_check(discovered, variant, world, role_clients, role) -> list[str]:
     path = build_path(discovered, variant.kwargs(world, role))
-    response = role_clients[role].post(path, variant.data(world))
+    response = role_clients[role].post(path, variant.body(world, role))
     expected = variant.post[role]
     if not outcome_matches(response, expected):
         return [f"POST {path} [{variant.label}]: {role} got {describe(response)}, expected {expected}"]

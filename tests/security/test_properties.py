@@ -128,7 +128,7 @@ holiday_sets = st.frozensets(st.dates(min_value=date(2000, 1, 1), max_value=date
 @PROPERTY_SETTINGS
 @given(received_dates, holiday_sets)
 def test_due_date_is_a_working_day_about_one_month_later(received, holidays):
-    due = due_date_for(received=received, country="NL", holidays=holidays)
+    due = due_date_for(received=received, holidays=holidays)
     assert is_working_day(due, holidays)
     assert due >= add_months(received, 1) >= received + timedelta(days=28)
     # Only a run of weekend days and holidays can push it further.
@@ -145,26 +145,24 @@ def test_due_date_is_a_working_day_about_one_month_later(received, holidays):
 @given(received_dates, received_dates, holiday_sets)
 def test_due_date_is_monotonic_in_the_received_date(first, second, holidays):
     early, late = sorted((first, second))
-    assert due_date_for(received=early, country="NL", holidays=holidays) <= due_date_for(
-        received=late, country="NL", holidays=holidays
-    )
+    assert due_date_for(received=early, holidays=holidays) <= due_date_for(received=late, holidays=holidays)
 
 
 @PROPERTY_SETTINGS
 @given(received_dates, holiday_sets, st.integers(min_value=1, max_value=2))
 def test_an_extension_never_shortens_the_period(received, holidays, extra):
-    first = due_date_for(received=received, country="NL", holidays=holidays)
-    extended = due_date_for(received=received, country="NL", months=1 + extra, holidays=holidays)
+    first = due_date_for(received=received, holidays=holidays)
+    extended = due_date_for(received=received, months=1 + extra, holidays=holidays)
     assert extended > first
     assert extended >= add_months(received, 1 + extra)
 
 
 def test_due_date_examples_from_the_regulation():
     """Anchors for the properties above: 31 January ends on the last day of February."""
-    assert due_date_for(received=date(2023, 1, 31), country="NL", holidays=frozenset()) == date(2023, 2, 28)
-    assert due_date_for(received=date(2024, 1, 31), country="NL", holidays=frozenset()) == date(2024, 2, 29)
+    assert due_date_for(received=date(2023, 1, 31), holidays=frozenset()) == date(2023, 2, 28)
+    assert due_date_for(received=date(2024, 1, 31), holidays=frozenset()) == date(2024, 2, 29)
     # 15 June 2025 + 1 month = Tuesday 15 July; a holiday that day moves it to the 16th.
-    assert due_date_for(received=date(2025, 6, 15), country="NL", holidays={date(2025, 7, 15)}) == date(2025, 7, 16)
+    assert due_date_for(received=date(2025, 6, 15), holidays={date(2025, 7, 15)}) == date(2025, 7, 16)
 
 
 # --- partial dates ----------------------------------------------------------------------------------

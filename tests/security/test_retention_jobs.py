@@ -38,13 +38,14 @@ def test_every_beat_entry_names_a_registered_task():
 
 def test_request_retention_jobs_are_scheduled():
     tasks = set(beat_tasks().values())
-    assert "compliance.tasks.expire_unverified_requests" in tasks
-    assert "compliance.tasks.delete_leftover_photos" in tasks
+    assert "compliance.workflow.expire_unverified" in tasks
+    assert "compliance.workflow.delete_leftover_photos" in tasks
 
 
-def test_access_package_retention_is_scheduled():
-    """answering_sweep deletes released packages past ANSWER_PACKAGE_RETENTION_DAYS (packages_expire)."""
-    assert "compliance.answering_tasks.answering_sweep" in set(beat_tasks().values())
+def test_access_answer_retention_is_scheduled():
+    """The workflow sweep deletes the files of access answers issued more than
+    ANSWER_PACKAGE_RETENTION_DAYS ago (compliance.workflow.documents.documents_expire)."""
+    assert "compliance.workflow.sweep" in set(beat_tasks().values())
 
 
 def _run_beat_task(name: str):
@@ -54,7 +55,9 @@ def _run_beat_task(name: str):
     return app.tasks[name].apply().get()
 
 
-def test_scheduled_tasks_expire_unverified_requests_and_delete_their_photos(submit_request, media_root):
+def test_scheduled_tasks_expire_unverified_requests_and_delete_their_photos(
+    submit_request, media_root, django_capture_on_commit_callbacks
+):
     """A request never verified for 7 days expires; its selfie, its pending uploads and orphan
     files go; a fresh request and a fresh pending upload stay."""
     old, _token = submit_request(email="old@example.org")
@@ -78,8 +81,10 @@ def test_scheduled_tasks_expire_unverified_requests_and_delete_their_photos(subm
     two_hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
     os.utime(orphan, (two_hours_ago, two_hours_ago))
 
-    assert _run_beat_task("compliance.tasks.expire_unverified_requests") == 1
-    _run_beat_task("compliance.tasks.delete_leftover_photos")
+    # The expiry's transaction commits before its files are deleted (as it does on a worker).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _run_beat_task("compliance.workflow.expire_unverified") == 1
+    _run_beat_task("compliance.workflow.delete_leftover_photos")
 
     old.refresh_from_db()
     young.refresh_from_db()
@@ -89,17 +94,17 @@ def test_scheduled_tasks_expire_unverified_requests_and_delete_their_photos(subm
     assert os.path.exists(fresh_path) and PendingUpload.objects.filter(pk=fresh_upload.pk).exists()
     assert not orphan.exists()
     # Run again: nothing more to do, nothing young touched.
-    assert _run_beat_task("compliance.tasks.expire_unverified_requests") == 0
+    assert _run_beat_task("compliance.workflow.expire_unverified") == 0
     assert os.path.exists(young.selfie.path)
 
 
 @pytest.fixture
 def submit_request(db, django_capture_on_commit_callbacks):
-    from compliance import services
+    from compliance.workflow import intake
 
     def submit(*, email: str):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.request_submit(
+            return intake.request_submit(
                 data={
                     "request_type": "access",
                     "name": "Retention Test",
@@ -115,7 +120,7 @@ def submit_request(db, django_capture_on_commit_callbacks):
     return submit
 
 
-# --- the answer side: packages and the letters made from them -------------------------------------
+# --- the answer side: the issued access answer (letter and data) -------------------------------------
 
 # The answering tests' fixtures (the shared photos ingested, a request filed with a selfie).
 import tests.answering.conftest as answering_fixtures  # noqa: E402
@@ -135,44 +140,49 @@ def _files_containing(root, needles: list[bytes]) -> list[str]:
     return found
 
 
-def _package_image_chunks(package) -> list[bytes]:
+def _zip_image_chunks(field_file) -> list[bytes]:
     import io
     import zipfile
 
-    with package.zip.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
+    with field_file.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
         images = [archive.read(name) for name in archive.namelist() if name.startswith("images/")]
     return [image[len(image) // 2 : len(image) // 2 + 200] for image in images]
 
 
 @pytest.mark.faces
 @pytest.mark.slow
-def test_released_package_and_its_letter_are_deleted_after_retention(
-    store, file_request, staff_user, client, settings, media_root, django_capture_on_commit_callbacks
+def test_issued_access_answer_is_deleted_after_retention(
+    store, file_request, staff_user, settings, media_root, django_capture_on_commit_callbacks
 ):
-    """The access package holds copies of the requester's photos; so does the access letter made
-    from it (the PDF embeds the copies). Past the retention period the sweep deletes both."""
-    from compliance.answering.services import answer_approve
-    from config.models import ReportKind
-    from config.report_services import letter_obtain
+    """The access answer holds copies of the requester's photos: the machine-readable data (ZIP)
+    and the letter (the PDF embeds the copies). The draft goes when they are issued; past the
+    retention period the scheduled sweep deletes both files (rows and hashes stay)."""
+    from compliance.models import DocumentKind, RequestDocument
+    from compliance.workflow import approval, review
+    from tests.workflow import assess_identity, decide_all
 
     settings.ANSWER_PACKAGE_RETENTION_DAYS = 30
     request = file_request(request_type="access")
+    decide_all(request, staff_user)
+    assess_identity(request, staff_user)
     with django_capture_on_commit_callbacks(execute=True):
-        answer_approve(request=request, user=staff_user)
-    package = request.access_package
-    package.refresh_from_db()
-    chunks = _package_image_chunks(package)
+        review.review_finish(request=request, user=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        approval.answer_approve(request=request, user=staff_user)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.COMPLETED
+    data = request.documents.get(kind=DocumentKind.ACCESS_DATA)
+    letter = request.documents.get(kind=DocumentKind.ACCESS_LETTER)
+    chunks = _zip_image_chunks(data.file)
     assert chunks
-    letter = letter_obtain(dsr_public_id=str(request.public_id), kind=ReportKind.LETTER_ACCESS)
     holders = _files_containing(media_root, chunks)
-    assert any(name.endswith(".zip") for name in holders), holders
-    assert letter.file.name in " ".join(holders)  # the letter embeds the copies too
+    # Only the issued documents hold them (the draft was deleted when they were issued).
+    assert sorted(holders) == sorted(f"private/{d.file.name}" for d in (data, letter)), holders
     # 31 days later, the scheduled sweep (not the service called directly) deletes them.
-    from compliance.models import AccessPackage
-
-    AccessPackage.objects.filter(pk=package.pk).update(released_at=timezone.now() - timedelta(days=31))
-    _run_beat_task("compliance.answering_tasks.answering_sweep")  # scheduled: see the test above
-    package.refresh_from_db()
-    assert package.status == "expired" and not package.zip and not package.pdf
+    RequestDocument.objects.filter(request=request).update(issued_at=timezone.now() - timedelta(days=31))
+    _run_beat_task("compliance.workflow.sweep")  # scheduled: see the test above
+    for document in (data, letter):
+        document.refresh_from_db()
+        assert not document.available and document.sha256 and document.file_deleted_reason
     remaining = _files_containing(media_root, chunks)
     assert remaining == [], remaining

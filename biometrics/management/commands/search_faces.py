@@ -30,7 +30,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("image", help="A JPEG, PNG or HEIC photo.")
+        parser.add_argument("image", help="A JPEG, PNG, HEIC, WEBP or AVIF photo.")
         parser.add_argument(
             "--tolerance",
             default=str(settings.FACE_TOLERANCE),
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         answers = search_faces_batch([face.encoding for face in faces], tolerance=tolerance) if faces else []
         stored = {
             face.pk: face
-            for face in Face.objects.filter(pk__in={m.face_id for matches in answers for m in matches}).select_related(
+            for face in Face.objects.filter(pk__in={i for hits in answers for i in hits.ids.tolist()}).select_related(
                 "photo"
             )
         }

@@ -30,7 +30,7 @@ def claimed_report_id(path: str) -> str | None:
 
         metadata = PdfReader(path).metadata or {}
         match = REPORT_ID_PATTERN.search(str(metadata.get("/Keywords", "")))
-    except Exception:  # noqa: BLE001 - a damaged or foreign file simply claims nothing
+    except Exception:  # a damaged or foreign file simply claims nothing
         return None
     return match.group(1) if match else None
 

@@ -1,1 +1,0 @@
-"""Answering data-subject requests (issue 6): matching, review, access packages, erasure."""

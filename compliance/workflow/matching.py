@@ -1,0 +1,279 @@
+"""Searching the biometric store for a request's selfie.
+
+Bands (settings FACE_MATCH_CONFIDENT, FACE_MATCH_POSSIBLE; Euclidean distances between
+face_recognition encodings, 5-point model):
+
+- confident: distance <= FACE_MATCH_CONFIDENT (default 0.50);
+- possible: up to FACE_MATCH_POSSIBLE (default 0.60), face_recognition's own threshold and the
+  store's search default;
+- no match: anything further away.
+
+What is disclosed or erased is exactly the set of matches staff confirmed: every match, of either
+band, waits for a decision, except that confident matches are confirmed by rule when the store
+is small enough that a stranger within the confident band is not to be expected
+(compliance.workflow.disclosure.auto_confirm_allowed: no stranger expected among them at the
+store's size); staff may still reject those.
+
+Why these numbers (benchmarks/match_calibration.py on the shared photos): same person 0.03-0.52,
+different people 0.66-1.11 on 28 labelled faces of 8 people. Disclosing someone else's photo is
+itself a personal-data breach (GDPR Art. 4(12), 33, 34); a set of eight people cannot show how
+close the nearest of millions of strangers comes, hence the margin and the per-photo review.
+
+`matching_run` (the task calls it) is idempotent and resumable:
+1. the run row is created once per request and claimed with a conditional update; the request
+   moves verified -> processing (a repeat is a no-op);
+2. the selfie is encoded (EXIF-upright, the project's detector and 5-point encoder);
+3. the store is searched once with the one search function at the possible tolerance;
+4. matches are inserted with ON CONFLICT DO NOTHING on (request, face id);
+5. one transaction marks the run done (conditional on it still running) and writes the audit
+   record and the staff note; then the request moves processing -> awaiting_staff_review.
+A retry after a kill anywhere above ends in the same state.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from biometrics.faces import DetectedFace, detect_faces
+from biometrics.images import ImageRejected, image_to_array, load_image_checked
+from biometrics.models import Face
+from biometrics.search import search_faces
+from compliance.audit import audit_record
+from compliance.models import (
+    DataSubjectRequest,
+    MatchBand,
+    MatchingRun,
+    MatchingStatus,
+    RequestMatch,
+    RequestMessage,
+    RequestStatus,
+    ReviewStatus,
+)
+from compliance.workflow import lifecycle
+from compliance.workflow.disclosure import auto_confirm_allowed
+from core.queue import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+
+class MatchingError(Exception):
+    """The selfie cannot be matched (no face, unreadable); the message is for staff."""
+
+
+@dataclass(frozen=True)
+class StoreMatch:
+    face_id: int
+    photo_id: int
+    distance: float
+
+
+def match_tolerances() -> tuple[float, float]:
+    confident, possible = float(settings.FACE_MATCH_CONFIDENT), float(settings.FACE_MATCH_POSSIBLE)
+    if not 0 <= confident <= possible:
+        raise ImproperlyConfigured("FACE_MATCH_CONFIDENT must be between 0 and FACE_MATCH_POSSIBLE")
+    return confident, possible
+
+
+def band_for(distance: float, *, confident: float) -> str:
+    return MatchBand.CONFIDENT if distance <= confident else MatchBand.POSSIBLE
+
+
+def match_rows(*, request: DataSubjectRequest, run: MatchingRun, results: list[StoreMatch]) -> list[RequestMatch]:
+    """Unsaved RequestMatch rows for the faces the store returned, each with the snapshot that
+    survives its erasure. Confident matches are confirmed by rule only when
+    `auto_confirm_allowed()` says the store is small enough that no stranger is expected among
+    them (compliance/workflow/disclosure.py); every other match waits for staff."""
+    faces = {f.pk: f for f in Face.objects.filter(pk__in=[r.face_id for r in results]).select_related("photo")}
+    by_rule = auto_confirm_allowed(store_faces=Face.objects.count())
+    rows = []
+    for result in results:
+        stored = faces.get(result.face_id)
+        if stored is None:
+            continue  # erased between the search and now
+        photo = stored.photo
+        band = band_for(result.distance, confident=run.confident_tolerance)
+        rows.append(
+            RequestMatch(
+                request=request,
+                face=stored,
+                face_id_snapshot=stored.pk,
+                photo_id_snapshot=photo.pk,
+                photo_public_id=photo.public_id,
+                photo_sha256=photo.sha256,
+                source_url=photo.source_url,
+                page_url=photo.page_url,
+                collected_at=photo.collected_at,
+                top=stored.top,
+                right=stored.right,
+                bottom=stored.bottom,
+                left=stored.left,
+                distance=result.distance,
+                band=band,
+                review_status=(
+                    ReviewStatus.CONFIRMED if band == MatchBand.CONFIDENT and by_rule else ReviewStatus.PENDING
+                ),
+            )
+        )
+    return rows
+
+
+def store_search(encoding, *, tolerance: float) -> list[StoreMatch]:
+    """Every stored face within `tolerance`, by the one search function of the store. Each
+    becomes a RequestMatch row (match_rows), so here the arrays turn into objects."""
+    hits = search_faces(encoding, tolerance=tolerance)
+    return [
+        StoreMatch(face_id=face_id, photo_id=photo_id, distance=distance)
+        for face_id, photo_id, distance in zip(
+            hits.ids.tolist(), hits.photo_ids.tolist(), hits.distances.tolist(), strict=True
+        )
+    ]
+
+
+def selfie_face(request: DataSubjectRequest) -> DetectedFace:
+    """The face in the request's selfie (upright, full resolution). The form accepted exactly one
+    face; if detection now finds several, the largest is the requester's."""
+    if not request.selfie:
+        raise MatchingError("The selfie has been deleted; the store cannot be searched again.")
+    try:
+        with request.selfie.open("rb") as handle:
+            image = load_image_checked(handle)
+    except (ImageRejected, OSError) as error:
+        raise MatchingError(f"The selfie cannot be read: {error}") from error
+    faces = detect_faces(image_to_array(image))
+    if not faces:
+        raise MatchingError("No face was found in the selfie.")
+    return max(faces, key=lambda face: (face.box[2] - face.box[0]) * (face.box[1] - face.box[3]))
+
+
+def staff_note(request: DataSubjectRequest, body: str, *, now: datetime | None = None) -> None:
+    """A note on the request for staff only (never shown to the requester)."""
+    RequestMessage.objects.create(
+        request=request, author=None, body=body, visible_to_requester=False, created_at=now or timezone.now()
+    )
+
+
+def _fail(run: MatchingRun, request: DataSubjectRequest, message: str) -> None:
+    with transaction.atomic():
+        failed = MatchingRun.objects.filter(pk=run.pk, status=MatchingStatus.RUNNING).update(
+            status=MatchingStatus.FAILED, last_error=message[:2000], finished_at=timezone.now()
+        )
+        if failed:
+            audit_record(
+                action="answering.matching_failed", actor_label="worker", request=request, details={"reason": message}
+            )
+            staff_note(request, f"Matching failed: {message}")
+
+
+def _claim(request: DataSubjectRequest, now: datetime) -> MatchingRun | None:
+    confident, possible = match_tolerances()
+    run, _created = MatchingRun.objects.get_or_create(
+        request=request, defaults={"confident_tolerance": confident, "possible_tolerance": possible}
+    )
+    if run.status == MatchingStatus.DONE:
+        return run
+    claimed = MatchingRun.objects.filter(pk=run.pk, status__in=[MatchingStatus.PENDING, MatchingStatus.RUNNING]).update(
+        status=MatchingStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, last_error=""
+    )
+    run.refresh_from_db()
+    return run if claimed else None
+
+
+def _record_done(request: DataSubjectRequest, run: MatchingRun, face: DetectedFace) -> None:
+    with transaction.atomic():
+        matches = RequestMatch.objects.filter(request=request)
+        confident = matches.filter(band=MatchBand.CONFIDENT).count()
+        possible = matches.filter(band=MatchBand.POSSIBLE).count()
+        top, right, bottom, left = face.box
+        finished = MatchingRun.objects.filter(pk=run.pk, status=MatchingStatus.RUNNING).update(
+            status=MatchingStatus.DONE,
+            finished_at=timezone.now(),
+            matches_found=confident + possible,
+            selfie_top=top,
+            selfie_right=right,
+            selfie_bottom=bottom,
+            selfie_left=left,
+        )
+        if finished:
+            details = {
+                "confident": confident,
+                "possible": possible,
+                "confident_tolerance": run.confident_tolerance,
+                "possible_tolerance": run.possible_tolerance,
+                "confirmed_by_rule": matches.filter(review_status=ReviewStatus.CONFIRMED).count(),
+            }
+            audit_record(action="answering.matching_done", actor_label="worker", request=request, details=details)
+            staff_note(
+                request,
+                f"The store was searched: {confident} confident and {possible} possible matches "
+                f"(tolerances {run.confident_tolerance} / {run.possible_tolerance}).",
+            )
+
+
+def matching_run(*, request_id: int, now: datetime | None = None) -> MatchingRun | None:
+    """Search the store for a verified request's selfie (see the module docstring)."""
+    now = now or timezone.now()
+    request = DataSubjectRequest.objects.filter(pk=request_id).first()
+    if request is None or request.status not in (RequestStatus.VERIFIED, RequestStatus.PROCESSING):
+        return MatchingRun.objects.filter(request_id=request_id).first()  # past matching, or closed
+    run = _claim(request, now)
+    if run is None:
+        return MatchingRun.objects.filter(request=request).first()  # failed: staff restart it
+    if run.status == MatchingStatus.RUNNING:
+        lifecycle.request_start_matching(request=request, now=now)
+        try:
+            face = selfie_face(request)
+        except MatchingError as error:
+            _fail(run, request, str(error))
+            run.refresh_from_db()
+            return run
+        results = store_search(face.encoding, tolerance=run.possible_tolerance)
+        RequestMatch.objects.bulk_create(match_rows(request=request, run=run, results=results), ignore_conflicts=True)
+        _record_done(request, run, face)
+        run.refresh_from_db()
+    if run.status == MatchingStatus.DONE:
+        lifecycle.request_finish_matching(request=request, now=now)
+    return run
+
+
+def matching_schedule(*, request: DataSubjectRequest) -> None:
+    """Queue the search after the current transaction commits."""
+    enqueue_on_commit(matching_task, request.pk)
+
+
+def matching_restart(*, request: DataSubjectRequest, user) -> MatchingRun | None:
+    """Staff retry a failed run (e.g. the store was unavailable)."""
+    with transaction.atomic():
+        restarted = MatchingRun.objects.filter(request=request, status=MatchingStatus.FAILED).update(
+            status=MatchingStatus.PENDING, last_error=""
+        )
+        if restarted:
+            audit_record(action="answering.matching_restarted", actor=user, request=request)
+            matching_schedule(request=request)
+    return MatchingRun.objects.filter(request=request).first()
+
+
+# Database hiccups (a restarted server, a lock timeout) are retried with backoff; everything
+# else is recorded on the row by the service and shown to staff.
+TRANSIENT = (OperationalError,)
+
+
+@shared_task(
+    name="compliance.workflow.match",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=10,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def matching_task(request_id: int) -> int | None:
+    run = matching_run(request_id=request_id)
+    return run.matches_found if run else None
