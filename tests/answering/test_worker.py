@@ -4,7 +4,11 @@ redelivered to a fresh worker.
 
 Redelivery: tasks are acks_late with reject_on_worker_lost; a message whose worker died stays
 unacknowledged in Redis and is handed out again after the visibility timeout, which the workers
-here get as 5 seconds (CELERY_VISIBILITY_TIMEOUT) so the test does not wait an hour.
+here get as 5 seconds (CELERY_VISIBILITY_TIMEOUT) so the test does not wait an hour. Kombu
+restores such messages at a consuming worker's start and then only about every 100 s (its
+restore sweep: every 10 s, scanning on every 10th call), so the next worker is started once the
+killed worker's message is older than the timeout: its startup sweep gives the task out at once
+(as tests/faults/conftest.py replace_worker does).
 """
 
 import time
@@ -187,10 +191,12 @@ def test_worker_killed_mid_erasure_and_the_retry_completes_it(
         worker=first,
     )
     first.kill()
+    killed_at = time.monotonic()
     request.refresh_from_db()
     assert request.status == RequestStatus.ERASING  # not finished by the killed worker
     assert not request.documents.exists()
 
+    time.sleep(max(0.0, killed_at + float(VISIBILITY) + 0.5 - time.monotonic()))
     second = start_worker(queue="celery", extra_env=env)
     wait_until(
         lambda: status_of(request) == RequestStatus.COMPLETED,
