@@ -55,8 +55,8 @@ PATH_COLUMNS = ("path", "file", "file_path", "filename")
 def ingest_limits() -> ImageLimits:
     """Scraped originals may be larger than uploads; these are still far below a bomb."""
     return ImageLimits(
-        max_bytes=getattr(settings, "INGEST_MAX_BYTES", 50 * 1024 * 1024),
-        max_pixels=getattr(settings, "INGEST_MAX_PIXELS", 100_000_000),
+        max_bytes=settings.INGEST_MAX_BYTES,
+        max_pixels=settings.INGEST_MAX_PIXELS,
     )
 
 

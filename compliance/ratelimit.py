@@ -63,7 +63,7 @@ class RateResult:
 
 
 def limits() -> dict[str, Limit]:
-    configured = getattr(settings, "COMPLIANCE_RATE_LIMITS", None) or {}
+    configured = settings.COMPLIANCE_RATE_LIMITS or {}
     merged = dict(DEFAULT_LIMITS)
     for scope, value in configured.items():
         merged[scope] = value if isinstance(value, Limit) else Limit(*value)

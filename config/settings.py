@@ -362,6 +362,9 @@ RETENTION_REQUEST_DAYS = env_int("RETENTION_REQUEST_DAYS", 3 * 365)
 # time stay as the proof that it went out.
 RETENTION_SENT_EMAIL_DAYS = env_int("RETENTION_SENT_EMAIL_DAYS", 30)
 COMPLIANCE_IDENTITY_TOLERANCE = env_float("COMPLIANCE_IDENTITY_TOLERANCE", 0.5)
+# Rate limits of the citizen forms by scope, overriding compliance.ratelimit.DEFAULT_LIMITS:
+# {"address": (count, window_seconds), ...}; empty keeps the defaults.
+COMPLIANCE_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 
 # Security: the production values are the defaults; DEBUG relaxes only what breaks http://127.0.0.1.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -23,7 +23,7 @@ class SearchUnavailable(RuntimeError):
 
 
 def configured_shards() -> int:
-    return int(getattr(settings, "FACE_SEARCH_SHARDS", 0) or 0)
+    return int(settings.FACE_SEARCH_SHARDS or 0)
 
 
 def shard_search(*, shard: int, shards: int, encodings: list[list[float]], tolerance: float) -> list[list[list]]:
@@ -66,11 +66,11 @@ def search_sharded(
     """Fan the queries out to `shards` shard tasks (a Celery group), merge and re-check."""
     from biometrics.search.tasks import search_shard
 
-    queue = queue or getattr(settings, "FACE_SEARCH_QUEUE", None)
-    timeout = timeout or getattr(settings, "FACE_SEARCH_TIMEOUT", 60)
+    queue = queue or settings.FACE_SEARCH_QUEUE
+    timeout = timeout or settings.FACE_SEARCH_TIMEOUT
     encodings = np.asarray(queries, dtype=np.float64).tolist()  # float64 repr round-trips exactly in JSON
     if per_shard_queues is None:
-        per_shard_queues = bool(getattr(settings, "FACE_SEARCH_QUEUE_PER_SHARD", False))
+        per_shard_queues = bool(settings.FACE_SEARCH_QUEUE_PER_SHARD)
     signatures = []
     for shard in range(shards):
         signature = search_shard.s(shard, shards, encodings, tolerance)

@@ -33,7 +33,7 @@ IDENTITY_TOLERANCE = 0.5
 
 
 def identity_tolerance() -> float:
-    return float(getattr(settings, "COMPLIANCE_IDENTITY_TOLERANCE", IDENTITY_TOLERANCE))
+    return float(settings.COMPLIANCE_IDENTITY_TOLERANCE)
 
 
 def _largest_face(faces):

@@ -34,7 +34,7 @@ def token_new() -> str:
 
 
 def _keys() -> list[str]:
-    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
 
 
 def _derive(purpose: str, message: str, key: str) -> str:

@@ -97,3 +97,32 @@ def test_rabbitmq_is_a_supported_broker():
     assert result.returncode == 0, result.stderr[-2000:]
     options = "['socket_connect_timeout', 'socket_timeout', 'visibility_timeout']"
     assert f"redis://127.0.0.1:6379/0 {options}" in result.stdout
+
+
+def test_every_setting_the_code_reads_is_declared():
+    """Issue 13: a setting read by the code is declared in config/settings.py (with its default)
+    or is Django's own; no `getattr(settings, NAME, default)` keeps a second, hidden default."""
+    import re
+
+    from django.conf import global_settings
+
+    import config.settings as project
+
+    read: dict[str, set[str]] = {}
+    hidden_defaults = []
+    for package in ("core", "config", "compliance", "biometrics", "enforcement"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            text = path.read_text()
+            relative = str(path.relative_to(ROOT))
+            for name in re.findall(r"\bsettings\.([A-Z][A-Z0-9_]+)\b", text):
+                read.setdefault(name, set()).add(relative)
+            hidden_defaults += [f"{relative}: {m}" for m in re.findall(r"getattr\(settings, \"[A-Z_]+\"[^)]*\)", text)]
+    undeclared = {
+        name: sorted(files)
+        for name, files in read.items()
+        if not hasattr(project, name) and not hasattr(global_settings, name)
+    }
+    assert not undeclared, undeclared
+    assert not hidden_defaults, hidden_defaults
