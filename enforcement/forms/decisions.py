@@ -195,7 +195,8 @@ class PenaltyForm(VerificationFields, ServiceForm):
 
 
 class LiquidationForm(ServiceForm):
-    """A decision that fixes what a penalty payment has come to for a period."""
+    """A decision that fixes what a penalty payment has come to for a period. Its rules (period,
+    what accrued, the cap) are the service's (enforcement.services.records._check_liquidation)."""
 
     class Meta:
         model = PenaltyLiquidation
@@ -212,25 +213,3 @@ class LiquidationForm(ServiceForm):
         self.penalty = penalty
         self.set_choices("decision", penalty.decision.case.decisions.all(), label=decision_label)
         _money_inputs(self, "amount")
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "The period must not end before it starts.")
-        units, amount, rate = cleaned.get("units"), cleaned.get("amount"), self.penalty.amount_per_unit
-        if units is not None and amount is not None and rate is not None and amount > units * rate:
-            self.add_error(
-                "amount",
-                f"More than {units} × {rate:,.2f} {self.penalty.currency}: a liquidation cannot exceed what accrued.",
-            )
-        cap = self.penalty.cap
-        if amount is not None and cap is not None:
-            already = sum(item.amount for item in self.penalty.liquidations.exclude(pk=self.instance.pk))
-            if already + amount > cap:
-                self.add_error(
-                    "amount",
-                    f"With the {already:,.2f} already liquidated this passes the cap of"
-                    f" {cap:,.2f} {self.penalty.currency}.",
-                )
-        return cleaned

@@ -354,11 +354,35 @@ def penalty_update(*, penalty: PenaltyPayment, user, data: dict) -> PenaltyPayme
     return _save_changes(obj=penalty, data=dict(data), case=penalty.decision.case, user=user, fields=PENALTY_FIELDS)
 
 
+def _check_liquidation(errors: dict, penalty: PenaltyPayment, data: dict, *, exclude_pk=None) -> None:
+    """A liquidation fixes what a penalty payment came to: its period runs forwards, it cannot
+    exceed what accrued (units x amount per unit) and, with what was liquidated before, never
+    passes the cap. The one place these rules live (the form, the API and any caller use it)."""
+    start, end = data.get("period_start"), data.get("period_end")
+    if start and end and end < start:
+        errors["period_end"] = "The period must not end before it starts."
+    units, amount, rate = data.get("units"), data.get("amount"), penalty.amount_per_unit
+    if units is not None and amount is not None and rate is not None and amount > units * rate:
+        errors["amount"] = (
+            f"More than {units} × {rate:,.2f} {penalty.currency}: a liquidation cannot exceed what accrued."
+        )
+    cap = penalty.cap
+    if amount is not None and cap is not None and "amount" not in errors:
+        already = sum(item.amount for item in penalty.liquidations.exclude(pk=exclude_pk))
+        if already + amount > cap:
+            errors["amount"] = (
+                f"With the {already:,.2f} already liquidated this passes the cap of {cap:,.2f} {penalty.currency}."
+            )
+
+
 @transaction.atomic
 def penalty_liquidation_create(*, penalty: PenaltyPayment, user, data: dict) -> PenaltyLiquidation:
     case = penalty.decision.case
+    # Lock the penalty payment: two liquidations recorded at once cannot pass the cap together.
+    penalty = PenaltyPayment.objects.select_for_update().get(pk=penalty.pk)
     errors = {}
     _same_case(errors, "decision", data.get("decision"), case)
+    _check_liquidation(errors, penalty, data)
     if errors:
         raise ValidationError(errors)
     return _save_new(

@@ -335,3 +335,28 @@ def test_the_case_list_offers_a_new_case_to_staff_only(staff_user, auditor_user)
     new_case = reverse("enforcement:case_create")
     assert new_case in page(staff_client.get(reverse("enforcement:case_list")))
     assert new_case not in page(auditor_client.get(reverse("enforcement:case_list")))
+
+
+def test_the_liquidation_rules_live_in_the_service(staff_user):
+    """Issue 13: the rules hold for any caller of the service, not only for the form."""
+    from django.core.exceptions import ValidationError
+
+    decision = DecisionFactory(case=CaseFactory())
+    penalty = PenaltyPayment.objects.create(
+        decision=decision, amount_per_unit=Decimal("100000"), currency="EUR", unit="day", cap=Decimal("5100000")
+    )
+    base = {"decision": decision, "period_start": dt.date(2024, 1, 10), "period_end": dt.date(2024, 3, 1), "units": 52}
+    services.penalty_liquidation_create(
+        penalty=penalty, user=staff_user, data={**base, "units": 30, "amount": Decimal("3000000")}
+    )
+    cases = [
+        ({"amount": Decimal("5200001")}, "amount", "cannot exceed what accrued"),
+        ({"amount": Decimal("2100001")}, "amount", "With the 3,000,000.00 already liquidated this passes the cap"),
+        ({"period_end": dt.date(2024, 1, 1), "amount": Decimal("100")}, "period_end", "must not end before it starts"),
+    ]
+    for change, field, message in cases:
+        with pytest.raises(ValidationError) as caught:
+            services.penalty_liquidation_create(penalty=penalty, user=staff_user, data={**base, **change})
+        assert message in " ".join(caught.value.message_dict[field]), change
+    services.penalty_liquidation_create(penalty=penalty, user=staff_user, data={**base, "amount": Decimal("2100000")})
+    assert sum(item.amount for item in penalty.liquidations.all()) == Decimal("5100000")
