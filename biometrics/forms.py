@@ -1,15 +1,12 @@
 """Forms of the staff pages of the biometric store."""
 
-from dataclasses import dataclass
-
 import numpy as np
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from biometrics import selectors
-from biometrics.faces import DetectedFace, detect_faces
-from biometrics.images import ACCEPT_ATTRIBUTE, ImageRejected, image_to_array, load_image_checked
+from biometrics import selectors, services
+from biometrics.images import ACCEPT_ATTRIBUTE, ImageRejected
 
 NO_DOMAIN = "-"
 
@@ -27,14 +24,6 @@ class PhotoFilterForm(forms.Form):
         """None: every photo; "": photos without a source URL; else that domain."""
         value = self.cleaned_data.get("domain") or None
         return "" if value == NO_DOMAIN else value
-
-
-@dataclass(frozen=True)
-class UploadedFaces:
-    width: int
-    height: int
-    image: object  # the upright Pillow image, in memory only
-    faces: list[DetectedFace]
 
 
 class FaceSearchForm(forms.Form):
@@ -63,28 +52,14 @@ class FaceSearchForm(forms.Form):
 
     def clean_photo(self):
         if self.upload_too_large:
-            raise forms.ValidationError(self._too_large_message(), code="too_large")
+            raise forms.ValidationError(services.search_photo_too_large_message(), code="too_large")
         upload = self.cleaned_data.get("photo")
         if upload is None:
             raise forms.ValidationError(_("Choose a photo to search with."), code="required")
-        if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(self._too_large_message(), code="too_large")
         try:
-            image = load_image_checked(upload)
+            return services.search_photo_read(upload)
         except ImageRejected as rejected:
             raise forms.ValidationError(str(rejected.message), code=rejected.code) from None
-        faces = detect_faces(image_to_array(image))
-        if not faces:
-            raise forms.ValidationError(
-                _("No face was found in this photo. Use a photo in which a face is clearly visible."), code="no_face"
-            )
-        return UploadedFaces(width=image.width, height=image.height, image=image, faces=faces)
-
-    @staticmethod
-    def _too_large_message():
-        return _("The file is too large: the limit is %(mb)s MB.") % {
-            "mb": round(settings.UPLOAD_MAX_BYTES / 1_048_576, 1)
-        }
 
     def clean_tolerance(self):
         value = self.cleaned_data["tolerance"]

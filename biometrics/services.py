@@ -4,6 +4,9 @@ transaction: the store's own history of what was added and removed when. (The in
 indexes do not depend on it: triggers on the face table feed their change log, so not even a
 raw SQL delete can bypass them; see biometrics.search.store.)
 
+`search_photo_read` is the one reading of a photo that staff search the store with (checks,
+then faces); the search form only shows its refusal.
+
 Nothing here logs encodings, boxes, file names or URLs of photos.
 """
 
@@ -23,9 +26,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from biometrics import selectors
-from biometrics.faces import ENCODING_MODEL, MODEL_VERSION
+from biometrics.faces import ENCODING_MODEL, MODEL_VERSION, DetectedFace, detect_faces
+from biometrics.images import ImageRejected, image_to_array, load_image_checked
 from biometrics.models import (
     Customer,
     CustomerKind,
@@ -353,3 +358,32 @@ def erased_photos_forget(*, sha256s: list[str]) -> int:
         return 0
     deleted, _ = ErasedPhoto.objects.filter(sha256__in=sha256s).delete()
     return deleted
+
+
+# --- a photo to search with ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadedFaces:
+    width: int
+    height: int
+    image: object  # the upright Pillow image, in memory only
+    faces: list[DetectedFace]
+
+
+def search_photo_too_large_message() -> str:
+    return _("The file is too large: the limit is %(mb)s MB.") % {"mb": round(settings.UPLOAD_MAX_BYTES / 1_048_576, 1)}
+
+
+def search_photo_read(upload) -> UploadedFaces:
+    """Read a photo to search the store with (image checks of biometrics.images, then every face
+    the detector finds); raise ImageRejected with a message for people when it cannot be used."""
+    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ImageRejected("too_large", search_photo_too_large_message())
+    image = load_image_checked(upload)
+    faces = detect_faces(image_to_array(image))
+    if not faces:
+        raise ImageRejected(
+            "no_face", _("No face was found in this photo. Use a photo in which a face is clearly visible.")
+        )
+    return UploadedFaces(width=image.width, height=image.height, image=image, faces=faces)

@@ -1,90 +1,31 @@
 """Forms of the request service: the citizen's public form and the staff action forms.
 
-The public form checks every photo the same way the rest of the system reads images
-(biometrics/images.py: size, format from the bytes, pixel count before decoding, corruption,
-EXIF orientation) and then counts faces, so that the citizen learns at once that a photo cannot
-be used, in their language, instead of weeks later. A selfie that passed is kept server-side
+The public form checks every photo with the service's check (compliance.workflow.photos: the
+image checks of biometrics/images.py, then the face count), so that the citizen learns at once
+that a photo cannot be used, in their language, instead of weeks later. A selfie that passed is kept server-side
 (PendingUpload, one hour, private storage) behind a random token in a hidden field, so a form
 re-displayed for a text error does not make the citizen choose the photo again.
 """
 
 import unicodedata
-from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from biometrics.faces import detect_boxes
-from biometrics.images import ACCEPT_ATTRIBUTE, ImageRejected, image_to_array, image_to_jpeg_bytes, load_image_checked
+from biometrics.images import ACCEPT_ATTRIBUTE, ImageRejected
 from compliance.authorities import GERMAN_STATES, region_clean
 from compliance.consent import ID_CONSENT_MISSING
 from compliance.consent import LABELS as CONSENT_LABELS
 from compliance.models import COUNTRIES, IdentityAssessment, NotifiedHow, RefusalBasis, RequestType
-
-MAX_NAME_LENGTH = 120  # of the original file name shown back to the citizen
-
-
-@dataclass(frozen=True)
-class CheckedPhoto:
-    """A photo that passed the checks, re-encoded as JPEG (no EXIF: no GPS position, no device)."""
-
-    jpeg: bytes
-    original_name: str
-    faces: int
-
-
-def _display_name(name: str) -> str:
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    return name[:MAX_NAME_LENGTH] or gettext("photo")
+from compliance.workflow.photos import CheckedPhoto, photo_check
 
 
 def check_photo(upload, *, require_single_face: bool) -> CheckedPhoto:
-    """Read an uploaded photo safely and count its faces; raise forms.ValidationError with a
-    message a citizen understands.
-
-    A selfie must show exactly one face. An identity document may show two (many EU identity
-    cards carry a small second "ghost" portrait), so it needs at least one."""
-    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-        raise forms.ValidationError(
-            _("The file is too large: the limit is %(mb)s MB.")
-            % {"mb": round(settings.UPLOAD_MAX_BYTES / 1_048_576, 1)},
-            code="too_large",
-        )
+    """The service's photo check (compliance.workflow.photos), its refusal as a form error."""
     try:
-        image = load_image_checked(upload)
+        return photo_check(upload, require_single_face=require_single_face)
     except ImageRejected as rejected:
         raise forms.ValidationError(str(rejected.message), code=rejected.code) from None
-    faces = len(detect_boxes(image_to_array(image)))
-    if faces == 0 and not require_single_face:
-        raise forms.ValidationError(
-            _(
-                "We could not find a face on this document photo. Photograph the page with your portrait, "
-                "flat and in good light."
-            ),
-            code="no_face",
-        )
-    if faces == 0:
-        raise forms.ValidationError(
-            _(
-                "We could not find a face in this photo. Use a clear photo of your face, looking at the camera, "
-                "in good light, without sunglasses."
-            ),
-            code="no_face",
-        )
-    if require_single_face and faces > 1:
-        raise forms.ValidationError(
-            ngettext(
-                "This photo shows %(count)d face. Use a photo that shows only your own face.",
-                "This photo shows %(count)d faces. Use a photo that shows only your own face.",
-                faces,
-            )
-            % {"count": faces},
-            code="several_faces",
-        )
-    return CheckedPhoto(jpeg=image_to_jpeg_bytes(image), original_name=_display_name(upload.name), faces=faces)
 
 
 def country_choices() -> list[tuple[str, str]]:

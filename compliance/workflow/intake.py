@@ -44,6 +44,7 @@ from compliance.services.identity import request_check_identity
 from compliance.services.tokens import ip_hash_for, status_token_derive, token_hash, verification_token_derive
 from compliance.workflow import lifecycle, matching
 from compliance.workflow.machine import UNVERIFIED_STATUSES
+from compliance.workflow.photos import JPEG_QUALITY
 from core.queue import enqueue_on_commit
 
 EMAIL_VERIFICATION_DAYS = 7
@@ -63,17 +64,20 @@ class VerificationFailed(Exception):
 
 
 def photo_jpeg(source, field: str) -> bytes:
-    """Validate an uploaded photo and re-encode it as JPEG (no EXIF: no GPS, no device data)."""
+    """The photo to file, as JPEG without EXIF (no GPS, no device data). A PendingUpload holds
+    what the form's check (compliance.workflow.photos.photo_check) already read and encoded: it
+    is filed as it is, not decoded and encoded a second time. Any other upload (the API, a
+    command) is validated and encoded here."""
     if isinstance(source, PendingUpload):
         with source.file.open("rb") as handle:
-            source = handle.read()
-    elif hasattr(source, "open") and hasattr(source, "closed") and source.closed:
+            return handle.read()
+    if hasattr(source, "open") and hasattr(source, "closed") and source.closed:
         source.open("rb")
     try:
         image = load_image_checked(source)
     except ImageRejected as rejected:
         raise ValidationError({field: ValidationError(rejected.message, code=rejected.code)}) from None
-    return image_to_jpeg_bytes(image, quality=95)
+    return image_to_jpeg_bytes(image, quality=JPEG_QUALITY)
 
 
 def _submission_fields(data: Mapping) -> dict:

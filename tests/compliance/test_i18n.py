@@ -188,6 +188,7 @@ def test_every_public_string_has_a_translation(language):
         "templates/compliance/suppression",
         "templates/base.html",
         "compliance/forms.py",
+        "compliance/workflow/photos.py",
         "compliance/views/public.py",
         "compliance/views/status.py",
         "compliance/authorities.py",
