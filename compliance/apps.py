@@ -5,7 +5,28 @@ class ComplianceConfig(AppConfig):
     name = "compliance"
 
     def ready(self) -> None:
-        from compliance import checks  # noqa: F401 - registers the system checks
+        from compliance import (
+            api,
+            checks,  # noqa: F401 - registers the system checks
+            reports,
+        )
         from compliance.emails import register_outbox_renderers
+        from config.api_urls import router
+        from config.models import ReportKind
+        from config.pdf import ARCHIVAL_VARIANT
+        from config.report_services import ReportKindSpec, report_kind_register
 
         register_outbox_renderers()
+        api.register(router)
+        # The audit is a record kept to show accountability (GDPR Art. 5(2)): PDF/A-3b; it covers
+        # a whole period, so a worker makes it.
+        report_kind_register(
+            ReportKindSpec(
+                kind=ReportKind.COMPLIANCE_AUDIT,
+                clean=reports.audit_clean,
+                build=reports.audit_build,
+                pdf_variant=ARCHIVAL_VARIANT,
+                background=True,
+            )
+        )
+        # No demo data of its own yet, so no demo loader (config.services names the order it would take).

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import views
+from config.api_urls import router as api_router
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +19,8 @@ urlpatterns = [
     path("requests/", include("compliance.urls")),
     path("biometrics/", include("biometrics.urls")),
     path("reports/", include("config.report_urls")),
-    path("api/v1/", include("config.api_urls")),
+    # The apps registered their viewsets in ready(), before Django loads this URLconf.
+    path("api/v1/", include(api_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,4 +1,4 @@
-"""The enforcement resources of /api/v1/ (see config/api_urls.py)."""
+"""The enforcement resources of /api/v1/, registered on config/api_urls.py's router by enforcement.apps."""
 
 
 def register(router) -> None:

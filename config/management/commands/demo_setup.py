@@ -1,11 +1,8 @@
-import importlib
-
 from django.core.management.base import BaseCommand
 
-from config.services import demo_accounts_ensure
+from config.services import demo_accounts_ensure, demo_loaders
 
-# Each app that has demo data exposes `demo.load(stdout)`; loading twice must change nothing.
-DEMO_MODULES = ("enforcement.demo", "biometrics.demo", "compliance.demo")
+# Each app that has demo data registers its loader from its AppConfig.ready() (see config.services).
 
 
 class Command(BaseCommand):
@@ -18,14 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, reset_passwords: bool = False, no_data: bool = False, **options):
         accounts = demo_accounts_ensure(reset_passwords=reset_passwords)
         if not no_data:
-            for module_name in DEMO_MODULES:
-                try:
-                    module = importlib.import_module(module_name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != module_name:
-                        raise
-                    continue
-                module.load(stdout=self.stdout)
+            for loader in demo_loaders():
+                loader.load(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo accounts (log in at http://127.0.0.1:8000/accounts/login/)"))
         for username, group, password in accounts:
