@@ -121,6 +121,14 @@ def _identity_consistent(req) -> str | None:
     return "The identity document does not match the selfie: release is blocked unless staff override it."
 
 
+def _identity_check_finished(req) -> str | None:
+    """An identity document's check runs in the background: nothing is released before its
+    result is in, or a mismatch found after the release could no longer block it."""
+    if req.request_type not in ACCESS_TYPES or req.identity_check != "pending":
+        return None
+    return "The identity-document check has not finished: release waits for its result."
+
+
 def _draft_matches_decisions(req) -> str | None:
     if req.request_type not in ACCESS_TYPES:
         return None
@@ -185,6 +193,7 @@ GUARDS: dict[str, tuple[Guard, ...]] = {
     "approve": (
         Guard("no_pending_matches", _no_pending_matches),
         Guard("identity_assessed", _identity_assessed),
+        Guard("identity_check_finished", _identity_check_finished),
         Guard("identity_consistent", _identity_consistent),
         Guard("draft_matches_decisions", _draft_matches_decisions),
         Guard("erasure_confirmed", _erasure_confirmed),
