@@ -41,7 +41,7 @@ from enforcement.models import (
     Source,
 )
 from enforcement.services.facets import cases_classify
-from enforcement.services.history import record_event
+from enforcement.services.history import model_label, record_event
 from enforcement.services.import_parse import (
     CASE_NUMBERS,
     EU_EEA,
@@ -450,7 +450,7 @@ class _Importer:
         ChangeRecord.objects.bulk_create(
             ChangeRecord(
                 case=case,
-                model_label=obj._meta.model_name,
+                model_label=model_label(obj),
                 object_id=str(obj.pk),
                 field=name,
                 old_value=str(old if old is not None else ""),
