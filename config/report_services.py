@@ -240,6 +240,7 @@ def report_generate_from_content(
         created_at=now,
     )
     token = _claim(report.pk, now)
+    assert token is not None  # the report was created queued just above, so the claim holds
     try:
         return _render_and_record(report=report, token=token, content=content, spec=spec, now=now)
     except Exception as error:

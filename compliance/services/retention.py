@@ -53,7 +53,8 @@ def pending_upload_get(*, token: str, now: datetime | None = None) -> PendingUpl
 
 
 def pending_upload_read(*, upload: PendingUpload) -> bytes:
-    with upload.file.storage.open(upload.file.name, "rb") as handle:
+    # The file's name is None only for a row without its file: pending_upload_create saves the file first.
+    with upload.file.storage.open(upload.file.name, "rb") as handle:  # type: ignore[arg-type]
         return handle.read()
 
 

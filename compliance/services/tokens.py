@@ -20,6 +20,7 @@ import hmac
 import secrets
 import uuid
 from datetime import UTC, datetime
+from typing import cast
 
 from django.conf import settings
 from django.core import signing
@@ -34,7 +35,8 @@ def token_new() -> str:
 
 
 def _keys() -> list[str]:
-    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    # Django allows bytes fallbacks; config.settings sets none, so the keys are str like SECRET_KEY.
+    return [settings.SECRET_KEY, *cast(list[str], settings.SECRET_KEY_FALLBACKS)]
 
 
 def _derive(purpose: str, message: str, key: str) -> str:

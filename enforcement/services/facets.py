@@ -200,7 +200,9 @@ def cases_classify(*, case_ids: Iterable[int] | None = None, overwrite_staff: bo
         through.objects.filter(case_id__in=[case.pk for case in batch]).delete()
         through.objects.bulk_create(links)
         Decision.objects.bulk_update(summaries, ["short_summary"])
-        batch.clear(), links.clear(), summaries.clear()
+        batch.clear()
+        links.clear()
+        summaries.clear()
 
     for case in cases.iterator(chunk_size=500):
         sector_texts, violation_text, articles = _case_texts(case)

@@ -13,6 +13,7 @@ import uuid
 from bisect import bisect_right
 from collections.abc import Callable
 from decimal import Decimal
+from typing import cast
 
 from django.db import connection, transaction
 from django.utils.text import slugify
@@ -204,7 +205,7 @@ def _generate_batch(rng, start, size, reference_prefix, authorities, respondents
         authority, currency = rng.choice(authorities)
         respondent = rng.choice(respondents)
         first_date = FIRST_DAY + dt.timedelta(days=rng.randrange(span))
-        decisions = []
+        decision_specs = []
         for position in range(1 if rng.random() < 0.8 else 2):
             date = first_date + dt.timedelta(days=position * rng.randrange(30, 400))
             date = min(date, LAST_DAY)
@@ -213,9 +214,9 @@ def _generate_batch(rng, start, size, reference_prefix, authorities, respondents
             precision = DatePrecision.DAY if rng.random() < 0.97 else DatePrecision.YEAR
             if precision == DatePrecision.YEAR:
                 date = date.replace(month=1, day=1)
-            decisions.append((date, precision, amount))
+            decision_specs.append((date, precision, amount))
         total_eur = None
-        for date, _, amount in decisions:
+        for date, _, amount in decision_specs:
             if amount is not None:
                 eur, _ = rates.convert(amount, currency, date)
                 if eur is not None:
@@ -233,13 +234,13 @@ def _generate_batch(rng, start, size, reference_prefix, authorities, respondents
                 status=status,
                 summary=f"Synthetic case {number} for scale tests.",
                 published=rng.random() < published_share,
-                latest_decision_date=max(date for date, _, _ in decisions),
+                latest_decision_date=max(date for date, _, _ in decision_specs),
                 fines_eur_total=total_eur,
                 unverified_fields=["summary"] if rng.random() < 0.05 else [],
                 verification_notes={},
             )
         )
-        plans.append((authority, currency, decisions, status))
+        plans.append((authority, currency, decision_specs, status))
     Case.objects.bulk_create(cases)
 
     decisions, decision_plans = [], []
@@ -261,7 +262,12 @@ def _generate_batch(rng, start, size, reference_prefix, authorities, respondents
             decision_plans.append((case, authority, currency, date, amount, status))
     Decision.objects.bulk_create(decisions)
 
-    fines, orders, penalties, articles, sources, appeals = [], [], [], [], [], []
+    fines: list[Fine] = []
+    orders: list[Order] = []
+    penalties: list[PenaltyPayment] = []
+    articles: list[ArticleReference] = []
+    sources: list[Source] = []
+    appeals: list[Appeal] = []
     for decision, (case, authority, currency, date, amount, status) in zip(decisions, decision_plans, strict=True):
         if amount is not None:
             eur, rate = rates.convert(amount, currency, date)
@@ -339,6 +345,9 @@ def _generate_batch(rng, start, size, reference_prefix, authorities, respondents
     Source.objects.bulk_create(sources)
     Appeal.objects.bulk_create(appeals)
     AppealEvent.objects.bulk_create(
-        AppealEvent(appeal=appeal, kind="filed", date=appeal.decision.decision_date, date_precision="day")
+        # Every appeal above is built with its decision.
+        AppealEvent(
+            appeal=appeal, kind="filed", date=cast(Decision, appeal.decision).decision_date, date_precision="day"
+        )
         for appeal in appeals
     )

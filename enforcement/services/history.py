@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import cast
 
 from django.db import models
 from django.utils import timezone
@@ -23,6 +24,8 @@ def display_value(obj: models.Model, field_name: str) -> str:
     value = getattr(obj, field_name)
     if value is None:
         return ""
+    # A reverse relation (ForeignObjectRel) is a relation, returned above.
+    assert isinstance(field, models.Field)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -36,6 +39,12 @@ def display_value(obj: models.Model, field_name: str) -> str:
     return str(value)
 
 
+def model_label(obj: models.Model) -> str:
+    """The ChangeRecord label of a model instance: its lower-case model name."""
+    # Options.model_name is None only until the model class is prepared; an instance's is set.
+    return cast(str, obj._meta.model_name)
+
+
 def snapshot(obj: models.Model, field_names) -> dict[str, str]:
     return {name: display_value(obj, name) for name in field_names}
 
@@ -47,7 +56,7 @@ def record_changes(
     records = [
         ChangeRecord(
             case=case,
-            model_label=obj._meta.model_name,
+            model_label=model_label(obj),
             object_id=str(obj.pk),
             action=ChangeRecord.Action.UPDATE,
             field=name,
@@ -66,7 +75,7 @@ def record_event(*, case, obj: models.Model, action: str, user, text: str, now: 
     """A create or delete: the whole object's text in new_value (create) or old_value (delete)."""
     return ChangeRecord.objects.create(
         case=case,
-        model_label=obj._meta.model_name,
+        model_label=model_label(obj),
         object_id=str(obj.pk),
         action=action,
         old_value=text if action == ChangeRecord.Action.DELETE else "",
@@ -87,7 +96,7 @@ def record_events_created(*, events: list[tuple], user, now: dt.datetime | None 
         (
             ChangeRecord(
                 case=case,
-                model_label=obj._meta.model_name,
+                model_label=model_label(obj),
                 object_id=str(obj.pk),
                 action=ChangeRecord.Action.CREATE,
                 old_value="",

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Generic, TypeVar
 from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
@@ -80,11 +81,14 @@ class ImportValidationError(Exception):
         super().__init__("\n".join(str(error) for error in errors))
 
 
+T = TypeVar("T")
+
+
 @dataclass
-class Verifiable:
+class Verifiable(Generic[T]):
     """A parsed value plus its verification state."""
 
-    value: object
+    value: T
     unverified: bool = False
     note: str = ""
 
@@ -102,7 +106,7 @@ def verification(values: dict[str, Verifiable]) -> tuple[list[str], dict[str, st
 # --- small parsers ----------------------------------------------------------------------------
 
 
-def parse_amount(value, *, allow_unverified: bool = False) -> Verifiable:
+def parse_amount(value, *, allow_unverified: bool = False) -> Verifiable[Decimal | None]:
     """A non-negative number (JSON number or numeric string) -> Decimal."""
     if value is None:
         return Verifiable(None)
@@ -132,7 +136,7 @@ def parse_currency(value) -> str:
 _EMBEDDED_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
-def parse_row_date(value) -> tuple[dt.date | None, str, Verifiable]:
+def parse_row_date(value) -> tuple[dt.date | None, str, Verifiable[dt.date | None]]:
     """'2022-02-10' -> that day; null -> unknown; 'UNVERIFIED (published 2021-02-11)' -> unknown,
     unverified, with the text as note (the date in brackets is another event, not this one)."""
     if value is None:
@@ -453,7 +457,7 @@ def appeal_event_kind(text: str) -> str:
     return "other"
 
 
-def appeal_outcome(status_text: str, events: list[str]) -> str:
+def appeal_outcome(status_text: str | None, events: list[str]) -> str:
     """The appeal's outcome from the reported status, else from the newest telling event."""
     for text in [status_text or "", *reversed(events)]:
         lowered = text.lower()
@@ -513,7 +517,8 @@ def validate_rows(rows) -> list[RowError]:
     seen: set[str] = set()
     authorities: dict[str, tuple] = {}
     for index, row in enumerate(rows):
-        row_id = ids[index] if isinstance(ids[index], str) and ids[index] else f"#{index + 1}"
+        given_id = ids[index]
+        row_id = given_id if isinstance(given_id, str) and given_id else f"#{index + 1}"
         if not isinstance(row, dict):
             errors.append(RowError(row_id, "-", "row must be a JSON object"))
             continue

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import models, transaction
 from django.utils.text import slugify
@@ -41,7 +42,7 @@ from enforcement.models import (
     Source,
 )
 from enforcement.services.facets import cases_classify
-from enforcement.services.history import record_event
+from enforcement.services.history import model_label, record_event
 from enforcement.services.import_parse import (
     CASE_NUMBERS,
     EU_EEA,
@@ -122,6 +123,8 @@ def enforcement_import(*, rows: list, user=None, source_name: str = "") -> Impor
 
 def _current(obj: models.Model, name: str):
     field_ = obj._meta.get_field(name)
+    # The importer writes forward fields only, never a reverse relation (a ForeignObjectRel).
+    assert isinstance(field_, models.Field)
     return getattr(obj, field_.attname) if field_.is_relation else getattr(obj, name)
 
 
@@ -291,7 +294,7 @@ class _Importer:
                     for ref in parse_article(item)
                 )
             ]
-            values = {"name": name, "description": description[:300]}
+            values: dict[str, object] = {"name": name, "description": description[:300]}
             if art27_rows:
                 note = (
                     f"Art. 27 GDPR infringement found in {', '.join(art27_rows)}; Art. 27 applies only to "
@@ -331,7 +334,8 @@ class _Importer:
         public_notes = "\n".join(r["director_liability"] for r in rows if r.get("director_liability"))
         date, _, _ = parse_row_date(row.get("decision_date"))
         announced, _, _ = parse_row_date(row.get("announced_date"))
-        year = (date or announced).year
+        # validate_rows wants a decision or an announcement date; both UNVERIFIED would fail here.
+        year = (date or announced).year  # type: ignore[union-attr]
         title = f"{authority.short_name or authority.name} – {respondent.name} ({year})"
         verifiable = {
             "appeal_summary": Verifiable(
@@ -379,7 +383,9 @@ class _Importer:
             when = partial_date_display(date, precision)
             bits = [f"{r['authority'].get('short_name') or r['authority']['name']} decision ({when})"]
             if r.get("fine_amount") is not None:
-                bits.append(f"{_money(parse_amount(r['fine_amount']).value, r['currency'])}")
+                fine_amount = parse_amount(r["fine_amount"]).value
+                assert fine_amount is not None  # parse_amount gives None only for None
+                bits.append(f"{_money(fine_amount, r['currency'])}")
             if r.get("orders"):
                 bits.append(f"{len(r['orders'])} order item(s)")
             if r.get("penalty_payment"):
@@ -415,7 +421,7 @@ class _Importer:
         _, summary_notes, orders_v = parse_orders(orders)
         if row.get("parent_decision") and row["legal_framework"] != self.root(row)["legal_framework"]:
             summary_notes.insert(0, f"Legal basis: {row['legal_framework']}")
-        values_v = {
+        values_v: dict[str, Verifiable] = {
             "reference": Verifiable(None, True, ref) if ref.startswith(UNVERIFIED) else Verifiable(ref),
             "decision_date": date_v,
             "announced_date": announced_v,
@@ -424,6 +430,7 @@ class _Importer:
         if orders_v:
             values_v["orders"] = orders_v
         unverified_fields, notes = verification(values_v)
+        parent_id = row.get("parent_decision")
         values = {
             "case": case,
             "kind": kind,
@@ -432,7 +439,7 @@ class _Importer:
             "decision_date_precision": date_precision,
             "announced_date": announced,
             "announced_date_precision": announced_precision,
-            "parent": self.decisions.get(row.get("parent_decision")),
+            "parent": None if parent_id is None else self.decisions.get(parent_id),
             "summary": "\n".join(summary_notes),
             "source_discrepancies": row.get("source_errors") or [],
             "unverified_fields": unverified_fields,
@@ -450,7 +457,7 @@ class _Importer:
         ChangeRecord.objects.bulk_create(
             ChangeRecord(
                 case=case,
-                model_label=obj._meta.model_name,
+                model_label=model_label(obj),
                 object_id=str(obj.pk),
                 field=name,
                 old_value=str(old if old is not None else ""),
@@ -628,6 +635,8 @@ class _Importer:
             return
         decision = self.decisions[row["id"]]
         parent_penalty = self.decisions[row["parent_decision"]].penalty_payments.order_by("id").first()
+        # validate_rows: the parent row imposes a penalty, and orders_and_penalties() created it.
+        assert parent_penalty is not None
         start, end, days = parse_period(penalty["period"])
         desired = [
             {
@@ -751,7 +760,7 @@ class _Importer:
         decision = self.decisions[row["id"]]
         history = row.get("appeal_history") or []
         status = row.get("appeal_status") or ""
-        desired = []
+        desired: list[dict[str, Any]] = []
         if history:
             texts = [event["event"] for event in history]
             courts = courts_in(status) or next((courts_in(text) for text in reversed(texts) if courts_in(text)), [])

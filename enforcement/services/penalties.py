@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from dateutil.relativedelta import relativedelta
 
@@ -50,6 +51,15 @@ class AccrualResult:
         return self.cap
 
 
+class _Common(TypedDict):
+    """The fields every AccrualResult of one penalty shares, whether or not accrual is known."""
+
+    cap: Decimal | None
+    currency: str
+    as_of: dt.date
+    liquidated: Decimal
+
+
 def _units_between(unit: str, start: dt.date, end: dt.date) -> int:
     if end <= start:
         return 0
@@ -82,7 +92,7 @@ def penalty_accrued(*, penalty: PenaltyPayment, as_of: dt.date) -> AccrualResult
     liquidations = list(penalty.liquidations.all())
     liquidated = sum((liq.amount for liq in liquidations), Decimal(0))
     cap = penalty.cap
-    common = {"cap": cap, "currency": penalty.currency, "as_of": as_of, "liquidated": liquidated}
+    common: _Common = {"cap": cap, "currency": penalty.currency, "as_of": as_of, "liquidated": liquidated}
 
     missing = []
     if penalty.unit not in TIME_UNITS:
@@ -117,8 +127,11 @@ def penalty_accrued(*, penalty: PenaltyPayment, as_of: dt.date) -> AccrualResult
             **common,
         )
 
+    # Not None, or `missing` said so and returned above.
+    assert penalty.starts_on is not None and penalty.amount_per_unit is not None
     # Read through the relations so that a caller can prefetch them (dashboard: many penalties).
-    orders = [penalty.order] if penalty.order_id else list(penalty.decision.orders.all())
+    # (`penalty.order` is None without a query when `order_id` is.)
+    orders = [penalty.order] if penalty.order is not None else list(penalty.decision.orders.all())
     compliance_dates = [
         check.checked_on
         for order in orders
@@ -139,7 +152,7 @@ def penalty_accrued(*, penalty: PenaltyPayment, as_of: dt.date) -> AccrualResult
     units = _units_between(penalty.unit, penalty.starts_on, end)
     amount = units * penalty.amount_per_unit
     capped = cap is not None and amount >= cap
-    if capped:
+    if capped and cap is not None:
         amount = cap
     explanation = f"{units} x {penalty.currency} {penalty.amount_per_unit:,.2f} {penalty.get_unit_display()}"
     if first_compliance and first_compliance <= as_of:

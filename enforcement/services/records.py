@@ -8,6 +8,7 @@ amounts as `Decimal`); forms and serializers pass their cleaned data.
 """
 
 import datetime as dt
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -32,6 +33,9 @@ from enforcement.models import (
 )
 from enforcement.services.history import record_changes, record_event, snapshot
 from enforcement.services.money import case_refresh_summary, fine_refresh_eur
+
+# The save helpers return the very model instance they were given, typed as such.
+M = TypeVar("M", bound=models.Model)
 
 VERIFICATION = ("unverified_fields", "verification_notes")
 
@@ -163,7 +167,7 @@ def _normalise_partial_date(data: dict, date_field: str, precision_field: str, c
     data[precision_field] = precision
 
 
-def _save_new(*, obj: models.Model, data: dict, case: Case, user, fields: tuple[str, ...]) -> models.Model:
+def _save_new(*, obj: M, data: dict, case: Case, user, fields: tuple[str, ...]) -> M:
     _check_fields(data, fields)
     m2m = _assign(obj, data)
     obj.full_clean()
@@ -174,7 +178,7 @@ def _save_new(*, obj: models.Model, data: dict, case: Case, user, fields: tuple[
     return obj
 
 
-def _save_changes(*, obj: models.Model, data: dict, case: Case, user, fields: tuple[str, ...]) -> models.Model:
+def _save_changes(*, obj: M, data: dict, case: Case, user, fields: tuple[str, ...]) -> M:
     _check_fields(data, fields)
     before = snapshot(obj, data)
     m2m = _assign(obj, data)
@@ -186,7 +190,7 @@ def _save_changes(*, obj: models.Model, data: dict, case: Case, user, fields: tu
     return obj
 
 
-def _same_case(errors: dict, field: str, related, case: Case) -> None:
+def _same_case(errors: dict[str, str], field: str, related, case: Case) -> None:
     related_case_id = getattr(related, "case_id", None)
     if related is not None and related_case_id != case.pk:
         errors[field] = "Must belong to the same case."
@@ -233,7 +237,7 @@ def _decision_data(data: dict, current: Decision | None) -> dict:
 def _check_parent(decision: Decision, case: Case, parent) -> None:
     if parent is None:
         return
-    errors = {}
+    errors: dict[str, str] = {}
     _same_case(errors, "parent", parent, case)
     node, seen = parent, set()
     while node is not None and not errors:
@@ -325,6 +329,7 @@ def compliance_check_create(*, order: Order, user, data: dict, update_status: bo
     )
     if update_status:
         latest = order.checks.order_by("-checked_on", "-id").first()
+        assert latest is not None  # the check saved above is one of them
         status = Order.ComplianceStatus.COMPLIED if latest.complied else Order.ComplianceStatus.NOT_COMPLIED
         if order.compliance_status != status:
             order_update(order=order, user=user, data={"compliance_status": status})
@@ -354,7 +359,7 @@ def penalty_update(*, penalty: PenaltyPayment, user, data: dict) -> PenaltyPayme
     return _save_changes(obj=penalty, data=dict(data), case=penalty.decision.case, user=user, fields=PENALTY_FIELDS)
 
 
-def _check_liquidation(errors: dict, penalty: PenaltyPayment, data: dict, *, exclude_pk=None) -> None:
+def _check_liquidation(errors: dict[str, str], penalty: PenaltyPayment, data: dict, *, exclude_pk=None) -> None:
     """A liquidation fixes what a penalty payment came to: its period runs forwards, it cannot
     exceed what accrued (units x amount per unit) and, with what was liquidated before, never
     passes the cap. The one place these rules live (the form, the API and any caller use it)."""
@@ -380,7 +385,7 @@ def penalty_liquidation_create(*, penalty: PenaltyPayment, user, data: dict) -> 
     case = penalty.decision.case
     # Lock the penalty payment: two liquidations recorded at once cannot pass the cap together.
     penalty = PenaltyPayment.objects.select_for_update().get(pk=penalty.pk)
-    errors = {}
+    errors: dict[str, str] = {}
     _same_case(errors, "decision", data.get("decision"), case)
     _check_liquidation(errors, penalty, data)
     if errors:
@@ -395,7 +400,7 @@ def penalty_liquidation_create(*, penalty: PenaltyPayment, user, data: dict) -> 
 
 @transaction.atomic
 def appeal_create(*, case: Case, user, data: dict) -> Appeal:
-    errors = {}
+    errors: dict[str, str] = {}
     _same_case(errors, "decision", data.get("decision"), case)
     if errors:
         raise ValidationError(errors)
@@ -404,7 +409,7 @@ def appeal_create(*, case: Case, user, data: dict) -> Appeal:
 
 @transaction.atomic
 def appeal_update(*, appeal: Appeal, user, data: dict) -> Appeal:
-    errors = {}
+    errors: dict[str, str] = {}
     if "decision" in data:
         _same_case(errors, "decision", data["decision"], appeal.case)
     if errors:
@@ -424,7 +429,7 @@ def appeal_event_create(*, appeal: Appeal, user, data: dict) -> AppealEvent:
 
 @transaction.atomic
 def source_create(*, case: Case, user, data: dict) -> Source:
-    errors = {}
+    errors: dict[str, str] = {}
     _same_case(errors, "decision", data.get("decision"), case)
     if errors:
         raise ValidationError(errors)
@@ -433,7 +438,7 @@ def source_create(*, case: Case, user, data: dict) -> Source:
 
 @transaction.atomic
 def article_create(*, case: Case, user, data: dict) -> ArticleReference:
-    errors = {}
+    errors: dict[str, str] = {}
     _same_case(errors, "decision", data.get("decision"), case)
     if errors:
         raise ValidationError(errors)
@@ -442,7 +447,7 @@ def article_create(*, case: Case, user, data: dict) -> ArticleReference:
 
 @transaction.atomic
 def source_update(*, source: Source, user, data: dict) -> Source:
-    errors = {}
+    errors: dict[str, str] = {}
     if "decision" in data:
         _same_case(errors, "decision", data["decision"], source.case)
     if errors:
@@ -452,7 +457,7 @@ def source_update(*, source: Source, user, data: dict) -> Source:
 
 @transaction.atomic
 def article_update(*, article: ArticleReference, user, data: dict) -> ArticleReference:
-    errors = {}
+    errors: dict[str, str] = {}
     if "decision" in data:
         _same_case(errors, "decision", data["decision"], article.case)
     if errors:
@@ -509,7 +514,7 @@ RESPONDENT_FIELDS = (
 )
 
 
-def _save_party(obj: models.Model, data: dict, fields: tuple[str, ...]) -> models.Model:
+def _save_party(obj: M, data: dict, fields: tuple[str, ...]) -> M:
     _check_fields(data, fields)
     _assign(obj, data)
     obj.full_clean()

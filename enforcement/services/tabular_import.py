@@ -243,7 +243,9 @@ def tabular_rows_parse(
             [RowError("-", column, f"no such column in the file (it has: {', '.join(map(str, dataset.headers))})")
              for column in missing]
         )  # fmt: skip
-    parsed, rejected, seen = [], [], Counter()
+    parsed: list[ParsedRow] = []
+    rejected: list[RejectedRow] = []
+    seen: Counter[str] = Counter()
     for position, values in enumerate(dataset, start=1):
         raw = dict(zip(dataset.headers, values, strict=False))
         number = _row_number(raw, mapping, position)

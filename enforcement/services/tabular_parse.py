@@ -82,12 +82,13 @@ def mapping_load(name_or_path: str | Path) -> Mapping:
         raise ValueError(f"mapping {path}: 'columns' must map field names to column names")
     unknown = sorted(set(columns) - set(TARGETS))
     missing = [target for target in REQUIRED_TARGETS if not columns.get(target)]
-    if unknown or missing:
-        raise ValueError(
-            f"mapping {path}: "
-            + "; ".join(filter(None, [unknown and f"unknown fields {unknown}", missing and f"no column for {missing}"]))
-            + f" (fields: {', '.join(TARGETS)})"
-        )
+    problems = []
+    if unknown:
+        problems.append(f"unknown fields {unknown}")
+    if missing:
+        problems.append(f"no column for {missing}")
+    if problems:
+        raise ValueError(f"mapping {path}: " + "; ".join(problems) + f" (fields: {', '.join(TARGETS)})")
     currency = data.get("currency", "EUR")
     if currency not in ISO_4217:
         raise ValueError(f"mapping {path}: currency {currency!r} is not an ISO 4217 code")
@@ -345,7 +346,9 @@ def _parse_piece(piece: str, mapping: Mapping) -> list[Provision]:
         if not _LAW_WORDS.search(piece):
             raise ValueError(f"{piece!r} names no article and no law (is it in the right column?)")
         return [Provision(label=piece, instrument=piece)]
-    structure = _STRUCTURE.match(match["rest"])[0]
+    structure_match = _STRUCTURE.match(match["rest"])
+    assert structure_match is not None  # a repetition from the start: it matches "" at least
+    structure = structure_match[0]
     instrument = match["rest"][len(structure) :].strip(" ,")
     is_gdpr = bool(_GDPR_NAMES.fullmatch(instrument)) if instrument else mapping.default_instrument == "GDPR"
     if not is_gdpr:
