@@ -272,7 +272,7 @@ def run(size: int, real: np.ndarray, population: Population, queries: int, rng: 
     numba.set_num_threads(1)
     index.search(real[0], tolerance=0.6)  # compile / warm up
     blas.search(real[0], 0.6)
-    index_times, blas_times = [], []
+    index_times, blas_times, kinds = [], [], []
     counts = {"index": [0, 0, 0], "blas": [0, 0, 0]}  # found true matches, true matches, extras
     mismatching = answers = boundary = 0
     candidates = []
@@ -283,6 +283,7 @@ def run(size: int, real: np.ndarray, population: Population, queries: int, rng: 
             started = time.perf_counter()
             hits = index.search(query, tolerance=tolerance)
             index_times.append(time.perf_counter() - started)
+            kinds.append(kind)
             started = time.perf_counter()
             blas_rows = blas.search(query, tolerance)
             blas_times.append(time.perf_counter() - started)
@@ -365,6 +366,12 @@ def run(size: int, real: np.ndarray, population: Population, queries: int, rng: 
         f"{f'face_distance ({len(face_distance_times)} queries)':<30} {result['face_distance_p50_ms']:>9.1f} "
         f"{result['face_distance_p95_ms']:>9.1f} {'(same as brute force)':>29}"
     )
+    by_kind = {
+        kind: ms([t for t, k in zip(index_times, kinds, strict=True) if k == kind], 50)
+        for kind in ("real", "person", "stranger", "adversarial")
+    }
+    result["index_p50_ms_by_query_kind"] = by_kind
+    log("FaceIndex.search p50 by query kind: " + ", ".join(f"{k} {v:.2f} ms" for k, v in by_kind.items()))
     log(
         f"index / BLAS at p50: {result['index_over_blas_p50']:.2f} (target <= {1 / TARGET_RATIO:.2f}); "
         f"index answers equal to float64 brute force: {'yes' if result['exact'] else 'NO'} "
