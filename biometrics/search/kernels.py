@@ -1,8 +1,7 @@
-"""Compiled scan kernels (numba) over 4-bit codes, and a plain numpy twin used to test them.
+"""Compiled scan kernels (numba) over 8-bit codes, and a plain numpy twin used to test them.
 
-A stored vector is 64 bytes: byte j holds the code of dimension j in its low nibble and of
-dimension j + 64 in its high nibble. A query is given on a grid FINE times finer (int16 codes
-`u`), so with c the stored codes
+A stored vector is 128 signed bytes (int8 codes c, one per rotated dimension). A query is given
+on a grid FINE times finer (int16 codes `u`), so
 
     S = sum_j (FINE * c_j - u_j) ** 2 = norms[i] - 2 * FINE * sum_j c_j * u_j + U
 
@@ -13,26 +12,27 @@ approximate distance is (step / FINE) * sqrt(S). Row i is a candidate when
 
 where bounds[i] is the row's quantisation error bound and `reach` = tolerance + the query's
 error bound + a margin (see index.py for why this never drops a true match). Only the dot
-product runs per dimension, in int32 (numba types small ints as int64 unless each step is cast
-back; the casts let LLVM use vpmaddwd/vpdpwssd).
+product runs per dimension, in int32: |c_j * u_j| <= 127 * 4064, so 128 of them cannot
+overflow (numba types small ints as int64 unless each step is cast back; the casts let LLVM
+use 16-bit multiply-adds).
 """
 
 import numpy as np
 from numba import njit, prange
 
 FINE = 16
-HALF = 64  # bytes per stored vector: two 4-bit codes per byte
+CODE_MAX = 127  # codes are -127..127
+WIDTH = 128  # bytes per stored vector: one int8 code per dimension
 
 
 @njit(cache=True, nogil=True, boundscheck=False)
-def scan_candidates(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale, out):
+def scan_candidates(codes, norms, bounds, n, u, total_u, reach, scale, out):
     """Write the row numbers (< n) that may be within reach into `out`; return how many."""
     found = 0
     for i in range(n):
         dot = np.int32(0)
-        for j in range(HALF):
-            byte = packed[i, j]
-            dot = np.int32(dot + np.int32((byte & 15) * u_lo[j] + (byte >> 4) * u_hi[j]))
+        for j in range(WIDTH):
+            dot = np.int32(dot + np.int32(np.int16(codes[i, j]) * u[j]))
         squared = np.int64(norms[i]) - np.int64(2 * FINE) * np.int64(dot) + total_u
         limit = (reach + bounds[i]) * scale
         if squared <= limit * limit:
@@ -41,17 +41,17 @@ def scan_candidates(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale,
     return found
 
 
-BLOCK = 2048  # rows scanned by every query of a thread while they sit in cache (128 KB of codes)
+BLOCK = 2048  # rows scanned by every query of a thread while they sit in cache (256 KB of codes)
 
 
 @njit(cache=True, nogil=True, parallel=True, boundscheck=False)
-def scan_candidates_batch(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale, out, counts, threads):
+def scan_candidates_batch(codes, norms, bounds, n, u, total_u, reach, scale, out, counts, threads):
     """scan_candidates for many queries: the queries are split over the threads, and each thread
     walks the rows block by block, running all of its queries over a block while it is in cache
     (the codes are read from memory once per thread, not once per query). A query whose
     candidates overflow its row of `out` gets counts[q] > out.shape[1]; the caller rescans it."""
     capacity = out.shape[1]
-    queries = u_lo.shape[0]
+    queries = u.shape[0]
     threads = max(1, min(threads, queries))
     for t in prange(threads):
         first = t * queries // threads
@@ -61,16 +61,14 @@ def scan_candidates_batch(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, 
         for start in range(0, n, BLOCK):
             stop = min(n, start + BLOCK)
             for q in range(first, last):
-                lo = u_lo[q]
-                hi = u_hi[q]
+                u_q = u[q]
                 total = total_u[q]
                 reach_q = reach[q]
                 found = counts[q]
                 for i in range(start, stop):
                     dot = np.int32(0)
-                    for j in range(HALF):
-                        byte = packed[i, j]
-                        dot = np.int32(dot + np.int32((byte & 15) * lo[j] + (byte >> 4) * hi[j]))
+                    for j in range(WIDTH):
+                        dot = np.int32(dot + np.int32(np.int16(codes[i, j]) * u_q[j]))
                     squared = np.int64(norms[i]) - np.int64(2 * FINE) * np.int64(dot) + total
                     limit = (reach_q + bounds[i]) * scale
                     if squared <= limit * limit:
@@ -120,11 +118,9 @@ def rows_of(ids, n, wanted_sorted, out):
     return found
 
 
-def scan_candidates_numpy(packed, norms, bounds, n, u_lo, u_hi, total_u, reach, scale) -> np.ndarray:
+def scan_candidates_numpy(codes, norms, bounds, n, u, total_u, reach, scale) -> np.ndarray:
     """The same candidate set as `scan_candidates`, written plainly (for tests)."""
-    low = (packed[:n] & 15).astype(np.int64)
-    high = (packed[:n] >> 4).astype(np.int64)
-    dot = low @ u_lo.astype(np.int64) + high @ u_hi.astype(np.int64)
+    dot = codes[:n].astype(np.int64) @ u.astype(np.int64)
     squared = norms[:n].astype(np.int64) - 2 * FINE * dot + int(total_u)
     limit = (reach + bounds[:n].astype(np.float64)) * scale
     return np.flatnonzero(squared <= limit * limit)

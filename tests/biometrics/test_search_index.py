@@ -98,12 +98,11 @@ def test_candidates_are_a_superset_and_compiled_scan_equals_plain_numpy():
             rows = index.candidates(query, tolerance)
             code = quantizer.encode_query(query)
             plain = kernels.scan_candidates_numpy(
-                index.packed,
+                index.codes,
                 index.norms,
                 index.bounds,
                 index.n,
-                code.u_lo,
-                code.u_hi,
+                code.u,
                 code.total_u,
                 tolerance + code.error + MARGIN,
                 FINE / quantizer.step,
@@ -122,8 +121,8 @@ def test_bounds_are_true_upper_bounds_of_the_quantisation_error():
     _ids, _photo_ids, vectors, _centre = store(rng, size=3000)
     vectors[:10] *= 3  # far outside the fitted range: clamped codes, large errors
     quantizer = Quantizer.fit(vectors[100:])
-    packed, _norms, bounds = quantizer.encode(vectors)
-    codes = np.concatenate([packed & 15, packed >> 4], axis=1).astype(np.float64)
+    codes, _norms, bounds = quantizer.encode(vectors)
+    codes = codes.astype(np.float64)
     rotated = vectors.astype(np.float64) @ quantizer.rotation.T
     error = np.linalg.norm(rotated - (quantizer.offset + quantizer.step * codes), axis=1)
     assert np.all(bounds.astype(np.float64) >= error)
@@ -154,7 +153,7 @@ def test_remove_erases_vectors_from_memory_and_answers():
     # not masked: no row of any array still holds an erased vector
     for row in (3, 999, 500):
         assert not (index.vectors == vectors[row]).all(axis=1).any()
-    assert np.all(index.vectors[index.n :] == 0) and np.all(index.packed[index.n :] == 0)
+    assert np.all(index.vectors[index.n :] == 0) and np.all(index.codes[index.n :] == 0)
     keep = ~np.isin(ids, gone)
     for tolerance in (0.3, 0.6):
         assert answer(index.search(query, tolerance=tolerance)) == reference(ids[keep], vectors[keep], query, tolerance)
