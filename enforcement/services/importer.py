@@ -334,8 +334,10 @@ class _Importer:
         public_notes = "\n".join(r["director_liability"] for r in rows if r.get("director_liability"))
         date, _, _ = parse_row_date(row.get("decision_date"))
         announced, _, _ = parse_row_date(row.get("announced_date"))
-        # validate_rows wants a decision or an announcement date; both UNVERIFIED would fail here.
-        year = (date or announced).year  # type: ignore[union-attr]
+        # validate_rows wants a decision or an announcement date, but both may be UNVERIFIED text:
+        # the title then says so instead of inventing a year.
+        known = date or announced
+        year = str(known.year) if known is not None else "date UNVERIFIED"
         title = f"{authority.short_name or authority.name} – {respondent.name} ({year})"
         verifiable = {
             "appeal_summary": Verifiable(

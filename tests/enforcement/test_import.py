@@ -361,3 +361,17 @@ def test_import_creates_history_once(clearview):
     creates = ChangeRecord.objects.filter(action="create", model_label="case").count()
     assert creates == 14
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.django_db
+def test_a_row_whose_dates_are_both_unverified_is_imported_without_an_invented_year(clearview_rows, write_json):
+    """Both the decision and the announcement date UNVERIFIED: the row is imported (nothing about
+    it is invented) and its title says the date is unverified instead of failing."""
+    rows = copy.deepcopy(clearview_rows)
+    row = rows[0]
+    row["decision_date"] = "UNVERIFIED (reported only as 'early 2022')"
+    row["announced_date"] = "UNVERIFIED"
+    assert not [e for e in validate_rows(rows) if e.row == row["id"]]
+    call_command("import_enforcement", str(write_json(rows, "dates.json")))
+    titles = list(Case.objects.values_list("title", flat=True))
+    assert any(title.endswith("(date UNVERIFIED)") for title in titles), titles
