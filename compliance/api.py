@@ -487,7 +487,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     def escalate(self, request, *args, **kwargs):
         return self._act(
             request,
-            lambda obj, d: handling.request_escalate_to_complaint(request=obj, user=request.user, **d),
+            lambda obj, d: handling.request_escalate(request=obj, user=request.user, **d),
             EscalateInput,
         )
 

@@ -233,7 +233,7 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
     status_token_created_at = models.DateTimeField(null=True, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
 
-    # Set when an overdue request is escalated into a complaint on an enforcement case.
+    # Set when an overdue request is escalated into an enforcement case (own initiative).
     enforcement_case = models.ForeignKey(
         "enforcement.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="data_subject_requests"
     )

@@ -110,7 +110,7 @@ class Action:
 
 
 def _escalate(req, user, data, now):
-    case = handling.request_escalate_to_complaint(
+    case = handling.request_escalate(
         request=req,
         user=user,
         case=data.get("case"),
@@ -118,7 +118,7 @@ def _escalate(req, user, data, now):
         respondent=data.get("respondent"),
         now=now,
     )
-    return f"Escalated into a complaint on case {case.reference}."
+    return f"Escalated into case {case.reference}."
 
 
 def _refuse(req, user, data, now):
@@ -268,7 +268,7 @@ def _timeline(req: DataSubjectRequest) -> list[dict]:
         (req.withdrawn_at, "Withdrawn"),
         (req.expired_at, "Expired (email not verified in time)"),
         (req.biometrics_purged_at, "Selfie, identity photo and encodings deleted"),
-        (req.escalated_at, "Escalated into a complaint on an enforcement case"),
+        (req.escalated_at, "Escalated into an enforcement case (own initiative)"),
     ):
         if at:
             items.append({"at": at, "text": text})

@@ -335,7 +335,7 @@ def request_is_overdue(request: DataSubjectRequest, *, today=None) -> bool:
     return request.status in OPEN_STATUSES and request.effective_due_date < today and not request.clock_suspended_at
 
 
-def request_escalate_to_complaint(
+def request_escalate(
     *,
     request: DataSubjectRequest,
     user,
@@ -344,9 +344,10 @@ def request_escalate_to_complaint(
     respondent=None,
     now: datetime | None = None,
 ):
-    """Turn an overdue request into a complaint on an enforcement case (GDPR Art. 12(3) with 15
-    or 17): link it to `case`, or create a complaint case against `respondent` before
-    `authority`. Returns the case; a second call returns the linked case unchanged."""
+    """Escalate an overdue request (GDPR Art. 12(3) with 15 or 17) into an enforcement case: link
+    it to `case`, or open a case against `respondent` before `authority`. A new case is the
+    authority's own initiative (Art. 57(1)(h), 58(1)): nobody lodged a complaint, and the record
+    must not say one was. Returns the case; a second call returns the linked case unchanged."""
     now = _now(now)
     with transaction.atomic():
         request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
@@ -360,11 +361,11 @@ def request_escalate_to_complaint(
             case = case_create(
                 user=user,
                 data={
-                    "reference": f"dsr-complaint-{request.public_id.hex[:12]}",
+                    "reference": f"dsr-overdue-{request.public_id.hex[:12]}",
                     "authority": authority,
                     "respondent": respondent,
-                    "title": f"Complaint: {request.get_request_type_display()} request not answered by its due date",
-                    "origin": Case.Origin.COMPLAINT,
+                    "title": f"{request.get_request_type_display()} request not answered by its due date",
+                    "origin": Case.Origin.OWN_INITIATIVE,
                     "status": Case.Status.OPEN,
                     "summary": (
                         f"A data-subject request received on {timezone.localdate(request.received_at)} was due on "

@@ -402,21 +402,23 @@ def test_overdue_request_escalates_into_a_case_once(verified_request, staff_user
     request = verified_request
     before_due = datetime(2025, 2, 17, 12, 0, tzinfo=AMSTERDAM)
     with pytest.raises(ActionNotAllowed):
-        handling.request_escalate_to_complaint(
+        handling.request_escalate(
             request=request, user=staff_user, authority=authority, respondent=respondent, now=before_due
         )
     overdue = before_due + timedelta(days=1)
     with pytest.raises(ValidationError):
-        handling.request_escalate_to_complaint(request=request, user=staff_user, now=overdue)
-    case = handling.request_escalate_to_complaint(
+        handling.request_escalate(request=request, user=staff_user, now=overdue)
+    case = handling.request_escalate(
         request=request, user=staff_user, authority=authority, respondent=respondent, now=overdue
     )
     request.refresh_from_db()
     assert request.enforcement_case == case and request.escalated_at == overdue
     assert not case.published
+    # Issue 15: nobody lodged a complaint; the authority acts on its own initiative.
+    assert case.origin == "own_initiative" and "complaint" not in (case.title + case.reference).lower()
     assert str(request.public_id) in case.internal_notes
     assert request.name not in case.summary + case.title  # no personal data in the case text
-    again = handling.request_escalate_to_complaint(
+    again = handling.request_escalate(
         request=request, user=staff_user, authority=authority, respondent=respondent, now=overdue
     )
     assert again == case
@@ -430,7 +432,7 @@ def test_escalation_can_link_an_existing_case(verified_request, staff_user, auth
     case = Case.objects.create(
         reference="nl-ap-2024-clearview", authority=authority, respondent=respondent, title="Clearview AI"
     )
-    linked = handling.request_escalate_to_complaint(
+    linked = handling.request_escalate(
         request=verified_request, user=staff_user, case=case, now=datetime(2025, 3, 3, 9, 0, tzinfo=AMSTERDAM)
     )
     assert linked == case
