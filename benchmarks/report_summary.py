@@ -93,8 +93,8 @@ def summary_through_pipeline(user, query: str):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from config.models import GeneratedReport, ReportKind, ReportStatus
-    from config.report_services import report_generate
+    from reports.models import GeneratedReport, ReportKind, ReportStatus
+    from reports.services import report_generate
 
     report = GeneratedReport.objects.create(
         kind=ReportKind.ENFORCEMENT_SUMMARY,
@@ -115,7 +115,7 @@ def stages(user, query: str, workdir: str) -> dict:
     from django.template.loader import render_to_string
     from django.utils import timezone
 
-    from config.pdf import PRINT_STYLESHEET, html_to_pdf, pdf_static_url
+    from core.pdf import PRINT_STYLESHEET, html_to_pdf, pdf_static_url
     from enforcement.reports import enforcement_summary_data, summary_build
 
     data, data_seconds = timed(enforcement_summary_data, user=user, filters=QueryDict(query))

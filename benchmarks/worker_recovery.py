@@ -48,8 +48,8 @@ print("CASES", Case.objects.count())
 """
 REQUEST = """
 from django.contrib.auth import get_user_model
-from config.models import ReportKind
-from config.report_services import report_request
+from reports.models import ReportKind
+from reports.services import report_request
 report = report_request(kind=ReportKind.ENFORCEMENT_SUMMARY, parameters={"query": ""},
                         user=get_user_model().objects.get(username="bench_auditor"))
 print("REPORT", report.pk)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from biometrics import selectors
 from biometrics.models import SourcePhoto
-from config.roles import Perm
+from core.roles import Perm
 
 
 class SourcePhotoSerializer(serializers.ModelSerializer):

@@ -44,7 +44,7 @@ from compliance.models import (
 )
 from compliance.workflow import approval, handling, intake, review
 from compliance.workflow.lifecycle import ActionNotAllowed
-from config.roles import Perm
+from core.roles import Perm
 from enforcement.models import Authority, Case, Respondent
 
 # --- serializers ----------------------------------------------------------------------------------

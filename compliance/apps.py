@@ -12,9 +12,9 @@ class ComplianceConfig(AppConfig):
         )
         from compliance.emails import register_outbox_renderers
         from config.api_urls import router
-        from config.models import ReportKind
-        from config.pdf import ARCHIVAL_VARIANT
-        from config.report_services import ReportKindSpec, report_kind_register
+        from core.pdf import ARCHIVAL_VARIANT
+        from reports.models import ReportKind
+        from reports.services import ReportKindSpec, report_kind_register
 
         register_outbox_renderers()
         api.register(router)

@@ -3,7 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from config.roles import Perm, can
+from core.roles import Perm, can
 
 # (label, url name, permission). Entries whose URL does not resolve are left out, so an app
 # can be switched off without breaking the layout.

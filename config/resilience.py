@@ -6,21 +6,15 @@
    flood. Add it to MIDDLEWARE right after SecurityHeadersMiddleware; `service_error` is the
    matching handler500 for the same errors raised outside a view (in a middleware).
 2. Tasks are sent with core.queue.enqueue_on_commit (fail fast, never fail the caller).
-3. `requeue_stalled_work`: the periodic sweep that makes "late" mean "done" for reports: a
-   report queued or claimed long ago and never finished is sent again. (Emails have
-   core.outbox.outbox_sweep, the request workflow compliance.workflow.sweep.) Every task it
-   sends is idempotent, so a message that was merely slow does no harm. Workers register it
-   through CELERY_IMPORTS; beat runs it every few minutes.
+3. The sweeps send again what a lost message left waiting: core.outbox.outbox_sweep (emails),
+   reports.tasks.requeue_stalled_work (reports), compliance.workflow.sweep (the request workflow).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 
-from celery import shared_task
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -89,45 +83,3 @@ def service_error(request):
         return unavailable_response(request)
     # Rendered without a request context: the context processors would query the database.
     return HttpResponse(render_to_string("500.html"), status=500)
-
-
-# --- queueing work that survives a broker outage ----------------------------------------------
-
-
-# --- the sweep --------------------------------------------------------------------------------
-
-# A message that should have been picked up this long ago is taken as lost.
-DEFAULT_STALE_SECONDS = 600
-# A task claimed this long ago without finishing: its worker died and the broker has not given
-# the message out again (its redelivery comes after the visibility timeout, an hour by default).
-DEFAULT_RUNNING_SECONDS = 2 * 3600
-
-
-def requeue_stalled(
-    *, now: datetime | None = None, stale_seconds: int = DEFAULT_STALE_SECONDS, running_seconds: int | None = None
-) -> dict[str, int]:
-    """Send again the task of every piece of work that waits longer than it should. Returns how
-    many were sent per kind (nothing is changed in the database here)."""
-    from config.models import GeneratedReport, ReportStatus
-    from config.report_tasks import report_generate_task
-
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=stale_seconds)
-    running = now - timedelta(seconds=DEFAULT_RUNNING_SECONDS if running_seconds is None else running_seconds)
-    sent = {"reports": 0}
-
-    # Reports queued and never claimed, or claimed and abandoned.
-    reports = GeneratedReport.objects.filter(status=ReportStatus.QUEUED, created_at__lt=stale) | (
-        GeneratedReport.objects.filter(status=ReportStatus.RUNNING, started_at__lt=running)
-    )
-    for pk in reports.values_list("pk", flat=True):
-        sent["reports"] += task_send(report_generate_task, pk)
-
-    if any(sent.values()):
-        logger.warning("requeue_stalled_work sent again: %s", sent)
-    return sent
-
-
-@shared_task(name="config.requeue_stalled_work", ignore_result=True)
-def requeue_stalled_work(stale_seconds: int = DEFAULT_STALE_SECONDS) -> dict[str, int]:
-    return requeue_stalled(stale_seconds=stale_seconds)

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from config.roles import AUDITOR_GROUP, STAFF_GROUP
+from core.roles import AUDITOR_GROUP, STAFF_GROUP
 
 DEMO_ACCOUNTS = (("staff", STAFF_GROUP), ("auditor", AUDITOR_GROUP))
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_fsm",
     "core",
+    "reports",
     "config",
     "enforcement",
     "compliance",
@@ -85,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.roles.role_context",
+                "core.roles.role_context",
                 "config.navigation.navigation_context",
             ],
         },
@@ -258,7 +259,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
-CELERY_IMPORTS = ("config.resilience",)
+CELERY_IMPORTS = ("reports.tasks",)
 # The one beat schedule (`make beat`). Every task it sends is idempotent.
 CELERY_BEAT_SCHEDULE = {
     # Every email goes through the outbox; this sends the ones whose task was lost or failed.
@@ -291,7 +292,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.roles.ApiRolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.roles.ApiRolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -12,7 +12,3 @@ def probe_roundtrip(nonce: str) -> dict:
     Used by the worker round-trip test and by operators (`make worker` then `manage.py probe_worker`).
     """
     return {"nonce": nonce, "hostname": socket.gethostname(), "database": database_status()}
-
-
-# Tasks defined outside a `tasks` module, imported so that workers register them.
-from config.report_tasks import report_generate_task  # noqa: E402, F401

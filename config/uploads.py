@@ -39,8 +39,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from config.roles import Perm, require
 from config.security import nul_refusal_message, post_contains_nul
+from core.roles import Perm, require
 
 MB = 1_048_576
 Refusal = Callable[[HttpRequest, str, int], HttpResponse]

@@ -18,7 +18,7 @@ urlpatterns = [
     path("requests/answer/", include("compliance.answering_urls")),
     path("requests/", include("compliance.urls")),
     path("biometrics/", include("biometrics.urls")),
-    path("reports/", include("config.report_urls")),
+    path("reports/", include("reports.urls")),
     # The apps registered their viewsets in ready(), before Django loads this URLconf.
     path("api/v1/", include(api_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

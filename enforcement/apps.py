@@ -8,11 +8,11 @@ class EnforcementConfig(AppConfig):
         # config imports no domain app (pyproject.toml): the app hands config its API resources,
         # report kinds and demo data here, once the app registry is ready (Django's idiom).
         from config.api_urls import router
-        from config.models import ReportKind
-        from config.pdf import ARCHIVAL_VARIANT
-        from config.report_services import ReportKindSpec, report_kind_register
         from config.services import demo_loader_register
+        from core.pdf import ARCHIVAL_VARIANT
         from enforcement import api, demo, reports
+        from reports.models import ReportKind
+        from reports.services import ReportKindSpec, report_kind_register
 
         api.register(router)
         # A case file is a record that must stay readable and provable for years: PDF/A-3b. The

@@ -1,4 +1,4 @@
-"""PDF reports of the enforcement domain (the pipeline is config/report_services.py).
+"""PDF reports of the enforcement domain (the pipeline is reports/services.py).
 
 - Case file (`case_file_*`): one case with its parties, decisions, fines and their payment
   status, orders and compliance checks, penalty accrual against its cap, appeals, sources, the
@@ -20,9 +20,9 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from config.report_services import ReportContent, ReportParameterError
 from enforcement import charts, selectors
 from enforcement.models import ArticleReference, Authority, Case, Decision, Fine, PenaltyPayment
+from reports.services import ReportContent, ReportParameterError
 
 MAX_QUERY_LENGTH = 4000
 # Query-string keys that are not filters: pagination and the exports' own switches.

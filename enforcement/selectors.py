@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
-from config.roles import Perm, can
+from core.roles import Perm, can
 from enforcement.filters import CaseFilterSet, DecisionFilterSet
 from enforcement.models import (
     Appeal,

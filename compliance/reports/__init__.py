@@ -2,7 +2,7 @@
 
 - letters.py: what the requester's letters say (access letter, erasure certificate, refusal) and
   their rendering; compliance.workflow.documents issues them;
-- audit.py: the compliance audit for a period (a report of config/report_services.py);
+- audit.py: the compliance audit for a period (a report of reports/services.py);
 - texts.py, art15.py: the phrases the letters and the access data share, per language.
 """
 

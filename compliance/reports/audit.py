@@ -26,7 +26,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from compliance.models import OPEN_STATUSES, AuditEvent, DataSubjectRequest, RequestStatus, RequestType
-from config.report_services import ReportContent, ReportParameterError
+from reports.services import ReportContent, ReportParameterError
 
 MAX_PERIOD_DAYS = 366 * 5
 

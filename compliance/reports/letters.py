@@ -25,7 +25,7 @@ from compliance.authorities import complaint_authority_for
 from compliance.models import COUNTRIES, DataSubjectRequest, ReviewStatus
 from compliance.reports.controller import controller, lawful_basis_texts, retention_text
 from compliance.reports.texts import letter_language, text_for
-from config.pdf import ARCHIVAL_VARIANT, RenderedPdf, render_pdf
+from core.pdf import ARCHIVAL_VARIANT, RenderedPdf, render_pdf
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from compliance.views.status import DOCUMENT_NAMES
 from compliance.workflow import approval, disclosure, erasure, review
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.matching import matching_restart
-from config.roles import Perm, can, require
+from core.roles import Perm, can, require
 
 CROP_SIDE = 240
 

@@ -39,8 +39,8 @@ from compliance.workflow import conversation, handling, intake
 from compliance.workflow.documents import documents_for_requester
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.machine import NEXT_FOR_REQUESTER
-from config.roles import Perm, can, require
 from core.outbox import outbox_for_topic
+from core.roles import Perm, can, require
 
 PAGE_SIZE = 25
 DUE_SOON_DAYS = 7

@@ -66,7 +66,7 @@ from compliance.reports.letters import (
 from compliance.reports.texts import text_for
 from compliance.storage import private_storage
 from compliance.workflow import lifecycle
-from config.pdf import file_sha256
+from core.pdf import file_sha256
 from core.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)

@@ -37,8 +37,8 @@ from compliance.models import (
 from compliance.workflow import access, documents, lifecycle
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.machine import BEFORE_APPROVAL, ERASURE_TYPES
-from config.roles import STAFF_GROUP
 from core.outbox import outbox_add
+from core.roles import STAFF_GROUP
 from enforcement.models import Case
 from enforcement.services import case_create
 

@@ -33,7 +33,7 @@ from compliance.models import (
     ReviewStatus,
 )
 from compliance.workflow import access, lifecycle
-from config.roles import Perm, can
+from core.roles import Perm, can
 
 MIN_NOTE_LENGTH = 10
 

@@ -1,5 +1,5 @@
 """DRF viewsets for /api/v1/. Reads: anyone (published cases only unless the user may see internal
-data); writes: staff (config.roles.ApiRolePermission). Writes call enforcement.services, whose
+data); writes: staff (core.roles.ApiRolePermission). Writes call enforcement.services, whose
 ValidationErrors become 400 responses keyed by field."""
 
 from collections.abc import Callable

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from config.roles import Perm, require
+from core.roles import Perm, require
 from enforcement import selectors
 from enforcement.views.common import today
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from config.roles import Perm, can, require
+from core.roles import Perm, can, require
 from enforcement import selectors
 from enforcement.models import ArticleReference, PenaltyPayment
 from enforcement.views.common import case_timeline, decisions_in_order, today

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from config.roles import Perm, require
+from core.roles import Perm, require
 from enforcement import services
 from enforcement.forms import (
     CURRENCY_CODES,

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from config.roles import Perm
 from config.uploads import upload_form
+from core.roles import Perm
 from enforcement.services.import_parse import ImportValidationError
 from enforcement.services.tabular_import import TabularFileError, tabular_dataset_load, tabular_import
 from enforcement.services.tabular_parse import MAPPINGS, mapping_load

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from config.roles import Perm, require
+from core.roles import Perm, require
 from enforcement import selectors
 from enforcement.dates import partial_date_iso
 from enforcement.filters import DecisionFilterSet

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from config.roles import Perm, Role, can, role_of
+from core.roles import Perm, Role, can, role_of
 
 
 @pytest.mark.django_db

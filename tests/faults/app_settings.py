@@ -27,7 +27,7 @@ if "config.resilience.ServiceUnavailableMiddleware" not in MIDDLEWARE:  # noqa: 
         MIDDLEWARE.index("config.security.SecurityHeadersMiddleware") + 1,
         "config.resilience.ServiceUnavailableMiddleware",
     )
-CELERY_IMPORTS = sorted({*globals().get("CELERY_IMPORTS", ()), "config.resilience"})
+CELERY_IMPORTS = sorted({*globals().get("CELERY_IMPORTS", ()), "reports.tasks"})
 
 # Socket timeouts for Redis (broker, result backend, cache): a Redis that hangs without closing its
 # connections must fail a request in seconds, not hold it until gunicorn kills the worker.

@@ -188,7 +188,7 @@ class Stack:
 
     def start_worker(self, **extra: str) -> stack.CeleryWorker:
         worker = stack.CeleryWorker(
-            self.env(**extra), self.folder / f"worker-{len(self.workers)}.log", include=("config.resilience",)
+            self.env(**extra), self.folder / f"worker-{len(self.workers)}.log", include=("reports.tasks",)
         ).start()
         self.workers.append(worker)
         return worker

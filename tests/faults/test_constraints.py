@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from PIL import Image
 
-APPS = ("enforcement", "compliance", "biometrics", "biometrics_search", "config", "core")
+APPS = ("enforcement", "compliance", "biometrics", "biometrics_search", "reports", "core")
 
 # Reported to the model owners (issue 8 report); remove an entry when its constraint exists.
 KNOWN_MISSING: dict[str, str] = {}
@@ -96,10 +96,10 @@ def rows(db, django_capture_on_commit_callbacks):
         RequestMatch,
     )
     from compliance.workflow import intake
-    from config.models import GeneratedReport, ReportKind
     from core.models import OutboxEmail
     from enforcement import models as enforcement
     from enforcement.services.importer import DEFAULT_FILE, enforcement_import, load_rows
+    from reports.models import GeneratedReport, ReportKind
     from tests.biometrics.factories import SourcePhotoFactory
 
     enforcement_import(rows=load_rows(DEFAULT_FILE), source_name=DEFAULT_FILE.name)
@@ -157,7 +157,7 @@ def rows(db, django_capture_on_commit_callbacks):
             "biometrics.SourcePhoto": photo,
             "biometrics.FaceChange": FaceChange.objects.create(face_id=1, photo_id=photo.pk, kind=FaceChangeKind.ADDED),
             "biometrics.Customer": Customer.objects.create(name="Police", country="NL"),
-            "config.GeneratedReport": GeneratedReport.objects.create(
+            "reports.GeneratedReport": GeneratedReport.objects.create(
                 kind=ReportKind.ENFORCEMENT_SUMMARY, parameters={}, requested_by_label="test"
             ),
             "core.OutboxEmail": OutboxEmail.objects.get(topic=str(request.public_id)),  # the verification email
@@ -177,7 +177,7 @@ def _row(rows, name: str):
 
 
 def test_the_walk_finds_the_fields_the_issue_names():
-    assert {"compliance.DataSubjectRequest.status", "config.GeneratedReport.status"} <= set(STATE_FIELDS)
+    assert {"compliance.DataSubjectRequest.status", "reports.GeneratedReport.status"} <= set(STATE_FIELDS)
     assert {"enforcement.Fine.amount", "enforcement.PenaltyPayment.cap"} <= set(MONEY_FIELDS)
     assert set(KNOWN_MISSING) <= set(STATE_FIELDS) | set(MONEY_FIELDS)
 
@@ -263,10 +263,10 @@ def test_rules_across_columns_hold_without_the_services(rows):
     overridden without a written reason, an email marked sent without a time, a verification
     link that expires before it was made."""
     from compliance.models import DataSubjectRequest, EmailVerification, ErasureRecord, ErasureStatus, RequestStatus
-    from config.models import GeneratedReport, ReportStatus
     from core.models import OutboxEmail, OutboxStatus
+    from reports.models import GeneratedReport, ReportStatus
 
-    report, erasure = rows["config.GeneratedReport"], rows["compliance.ErasureRecord"]
+    report, erasure = rows["reports.GeneratedReport"], rows["compliance.ErasureRecord"]
     request = rows["compliance.DataSubjectRequest"]
     assert_refused(
         lambda: GeneratedReport.objects.filter(pk=report.pk).update(status=ReportStatus.DONE),

@@ -14,13 +14,9 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from PIL import Image
 
-from config.resilience import (
-    ServiceUnavailableMiddleware,
-    enqueue_on_commit,
-    requeue_stalled,
-    service_unavailable_cause,
-    task_send,
-)
+from config.resilience import ServiceUnavailableMiddleware
+from core.queue import enqueue_on_commit, service_unavailable_cause, task_send
+from reports.tasks import requeue_stalled
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -148,9 +144,9 @@ def test_the_sweeps_send_again_what_is_stale_and_nothing_else(db, eager, auditor
     (requeue_stalled), the request workflow's work its own sweep (compliance.workflow.sweep)."""
     from compliance.models import DataSubjectRequest, RequestStatus
     from compliance.workflow.sweep import workflow_sweep
-    from config.models import GeneratedReport, ReportKind, ReportStatus
     from core.models import OutboxEmail, OutboxStatus
     from core.outbox import outbox_sweep
+    from reports.models import GeneratedReport, ReportKind, ReportStatus
 
     lost = _file_request("lost@example.org", at=NOW - timedelta(hours=1))
     recent = _file_request("recent@example.org", at=NOW - timedelta(seconds=30))
@@ -181,7 +177,7 @@ def test_the_sweeps_send_again_what_is_stale_and_nothing_else(db, eager, auditor
 
 
 def test_the_sweep_resumes_an_abandoned_report_but_not_a_running_one(db, eager, auditor_user):
-    from config.models import GeneratedReport, ReportKind, ReportStatus
+    from reports.models import GeneratedReport, ReportKind, ReportStatus
 
     def running(started):
         return GeneratedReport.objects.create(

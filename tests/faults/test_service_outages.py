@@ -35,7 +35,7 @@ def test_settings_wire_the_resilience_pieces(settings):
     """The production settings use what these tests exercise (the app processes here add them
     when they are missing, see tests/faults/app_settings.py)."""
     assert "config.resilience.ServiceUnavailableMiddleware" in settings.MIDDLEWARE
-    assert "config.resilience" in getattr(settings, "CELERY_IMPORTS", ())
+    assert "reports.tasks" in getattr(settings, "CELERY_IMPORTS", ())
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "config.requeue_stalled_work" in tasks
     # A hung Redis must fail a request in seconds (test_a_hung_redis_...).

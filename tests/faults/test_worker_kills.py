@@ -256,9 +256,10 @@ def test_report_generation_survives_killed_workers(start_worker, many_cases, aud
     a third finishes. The report is made once: done after three attempts, one file whose SHA-256
     is the recorded one, one audit record, and no temp file of a killed attempt left behind."""
     from compliance.models import AuditEvent
-    from config.models import GeneratedReport, ReportKind, ReportStatus, private_storage, report_upload_to
-    from config.pdf import file_sha256
-    from config.report_services import AUDIT_ACTION_GENERATED, report_request
+    from core.pdf import file_sha256
+    from core.storage import private_storage
+    from reports.models import GeneratedReport, ReportKind, ReportStatus, report_upload_to
+    from reports.services import AUDIT_ACTION_GENERATED, report_request
 
     worker = start_worker(queue="celery", extra_env=WORKER_ENV)
     report = report_request(kind=ReportKind.ENFORCEMENT_SUMMARY, parameters={"query": ""}, user=auditor_user)
@@ -317,8 +318,8 @@ def test_with_rabbitmq_a_killed_workers_task_comes_back_at_once(
     reject_on_worker_lost, the broker requeues it the moment the dead worker's connection drops:
     the next worker gets it as soon as it starts, and the report is made once."""
     from compliance.models import AuditEvent
-    from config.models import GeneratedReport, ReportStatus
-    from config.report_services import AUDIT_ACTION_GENERATED
+    from reports.models import GeneratedReport, ReportStatus
+    from reports.services import AUDIT_ACTION_GENERATED
 
     amqp = {"CELERY_BROKER_URL": rabbitmq_url, "CELERY_RESULT_BACKEND": "rpc://"}
     worker = start_worker(queue="celery", extra_env=amqp)
@@ -332,8 +333,8 @@ def test_with_rabbitmq_a_killed_workers_task_comes_back_at_once(
     queued = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c",
          "from django.contrib.auth import get_user_model\n"
-         "from config.models import ReportKind\n"
-         "from config.report_services import report_request\n"
+         "from reports.models import ReportKind\n"
+         "from reports.services import report_request\n"
          f"user = get_user_model().objects.get(pk={auditor_user.pk})\n"
          "report = report_request(kind=ReportKind.ENFORCEMENT_SUMMARY, parameters={'query': ''}, user=user)\n"
          "print('REPORT', report.pk)\n"],

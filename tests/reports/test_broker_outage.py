@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.models import ReportKind, ReportStatus
-from config.report_services import report_request
-from config.resilience import requeue_stalled
+from reports.models import ReportKind, ReportStatus
+from reports.services import report_request
+from reports.tasks import requeue_stalled
 from tests.dead_broker import dead_broker  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_a_report_queued_while_the_broker_is_down_is_kept_for_the_sweep(
     dead_broker,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
-    from config import report_tasks
+    from reports import tasks as report_tasks
 
     dead_broker.route(report_tasks, "report_generate_task")
     started = time.monotonic()

@@ -34,8 +34,9 @@ from compliance.models import (
 from compliance.services.tokens import status_token_for
 from compliance.workflow import intake
 from compliance.workflow.documents import DocumentsNotFinal, documents_issue
-from config.models import GeneratedReport, ReportKind, ReportStatus, private_storage
-from config.report_services import ReportParameterError, report_request
+from core.storage import private_storage
+from reports.models import GeneratedReport, ReportKind, ReportStatus
+from reports.services import ReportParameterError, report_request
 from tests.reports.conftest import has, pdf_text, pdf_xmp, save_page_images
 from tests.reports.factories import (
     AMSTERDAM,

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from config import pdf
-from config.models import ReportKind, ReportStatus
-from config.report_services import ReportParameterError, report_request
+from core import pdf
 from enforcement.models import Source
+from reports.models import ReportKind, ReportStatus
+from reports.services import ReportParameterError, report_request
 from tests.reports.conftest import has, pdf_text, pdf_xmp, save_page_images
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from config.models import ReportKind, ReportStatus
-from config.report_services import report_request
 from enforcement.models import Decision
 from enforcement.services import fine_create
+from reports.models import ReportKind, ReportStatus
+from reports.services import report_request
 from tests.reports.conftest import has, pdf_text
 
 pytestmark = pytest.mark.django_db

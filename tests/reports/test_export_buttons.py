@@ -30,7 +30,7 @@ def test_outsiders_get_no_export_button(client, outsider_user, clearview):
 
 
 def test_exported_case_file_from_the_button_is_a_pdf(auditor_client, clearview):
-    from config.models import GeneratedReport, ReportStatus
+    from reports.models import GeneratedReport, ReportStatus
 
     case = Case.objects.filter(authority__country="NL").first()
     response = auditor_client.post(reverse("reports:export"), {"kind": "case_file", "case": str(case.public_id)})

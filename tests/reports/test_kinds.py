@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from compliance import reports as compliance_reports
-from config.models import ReportKind
-from config.pdf import ARCHIVAL_VARIANT
-from config.report_services import (
+from core.pdf import ARCHIVAL_VARIANT
+from enforcement import reports as enforcement_reports
+from reports.models import ReportKind
+from reports.services import (
     REPORT_KINDS,
     ReportKindSpec,
     ReportParameterError,
@@ -14,7 +15,6 @@ from config.report_services import (
     report_kind_register,
     report_kind_spec,
 )
-from enforcement import reports as enforcement_reports
 
 
 def test_every_report_kind_has_its_builders_and_rendering():
@@ -67,7 +67,7 @@ def test_a_kind_outside_report_kind_cannot_be_registered():
         pdf_variant=None,
         background=False,
     )
-    with pytest.raises(ImproperlyConfigured, match="not a config.models.ReportKind"):
+    with pytest.raises(ImproperlyConfigured, match="not a reports.models.ReportKind"):
         report_kind_register(spec)
     assert "letter" not in REPORT_KINDS
 

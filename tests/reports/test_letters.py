@@ -12,9 +12,9 @@ from django.utils.formats import date_format
 from compliance.models import DocumentKind, RefusalBasis, RequestStatus, RequestType
 from compliance.workflow import handling, intake
 from compliance.workflow.documents import DocumentsNotFinal, documents_issue
-from config.models import GeneratedReport
 from core.models import OutboxEmail
 from core.outbox import outbox_send
+from reports.models import GeneratedReport
 from tests.reports.conftest import has, pdf_text, pdf_xmp, save_page_images
 from tests.reports.factories import AMSTERDAM, RequestFactory, document_of, refuse
 

@@ -1,4 +1,4 @@
-"""config.pdf: rendering, PDF/A and tags, atomic writes, and the fetcher that reads nothing but
+"""core.pdf: rendering, PDF/A and tags, atomic writes, and the fetcher that reads nothing but
 the project's own static and media files."""
 
 import os
@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from config.pdf import ARCHIVAL_VARIANT, ProjectFileFetcher, ResourceRefused, file_sha256, html_to_pdf
+from core.pdf import ARCHIVAL_VARIANT, ProjectFileFetcher, ResourceRefused, file_sha256, html_to_pdf
 from tests.reports.conftest import has, pdf_text, pdf_xmp
 
 PASSWD_MARKERS = ("root:x:0:0", "/bin/bash", "nologin")

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from compliance.models import AuditEvent
-from config.models import ReportKind, ReportStatus
-from config.report_services import AUDIT_ACTION_GENERATED, report_request
+from reports.models import ReportKind, ReportStatus
+from reports.services import AUDIT_ACTION_GENERATED, report_request
 from tests.reports.factories import RequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +99,8 @@ def test_a_document_assembled_elsewhere_is_recorded_and_verifies(tmp_path, clear
     case file's builder), linked to a data-subject request in its audit record."""
     import dataclasses
 
-    from config.report_services import report_generate_from_content
     from enforcement.reports import case_file_build
+    from reports.services import report_generate_from_content
 
     dsr = RequestFactory()
     parameters = {"case": str(clearview["nl-ap-2024"].public_id)}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from compliance.models import DocumentKind, RefusalBasis
 from compliance.services.tokens import DOWNLOAD_LINK_MAX_AGE, download_sign
 from compliance.workflow import intake
-from config.models import GeneratedReport, ReportKind, ReportStatus
+from reports.models import GeneratedReport, ReportKind, ReportStatus
 from tests.reports.factories import AMSTERDAM, RequestFactory, document_of, refuse
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def body_of(response) -> bytes:
 
 @pytest.fixture
 def done_report(staff_user, clearview):
-    from config.report_services import report_request
+    from reports.services import report_request
 
     case = clearview["nl-ap-2024"]
     report = report_request(kind=ReportKind.CASE_FILE, parameters={"case": str(case.public_id)}, user=staff_user)
@@ -96,7 +96,7 @@ def test_a_large_report_is_queued_and_followed_on_its_status_page(
     # Download before it is done goes back to the status page.
     assert auditor_client.get(reverse("reports:download", args=[report.public_id]))["Location"] == response["Location"]
 
-    from config.report_services import report_generate
+    from reports.services import report_generate
 
     report_generate(report_id=report.pk)
     page = auditor_client.get(response["Location"]).content.decode()
@@ -148,7 +148,7 @@ def test_the_export_button_is_shown_only_to_roles_that_may_export(rf, staff_user
     from django.contrib.auth.models import AnonymousUser
     from django.template.loader import render_to_string
 
-    from config.roles import role_context
+    from core.roles import role_context
 
     for user, shown in ((staff_user, True), (outsider_user, False), (AnonymousUser(), False)):
         request = rf.get("/enforcement/cases/?country=NL")

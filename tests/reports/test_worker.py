@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from compliance.models import AuditEvent
-from config.models import GeneratedReport, ReportKind, ReportStatus
-from config.report_services import AUDIT_ACTION_GENERATED, report_request
+from reports.models import GeneratedReport, ReportKind, ReportStatus
+from reports.services import AUDIT_ACTION_GENERATED, report_request
 from tests.reports.conftest import has, pdf_text
 
 pytestmark = pytest.mark.worker
@@ -41,7 +41,7 @@ def test_a_queued_summary_is_made_by_the_worker(start_worker, clearview, auditor
 
 
 def test_a_task_delivered_twice_records_one_file_and_one_audit_entry(start_worker, clearview, auditor_user):
-    from config.report_tasks import report_generate_task
+    from reports.tasks import report_generate_task
 
     start_worker(queue="celery")
     report = report_request(kind=ReportKind.ENFORCEMENT_SUMMARY, parameters={"query": ""}, user=auditor_user)

@@ -210,8 +210,8 @@ def world(db, staff_user, auditor_user, outsider_user, inactive_staff_user, djan
     from compliance.models import AuditEvent
     from compliance.services.tokens import download_sign, status_token_for
     from compliance.workflow import handling, intake, suppression
-    from config.models import GeneratedReport, ReportKind, ReportStatus
     from enforcement.models import Appeal, Case, Order
+    from reports.models import GeneratedReport, ReportKind, ReportStatus
     from tests.enforcement.factories import (
         AuthorityFactory,
         CaseFactory,

@@ -34,7 +34,6 @@ def put_payloads(w: World) -> dict[str, str]:
     API or an import would store it: text is stored as typed and escaped on output)."""
     from biometrics.models import Customer, SourcePhoto
     from compliance.models import DataSubjectRequest, ErasureRecipient, RequestMessage
-    from config.models import GeneratedReport
     from enforcement.models import (
         Appeal,
         AppealEvent,
@@ -48,6 +47,7 @@ def put_payloads(w: World) -> dict[str, str]:
         Respondent,
         Source,
     )
+    from reports.models import GeneratedReport
 
     fields: dict[str, str] = {}
 
@@ -235,8 +235,8 @@ def test_pdfs_print_markup_literally(world, staff_user):
     """weasyprint renders HTML: a payload must come out as the characters typed, not as markup."""
     from compliance.models import DocumentKind
     from compliance.workflow.documents import documents_issue
-    from config.models import ReportKind, ReportStatus
-    from config.report_services import report_request
+    from reports.models import ReportKind, ReportStatus
+    from reports.services import report_request
     from tests.reports.conftest import has
 
     fields = put_payloads(world)
@@ -457,7 +457,7 @@ def test_staff_forms_refuse_invalid_money_and_dates(staff_client, world):
 
 
 def test_report_period_with_invalid_dates_is_refused_with_a_message(staff_client):
-    from config.models import GeneratedReport
+    from reports.models import GeneratedReport
 
     response = staff_client.post(
         reverse("reports:export_audit"), {"audit-period_start": "2025-02-30", "audit-period_end": "2025-01-01"}

@@ -17,7 +17,7 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from config.models import GeneratedReport
+from reports.models import GeneratedReport
 from tests.security.conftest import ALICE_MARK, BOB_MARK
 
 pytestmark = pytest.mark.django_db

@@ -105,7 +105,7 @@ def every(outcome) -> Expect:
 
 
 def html_internal(ok=200) -> Expect:
-    """config.roles.require(VIEW_INTERNAL or EXPORT): the log-in page for the anonymous, 403 for
+    """core.roles.require(VIEW_INTERNAL or EXPORT): the log-in page for the anonymous, 403 for
     a logged-in user without a role."""
     return {**every(LOGIN), "outsider": 403, "auditor": ok, "staff": ok}
 

@@ -20,14 +20,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from config.models import GeneratedReport, ReportKind, ReportStatus
-from config.report_services import (
+from core.roles import Perm, require
+from reports.models import GeneratedReport, ReportKind, ReportStatus
+from reports.services import (
     REPORT_KINDS,
     ReportError,
     report_parameters_text,
     report_request,
 )
-from config.roles import Perm, require
 
 PAGE_SIZE = 25
 # Form field -> parameter name. "dsr" because templates already use `request` for the HTTP request.

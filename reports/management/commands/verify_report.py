@@ -16,9 +16,9 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.models import GeneratedReport, ReportStatus
-from config.pdf import file_sha256
-from config.report_services import AUDIT_ACTION_GENERATED, AUDIT_OBJECT_TYPE, report_parameters_text
+from core.pdf import file_sha256
+from reports.models import GeneratedReport, ReportStatus
+from reports.services import AUDIT_ACTION_GENERATED, AUDIT_OBJECT_TYPE, report_parameters_text
 
 REPORT_ID_PATTERN = re.compile(r"report-id:([0-9a-f-]{36})")
 

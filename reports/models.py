@@ -1,52 +1,18 @@
-"""Project-wide models: the stored record of every generated PDF report.
+"""The stored record of every generated PDF report.
 
 A report is an artefact with a life cycle (queued, running, done, failed), written by
-`config.report_services` only. Its file lives on a private storage that has no URL: it is
-served by `config.report_views.download` after a permission check, never by the web server.
+`reports.services` only. Its file lives on a private storage that has no URL: it is
+served by `reports.views.report_download` after a permission check, never by the web server.
 """
 
-import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class PrivateStorage(FileSystemStorage):
-    """Files under MEDIA_ROOT/private/, which no URL maps to.
-
-    The location follows MEDIA_ROOT at the time of use (tests give every test its own media
-    folder), and `url()` refuses, so a template can never link such a file by mistake.
-    """
-
-    def __init__(self, subdirectory: str = "private"):
-        self.subdirectory = subdirectory
-        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
-
-    @property
-    def base_location(self) -> str:
-        return os.path.join(settings.MEDIA_ROOT, self.subdirectory)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("private files have no URL; serve them through a view that checks permissions")
-
-    def deconstruct(self):
-        return ("config.models.PrivateStorage", (), {"subdirectory": self.subdirectory})
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage() -> PrivateStorage:
-    """Callable for FileField(storage=...) so migrations do not freeze a path."""
-    return _private_storage
+from core.storage import private_storage
 
 
 class ReportKind(models.TextChoices):
@@ -94,6 +60,9 @@ class GeneratedReport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The table kept its name when the model moved here from `config` (issue 13): the move
+        # changed no row (reports/migrations/0001_initial.py).
+        db_table = "config_generatedreport"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=ReportStatus.values), name="report_status_valid"),

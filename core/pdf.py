@@ -126,7 +126,9 @@ class ProjectFileFetcher(URLFetcher):
         if path.startswith(static_prefix):
             return self._static(path[len(static_prefix) :])
         if path.startswith(media_prefix):
-            return self._checked(os.path.join(settings.MEDIA_ROOT, path[len(media_prefix) :]), [settings.MEDIA_ROOT])
+            return self._checked(
+                os.path.join(settings.MEDIA_ROOT, path[len(media_prefix) :]), [str(settings.MEDIA_ROOT)]
+            )
         raise ResourceRefused("only the project's own static and media files may be read")
 
     def _static(self, name: str) -> str:
@@ -210,7 +212,7 @@ def file_sha256(path: str | os.PathLike) -> str:
 
 
 def pdf_page_count(path: str | os.PathLike) -> int:
-    return len(PdfReader(path).pages)
+    return len(PdfReader(os.fspath(path)).pages)
 
 
 def html_to_pdf(
