@@ -18,6 +18,7 @@ from biometrics.images import ImageRejected, load_image_checked
 from biometrics.ingest import ingest_limits
 from biometrics.models import Face, SourcePhoto
 from config.uploads import upload_form
+from core.audit import audit_record
 from core.roles import Perm, require
 
 IMAGE_SIZES = {"thumb": 360, "display": 1600}
@@ -250,6 +251,5 @@ def _preview(uploaded) -> dict:
 
 def _audit_search(user, *, faces: int, matches: int) -> None:
     """Staff searches are recorded in the audit trail: who, when, how many faces and matches."""
-    from compliance.audit import audit_record
 
     audit_record(action="biometrics.staff_search", actor=user, details={"faces_in_upload": faces, "matches": matches})

@@ -5,7 +5,8 @@ calendar can be corrected by overrides (the deadline calendar is configuration).
 from django.contrib import admin
 
 from compliance.deadlines import controller_country
-from compliance.models import AuditEvent, DataSubjectRequest, Holiday, RequestMessage
+from compliance.models import DataSubjectRequest, Holiday, RequestMessage
+from core.models import AuditEvent
 
 SECRET_FIELDS = ("selfie", "id_document", "status_token_hash", "ip_hash")
 

@@ -31,10 +31,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from compliance import selectors
-from compliance.audit import audit_verify
 from compliance.filters import RequestFilterSet
 from compliance.models import (
-    AuditEvent,
     DataSubjectRequest,
     IdentityAssessment,
     PartialRefusal,
@@ -44,6 +42,8 @@ from compliance.models import (
 )
 from compliance.workflow import approval, handling, intake, review
 from compliance.workflow.lifecycle import ActionNotAllowed
+from core.audit import audit_verify
+from core.models import AuditEvent
 from core.roles import Perm
 from enforcement.models import Authority, Case, Respondent
 

@@ -1,5 +1,5 @@
-"""Data-subject requests (GDPR Art. 15 access, Art. 17 erasure), their deadlines, messages and
-the tamper-evident audit trail.
+"""Data-subject requests (GDPR Art. 15 access, Art. 17 erasure), their deadlines and messages.
+(The tamper-evident audit trail they write to is core's: core/models.py, core/audit.py.)
 
 A request's status changes only through the transitions of compliance/workflow/machine.py,
 fired by compliance/workflow/lifecycle.py; these classes hold data and small derived properties.
@@ -536,80 +536,6 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Pending upload {self.pk}"
-
-
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Audit events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise TypeError("Audit events are append-only: they cannot be deleted.")
-
-    def bulk_update(self, *args, **kwargs):
-        raise TypeError("Audit events are append-only: they cannot be updated.")
-
-
-class AuditEvent(models.Model):
-    """One append-only record of an action. `hash` is SHA-256 over the canonical JSON of the row
-    and the previous record's hash (see compliance/audit.py); `seq` numbers the chain without gaps
-    so a deleted record is noticed even when ids skip (PostgreSQL sequences are not transactional).
-
-    Never holds biometric data: no photo bytes, no file names of photos, no encodings.
-    """
-
-    seq = models.PositiveBigIntegerField(unique=True)
-    created_at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=80)
-    request_public_id = models.UUIDField(null=True, blank=True)
-    object_type = models.CharField(max_length=80, blank=True)
-    object_id = models.CharField(max_length=80, blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
-
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["seq"]
-        indexes = [
-            # The request page's audit trail.
-            models.Index(fields=["request_public_id", "seq"], name="compliance_audit_request"),
-            models.Index(fields=["object_type", "object_id"], name="compliance_audit_object"),
-        ]
-
-    def __str__(self) -> str:
-        return f"#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Audit events are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit events are append-only: they cannot be deleted.")
-
-
-class AuditChainHead(models.Model):
-    """The single row that records the chain's last seq and hash.
-
-    Appends lock this row first (a row lock on PostgreSQL, the database write lock on SQLite),
-    which serialises writers so the chain never forks; `audit_verify` compares the last event to
-    it, so deleting the newest events is detected too."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, blank=True)
-    updated_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="compliance_audit_head_single_row")]
-
-    def __str__(self) -> str:
-        return f"Audit chain head at #{self.last_seq}"
 
 
 from compliance.models_answering import *  # noqa: E402, F403  (issue 6 models)

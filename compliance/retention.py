@@ -34,10 +34,10 @@ from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.models import DataSubjectRequest, EmailVerification, RequestMessage
 from compliance.models_answering import ErasureAction, RequestMatch
 from compliance.workflow.machine import FINAL_STATUSES
+from core.audit import audit_record
 from core.models import OutboxEmail, OutboxStatus
 
 logger = logging.getLogger(__name__)

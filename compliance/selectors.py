@@ -13,7 +13,6 @@ from compliance.filters import RequestFilterSet
 from compliance.models import (
     OPEN_STATUSES,
     AccessPackage,
-    AuditEvent,
     DataSubjectRequest,
     ErasureRecord,
     IdentityCheck,
@@ -27,6 +26,7 @@ from compliance.models import (
 from compliance.workflow.lifecycle import guard_problems, transition_fits
 from compliance.workflow.machine import BEFORE_APPROVAL, UNVERIFIED_STATUSES
 from compliance.workflow.review import review_allowed
+from core.models import AuditEvent
 
 
 def request_queue_base() -> QuerySet[DataSubjectRequest]:

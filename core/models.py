@@ -1,5 +1,7 @@
-"""Models of the shared mechanisms (see core/outbox.py)."""
+"""Models of the shared mechanisms: the email outbox (core/outbox.py) and the audit trail
+(core/audit.py)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -54,3 +56,82 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient}: {self.status}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only: they cannot be deleted.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only: they cannot be updated.")
+
+
+class AuditEvent(models.Model):
+    """One append-only record of an action. `hash` is SHA-256 over the canonical JSON of the row
+    and the previous record's hash (see core/audit.py); `seq` numbers the chain without gaps
+    so a deleted record is noticed even when ids skip (PostgreSQL sequences are not transactional).
+
+    Never holds biometric data: no photo bytes, no file names of photos, no encodings.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=80)
+    request_public_id = models.UUIDField(null=True, blank=True)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=80, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        # The tables kept their names when the audit trail moved here from `compliance` (issue
+        # 13): the move changed no row, and the append-only trigger (compliance migration 0002)
+        # still guards compliance_auditevent.
+        db_table = "compliance_auditevent"
+        ordering = ["seq"]
+        indexes = [
+            # The request page's audit trail.
+            models.Index(fields=["request_public_id", "seq"], name="compliance_audit_request"),
+            models.Index(fields=["object_type", "object_id"], name="compliance_audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit events are append-only: they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only: they cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The single row that records the chain's last seq and hash.
+
+    Appends lock this row first (a row lock on PostgreSQL, the database write lock on SQLite),
+    which serialises writers so the chain never forks; `audit_verify` compares the last event to
+    it, so deleting the newest events is detected too."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "compliance_auditchainhead"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="compliance_audit_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"Audit chain head at #{self.last_seq}"

@@ -35,6 +35,7 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from core.audit import audit_record
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from core.roles import Perm, can
@@ -303,7 +304,6 @@ def _render_and_record(
 
 
 def _audit_generated(*, report: GeneratedReport, content: ReportContent, rendered, generated_at: datetime) -> None:
-    from compliance.audit import audit_record
 
     audit_record(
         action=AUDIT_ACTION_GENERATED,

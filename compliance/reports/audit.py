@@ -25,7 +25,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from compliance.models import OPEN_STATUSES, AuditEvent, DataSubjectRequest, RequestStatus, RequestType
+from compliance.models import OPEN_STATUSES, DataSubjectRequest, RequestStatus, RequestType
+from core.audit import audit_verify
+from core.models import AuditEvent
 from reports.services import ReportContent, ReportParameterError
 
 MAX_PERIOD_DAYS = 366 * 5
@@ -75,7 +77,6 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def compliance_audit_data(*, period_start: date, period_end: date, today: date | None = None) -> dict:
     """All figures of the audit (see the module docstring), as plain data for the template."""
-    from compliance.audit import audit_verify
     from compliance.models import ErasureRecord, ErasureStatus
 
     today = today or timezone.localdate()

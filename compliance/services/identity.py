@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from biometrics.faces import detect_faces
 from biometrics.images import ImageRejected, image_to_array, load_image_checked
-from compliance.audit import audit_record
 from compliance.models import DataSubjectRequest, IdentityCheck
+from core.audit import audit_record
 
 logger = logging.getLogger(__name__)
 

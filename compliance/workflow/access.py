@@ -44,7 +44,6 @@ from biometrics.faces import detect_boxes
 from biometrics.images import image_to_array, load_image_checked
 from biometrics.models import Face, SourcePhoto, source_domain_of
 from biometrics.redaction import blur_faces, boxes_to_blur_for_access_copy
-from compliance.audit import audit_record
 from compliance.models import (
     AccessPackage,
     AccessPackageStatus,
@@ -66,6 +65,7 @@ from compliance.reports.letters import (
 from compliance.reports.texts import text_for
 from compliance.storage import private_storage
 from compliance.workflow import lifecycle
+from core.audit import audit_record
 from core.pdf import file_sha256
 from core.queue import enqueue_on_commit
 

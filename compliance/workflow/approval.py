@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.models import DataSubjectRequest, ErasureRecord, RequestStatus
 from compliance.workflow import documents, erasure, lifecycle
 from compliance.workflow.machine import ERASURE_TYPES
 from compliance.workflow.review import require_staff
+from core.audit import audit_record
 
 
 def _confirm_erasure(request: DataSubjectRequest, user, now: datetime) -> None:

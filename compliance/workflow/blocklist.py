@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from biometrics.services import erased_photos_forget
-from compliance.audit import audit_record
 from compliance.models import DataSubjectRequest
 from compliance.models_answering import ErasureAction, ErasureStatus
+from core.audit import audit_record
 
 
 def blocklisted_hashes(request: DataSubjectRequest) -> list[str]:

@@ -25,12 +25,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from biometrics.images import ImageLimits, ImageRejected, image_to_jpeg_bytes, load_image_checked
-from compliance.audit import audit_record
 from compliance.deadlines import ROLL_FORWARD_WINDOW, holidays_for, next_working_day
 from compliance.i18n import in_requesters_language
 from compliance.models import OPEN_STATUSES, DataSubjectRequest, RequestMessage
 from compliance.workflow import lifecycle
 from compliance.workflow.lifecycle import ActionNotAllowed
+from core.audit import audit_record
 
 MAX_BODY = 10_000
 # A requester writes a few messages, not a stream: more than this in a day is refused.

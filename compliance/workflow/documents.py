@@ -33,7 +33,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.models import (
     AccessPackage,
     AccessPackageStatus,
@@ -48,6 +47,7 @@ from compliance.reports.texts import letter_language
 from compliance.storage import private_storage
 from compliance.workflow import access, lifecycle, suppression
 from compliance.workflow.machine import FACTS_FINAL_STATUSES
+from core.audit import audit_record
 from core.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)

@@ -46,7 +46,6 @@ from django.utils import timezone
 from biometrics import erasure as store_erasure
 from biometrics.models import SearchResult, SuppressionEntry
 from biometrics.services import suppression_entry_add
-from compliance.audit import audit_record
 from compliance.models import (
     DataSubjectRequest,
     ErasureAction,
@@ -71,6 +70,7 @@ from compliance.workflow.matching import (
     staff_note,
     store_search,
 )
+from core.audit import audit_record
 from core.models import OutboxStatus
 from core.outbox import outbox_add
 from core.queue import enqueue_on_commit

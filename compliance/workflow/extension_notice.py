@@ -18,8 +18,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.models import OPEN_STATUSES, DataSubjectRequest
+from core.audit import audit_record
 
 NOTICE_KIND = "request.extension"
 

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from compliance.audit import audit_record
 from compliance.deadlines import extended_due_date_for, extension_allowed
 from compliance.i18n import in_requesters_language
 from compliance.models import (
@@ -37,6 +36,7 @@ from compliance.models import (
 from compliance.workflow import access, documents, lifecycle
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.machine import BEFORE_APPROVAL, ERASURE_TYPES
+from core.audit import audit_record
 from core.outbox import outbox_add
 from core.roles import STAFF_GROUP
 from enforcement.models import Case

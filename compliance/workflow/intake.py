@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from biometrics.images import ImageRejected, image_to_jpeg_bytes, load_image_checked
-from compliance.audit import audit_record
 from compliance.authorities import region_clean
 from compliance.consent import ID_CONSENT_MISSING, consent_version
 from compliance.deadlines import due_date_for
@@ -45,6 +44,7 @@ from compliance.services.tokens import ip_hash_for, status_token_derive, token_h
 from compliance.workflow import lifecycle, matching
 from compliance.workflow.machine import UNVERIFIED_STATUSES
 from compliance.workflow.photos import JPEG_QUALITY
+from core.audit import audit_record
 from core.queue import enqueue_on_commit
 
 EMAIL_VERIFICATION_DAYS = 7

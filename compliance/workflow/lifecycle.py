@@ -24,9 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compliance.audit import audit_record
 from compliance.models import DataSubjectRequest, RequestType
 from compliance.workflow.machine import ACCESS_TYPES, GUARDS, RequestStatus
+from core.audit import audit_record
 from core.outbox import outbox_add
 
 logger = logging.getLogger(__name__)

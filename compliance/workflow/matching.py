@@ -47,7 +47,6 @@ from biometrics.faces import DetectedFace, detect_faces
 from biometrics.images import ImageRejected, image_to_array, load_image_checked
 from biometrics.models import Face
 from biometrics.search import search_faces
-from compliance.audit import audit_record
 from compliance.models import (
     DataSubjectRequest,
     MatchBand,
@@ -60,6 +59,7 @@ from compliance.models import (
 )
 from compliance.workflow import lifecycle
 from compliance.workflow.disclosure import auto_confirm_allowed
+from core.audit import audit_record
 from core.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)

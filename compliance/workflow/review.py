@@ -21,7 +21,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.audit import audit_record
 from compliance.models import (
     DataSubjectRequest,
     ErasureRecord,
@@ -33,6 +32,7 @@ from compliance.models import (
     ReviewStatus,
 )
 from compliance.workflow import access, lifecycle
+from core.audit import audit_record
 from core.roles import Perm, can
 
 MIN_NOTE_LENGTH = 10

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from biometrics.models import SuppressionEntry
 from biometrics.services import suppression_entries_withdraw
-from compliance.audit import audit_record
 from compliance.models import DataSubjectRequest
 from compliance.services.tokens import derive_token, token_matches
+from core.audit import audit_record
 
 
 def withdrawal_token(request: DataSubjectRequest) -> str:

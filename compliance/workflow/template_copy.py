@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from biometrics.faces import MODEL_VERSION
 from biometrics.models import Face, encoding_from_bytes
-from compliance.audit import audit_record
 from compliance.models import DataSubjectRequest, RequestStatus, RequestType, ReviewStatus
+from core.audit import audit_record
 
 FORMAT = "dpa-tracker/face-templates"
 

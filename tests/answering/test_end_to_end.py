@@ -153,7 +153,7 @@ def test_possible_matches_wait_for_staff_review(
     assert request.status == RequestStatus.AWAITING_APPROVAL
     disclosed = {m.pk for m in disclosed_matches(request)}
     assert possible[0].pk not in disclosed and {m.pk for m in possible[1:]} <= disclosed
-    from compliance.models import AuditEvent
+    from core.models import AuditEvent
 
     actions = list(AuditEvent.objects.filter(request_public_id=request.public_id).values_list("action", flat=True))
     assert actions.count("answering.match_rejected") == 1
@@ -169,8 +169,9 @@ def test_matching_interrupted_and_retried_gives_the_same_matches_and_one_message
 ):
     """A run that dies after inserting its matches but before recording the end, then retried,
     ends exactly like an uninterrupted run: same matches, one staff note, one audit record."""
-    from compliance.models import AuditEvent, MatchingRun, MatchingStatus, RequestMatch, RequestMessage
+    from compliance.models import MatchingRun, MatchingStatus, RequestMatch, RequestMessage
     from compliance.workflow import matching
+    from core.models import AuditEvent
 
     def rows(request):
         return sorted(RequestMatch.objects.filter(request=request).values_list("face_id_snapshot", "distance", "band"))

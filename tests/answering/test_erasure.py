@@ -231,8 +231,8 @@ def test_certificate_and_audit_hold_no_biometric_data(
 ):
     from pypdf import PdfReader
 
-    from compliance.audit import audit_verify
-    from compliance.models import AuditEvent
+    from core.audit import audit_verify
+    from core.models import AuditEvent
 
     request = reviewed(file_request(request_type="erasure"), staff_user, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):

@@ -51,7 +51,7 @@ def test_certificate_and_status_page_say_what_is_kept_and_the_requester_can_leav
     store, file_request, staff_user, client, manifest, analyses, django_capture_on_commit_callbacks
 ):
     from biometrics.models import ErasedPhoto
-    from compliance.models import AuditEvent
+    from core.models import AuditEvent
 
     request = erased(file_request, staff_user, django_capture_on_commit_callbacks)
     obama = {analyses[path][1].sha256 for path in person_paths(manifest, "obama")}
@@ -129,10 +129,10 @@ def test_the_sweep_deletes_match_details_then_pseudonymises_and_leaves_open_requ
     store, file_request, staff_user, client, django_capture_on_commit_callbacks, settings, mailoutbox
 ):
     from biometrics.models import ErasedPhoto
-    from compliance.audit import audit_verify
-    from compliance.models import AuditEvent, RequestMessage
+    from compliance.models import RequestMessage
     from compliance.models_answering import ErasureAction
-    from core.models import OutboxEmail
+    from core.audit import audit_verify
+    from core.models import AuditEvent, OutboxEmail
 
     request = erased(file_request, staff_user, django_capture_on_commit_callbacks)
     RequestMessage.objects.create(request=request, body="Please hurry.", created_at=timezone.now())

@@ -169,7 +169,7 @@ def test_worker_killed_mid_erasure_and_the_retry_completes_it(
     """SIGKILL the worker when the erasure reaches `kill_at` (biometrics.erasure's test hook
     blocks there), start a new worker, and the redelivered task finishes the erasure: the person
     is gone, everyone else is untouched, no file is orphaned and nothing is done twice."""
-    from compliance.models import AuditEvent
+    from core.models import AuditEvent
     from tests.answering.conftest import ingest_shared_photos
 
     store = ingest_shared_photos(faces_dir, manifest, analyses)

@@ -12,10 +12,11 @@ from pypdf import PdfReader
 
 from biometrics.models import Face, SuppressionEntry
 from biometrics.services import customer_ensure, search_event_record
-from compliance.models import AuditEvent, DocumentKind, ErasureStatus, RequestStatus, ReviewStatus
+from compliance.models import DocumentKind, ErasureStatus, RequestStatus, ReviewStatus
 from compliance.services.tokens import status_token_for
 from compliance.workflow import approval, intake, lifecycle, review
 from compliance.workflow.lifecycle import ActionNotAllowed
+from core.models import AuditEvent
 from tests.workflow import assess_identity, decide_all
 
 pytestmark = [pytest.mark.faces, pytest.mark.slow]

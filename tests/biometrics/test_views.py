@@ -10,7 +10,7 @@ from PIL import Image
 from biometrics import services
 from biometrics.ingest import Listing, list_source, run_ingest
 from biometrics.models import Face, SourcePhoto
-from compliance.models import AuditEvent
+from core.models import AuditEvent
 from tests.biometrics.factories import CustomerFactory
 
 PREFIX = "https://scrape.example/faces"

@@ -12,11 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from compliance.models import AuditEvent, RequestMessage
+from compliance.models import RequestMessage
 from compliance.selectors import request_allowed_actions, request_overdue_count
 from compliance.services.tokens import status_token_for
 from compliance.workflow import conversation, handling
 from compliance.workflow.lifecycle import ActionNotAllowed
+from core.models import AuditEvent
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 

@@ -7,10 +7,9 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from compliance.models import AuditEvent
 from compliance.workflow import handling
 from compliance.workflow.extension_notice import extension_notice_sent, extension_notices_flag_unsent
-from core.models import OutboxEmail
+from core.models import AuditEvent, OutboxEmail
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

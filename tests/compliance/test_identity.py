@@ -7,8 +7,9 @@ import pytest
 from biometrics.faces import detect_faces
 from biometrics.images import image_to_array, load_image_checked
 from compliance import services
-from compliance.models import AuditEvent, IdentityCheck
+from compliance.models import IdentityCheck
 from compliance.services.identity import IDENTITY_TOLERANCE, faces_match
+from core.models import AuditEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.faces]
 

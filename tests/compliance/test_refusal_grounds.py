@@ -11,11 +11,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from compliance.audit import audit_verify
 from compliance.models import (
     BASES_NEEDING_LAW,
     ERASURE_ONLY_BASES,
-    AuditEvent,
     PartialRefusal,
     RefusalBasis,
     RequestStatus,
@@ -24,6 +22,8 @@ from compliance.selectors import request_allowed_actions
 from compliance.services.tokens import status_token_for
 from compliance.workflow import handling, intake
 from compliance.workflow.lifecycle import ActionNotAllowed
+from core.audit import audit_verify
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

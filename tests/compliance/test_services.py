@@ -11,9 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
 
-from compliance.audit import audit_verify
 from compliance.models import (
-    AuditEvent,
     DataSubjectRequest,
     EmailVerification,
     IdentityCheck,
@@ -25,7 +23,8 @@ from compliance.selectors import request_allowed_actions
 from compliance.services.tokens import status_token_for, token_hash
 from compliance.workflow import handling, intake
 from compliance.workflow.lifecycle import ActionNotAllowed
-from core.models import OutboxEmail, OutboxStatus
+from core.audit import audit_verify
+from core.models import AuditEvent, OutboxEmail, OutboxStatus
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

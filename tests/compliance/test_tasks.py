@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance import tasks
-from compliance.models import AuditEvent, DataSubjectRequest, IdentityCheck, RequestStatus
+from compliance.models import DataSubjectRequest, IdentityCheck, RequestStatus
 from compliance.workflow import handling, intake, lifecycle
 from config.celery import app
-from core.models import OutboxEmail, OutboxStatus
+from core.models import AuditEvent, OutboxEmail, OutboxStatus
 from core.outbox import outbox_add, outbox_send, outbox_send_task, outbox_sweep
 
 pytestmark = pytest.mark.django_db

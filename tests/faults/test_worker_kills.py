@@ -255,7 +255,7 @@ def test_report_generation_survives_killed_workers(start_worker, many_cases, aud
     has claimed the job, and the next while weasyprint is writing the PDF (its temp file exists);
     a third finishes. The report is made once: done after three attempts, one file whose SHA-256
     is the recorded one, one audit record, and no temp file of a killed attempt left behind."""
-    from compliance.models import AuditEvent
+    from core.models import AuditEvent
     from core.pdf import file_sha256
     from core.storage import private_storage
     from reports.models import GeneratedReport, ReportKind, ReportStatus, report_upload_to
@@ -317,7 +317,7 @@ def test_with_rabbitmq_a_killed_workers_task_comes_back_at_once(
     default; the other tests here shorten it and wait). With RabbitMQ, acks_late and
     reject_on_worker_lost, the broker requeues it the moment the dead worker's connection drops:
     the next worker gets it as soon as it starts, and the report is made once."""
-    from compliance.models import AuditEvent
+    from core.models import AuditEvent
     from reports.models import GeneratedReport, ReportStatus
     from reports.services import AUDIT_ACTION_GENERATED
 

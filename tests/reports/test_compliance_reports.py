@@ -13,9 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from biometrics.models import Customer, Face, SearchEvent, SearchResult, SourcePhoto
-from compliance.audit import audit_record
 from compliance.models import (
-    AuditEvent,
     DocumentKind,
     ErasureAction,
     ErasureActionKind,
@@ -34,6 +32,8 @@ from compliance.models import (
 from compliance.services.tokens import status_token_for
 from compliance.workflow import intake
 from compliance.workflow.documents import DocumentsNotFinal, documents_issue
+from core.audit import audit_record
+from core.models import AuditEvent
 from core.storage import private_storage
 from reports.models import GeneratedReport, ReportKind, ReportStatus
 from reports.services import ReportParameterError, report_request
@@ -556,7 +556,7 @@ def test_compliance_audit_for_a_quarter(quarter, auditor_user, django_capture_on
 
 
 def test_compliance_audit_reports_a_broken_audit_chain(quarter, auditor_user, django_capture_on_commit_callbacks):
-    from compliance.models import AuditEvent
+    from core.models import AuditEvent
 
     event = AuditEvent.objects.order_by("seq").first()
     with connection.cursor() as cursor:

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from compliance.models import AuditEvent
+from core.models import AuditEvent
 from reports.models import ReportKind, ReportStatus
 from reports.services import AUDIT_ACTION_GENERATED, report_request
 from tests.reports.factories import RequestFactory

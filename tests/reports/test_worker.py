@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.models import AuditEvent
+from core.models import AuditEvent
 from reports.models import GeneratedReport, ReportKind, ReportStatus
 from reports.services import AUDIT_ACTION_GENERATED, report_request
 from tests.reports.conftest import has, pdf_text

@@ -207,9 +207,9 @@ def _answer_objects(req, face, customer, *, now):
 @pytest.fixture
 def world(db, staff_user, auditor_user, outsider_user, inactive_staff_user, django_capture_on_commit_callbacks):
     from biometrics.models import Customer
-    from compliance.models import AuditEvent
     from compliance.services.tokens import download_sign, status_token_for
     from compliance.workflow import handling, intake, suppression
+    from core.models import AuditEvent
     from enforcement.models import Appeal, Case, Order
     from reports.models import GeneratedReport, ReportKind, ReportStatus
     from tests.enforcement.factories import (

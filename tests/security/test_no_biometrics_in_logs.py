@@ -32,7 +32,8 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from compliance.models import AuditEvent, DataSubjectRequest, RequestStatus
+from compliance.models import DataSubjectRequest, RequestStatus
+from core.models import AuditEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.faces, pytest.mark.slow]
 

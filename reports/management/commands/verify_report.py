@@ -16,6 +16,8 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.audit import audit_verify, event_hash
+from core.models import AuditEvent
 from core.pdf import file_sha256
 from reports.models import GeneratedReport, ReportStatus
 from reports.services import AUDIT_ACTION_GENERATED, AUDIT_OBJECT_TYPE, report_parameters_text
@@ -42,8 +44,6 @@ class Command(BaseCommand):
         parser.add_argument("file", help="path of the PDF to check")
 
     def handle(self, *args, file: str, **options):
-        from compliance.audit import audit_verify, event_hash
-        from compliance.models import AuditEvent
 
         try:
             sha256 = file_sha256(file)

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from compliance.audit import AuditDetailsRejected, audit_record, audit_verify
-from compliance.models import AuditChainHead, AuditEvent
+from core.audit import AuditDetailsRejected, audit_record, audit_verify
+from core.models import AuditChainHead, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_editing_one_row_with_raw_sql_is_detected(capsys):
 
 
 def test_editing_a_row_and_recomputing_its_hash_breaks_the_next_link():
-    from compliance.audit import event_hash
+    from core.audit import event_hash
 
     events = _chain(4)
     target = AuditEvent.objects.get(pk=events[1].pk)

@@ -28,7 +28,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from compliance.models import AuditChainHead, AuditEvent
+from core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
 CHAIN_HEAD_ID = 1
