@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
-    from config.services import roles_ensure_groups
+    from core.services import roles_ensure_groups
     from enforcement.models import Case
 
     total = Case.objects.count()

@@ -69,7 +69,7 @@ def ensure_database(url: str, fresh: bool) -> None:
 
 
 SETUP_SCRIPT = """
-from config.services import roles_ensure_groups
+from core.services import roles_ensure_groups
 from django.contrib.auth import get_user_model
 from enforcement.models import Case
 from enforcement.services.importer import DEFAULT_FILE, enforcement_import, load_rows

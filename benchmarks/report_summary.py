@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
-    from config.services import roles_ensure_groups
+    from core.services import roles_ensure_groups
     from enforcement.models import Case
 
     groups = roles_ensure_groups()

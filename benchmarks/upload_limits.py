@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BASELINE = "95b2666"  # the last commit before config/uploads.py
+BASELINE = "95b2666"  # the last commit before core/uploads.py
 MB = 1_048_576
 # The limits let through at most 2 files (DATA_UPLOAD_MAX_NUMBER_FILES) of 15 MB (UPLOAD_MAX_BYTES),
 # held in memory; checking a photo reads a copy of it. Target: a worker grows by at most three
@@ -45,7 +45,7 @@ MB = 1_048_576
 TARGET_GROWTH_MB = 3 * 2 * 15
 STAFF = ("bench_staff", "upload-bench-staff-password-1")
 SETUP = f"""
-from config.services import roles_ensure_groups
+from core.services import roles_ensure_groups
 from django.contrib.auth import get_user_model
 groups = roles_ensure_groups()
 user = get_user_model().objects.create_user({STAFF[0]!r}, password={STAFF[1]!r})

@@ -35,7 +35,7 @@ TARGET_SECONDS = 300
 REPORT_TASK = "reports.generate"
 
 SETUP = """
-from config.services import roles_ensure_groups
+from core.services import roles_ensure_groups
 from django.contrib.auth import get_user_model
 from enforcement.models import Case
 from enforcement.services.importer import DEFAULT_FILE, enforcement_import, load_rows

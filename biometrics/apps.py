@@ -9,7 +9,7 @@ class BiometricsConfig(AppConfig):
         # and demo data here, once the app registry is ready (Django's idiom).
         from biometrics import api, demo
         from config.api_urls import router
-        from config.services import demo_loader_register
+        from core.services import demo_loader_register
 
         api.register(router)
-        demo_loader_register(name="biometrics", order=20, load=demo.load)  # order: see config.services
+        demo_loader_register(name="biometrics", order=20, load=demo.load)  # order: see core.services

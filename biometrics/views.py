@@ -17,9 +17,9 @@ from biometrics.forms import FaceSearchForm, PhotoFilterForm
 from biometrics.images import ImageRejected, load_image_checked
 from biometrics.ingest import ingest_limits
 from biometrics.models import Face, SourcePhoto
-from config.uploads import upload_form
 from core.audit import audit_record
 from core.roles import Perm, require
+from core.uploads import upload_form
 
 IMAGE_SIZES = {"thumb": 360, "display": 1600}
 PHOTOS_PER_PAGE = 24

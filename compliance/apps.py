@@ -29,4 +29,4 @@ class ComplianceConfig(AppConfig):
                 background=True,
             )
         )
-        # No demo data of its own yet, so no demo loader (config.services names the order it would take).
+        # No demo data of its own yet, so no demo loader (core.services names the order it would take).

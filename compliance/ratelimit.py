@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from config.resilience import service_unavailable_cause
-from config.security import client_address as security_client_address
+from core.queue import service_unavailable_cause
+from core.security import client_address as security_client_address
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def limits() -> dict[str, Limit]:
 
 
 def client_address(request) -> str:
-    """The client's network (IPv6 per /64), from the one address helper in config.security."""
+    """The client's network (IPv6 per /64), from the one address helper in core.security."""
     return _network_of(security_client_address(request))
 
 

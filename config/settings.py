@@ -57,10 +57,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.security.SecurityHeadersMiddleware",
-    "config.resilience.ServiceUnavailableMiddleware",
-    "config.uploads.RequestSizeLimitMiddleware",
-    "config.security.RejectNullCharactersMiddleware",
+    "core.security.SecurityHeadersMiddleware",
+    "core.resilience.ServiceUnavailableMiddleware",
+    "core.uploads.RequestSizeLimitMiddleware",
+    "core.security.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: answers a locked-out log-in (config.security)
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out log-in (core.security)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,7 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.roles.role_context",
-                "config.navigation.navigation_context",
+                "core.navigation.navigation_context",
             ],
         },
     },
@@ -132,13 +132,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is refused for
 # LOGIN_FAILURE_WINDOW seconds, even with the right password. Never per username alone, so nobody
 # can lock a named account out for its owner; counted in the database (no cache needed), the
-# address from config.security.client_address (DJANGO_TRUSTED_PROXIES).
+# address from core.security.client_address (DJANGO_TRUSTED_PROXIES).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_FAILURE_WINDOW", 900))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "config.security.client_address"
-AXES_LOCKOUT_CALLABLE = "config.security.login_lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_address"
+AXES_LOCKOUT_CALLABLE = "core.security.login_lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no row (address, browser) per successful log-in: not needed to throttle
 AXES_VERBOSE = False
@@ -178,10 +178,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Uploads (config/uploads.py): files are kept in memory only, in the fields a view declares, one
+# Uploads (core/uploads.py): files are kept in memory only, in the fields a view declares, one
 # per field, each up to UPLOAD_MAX_BYTES (a bigger one is dropped as it streams in); a body over
 # REQUEST_MAX_BYTES is refused before it is read. Text fields: DATA_UPLOAD_MAX_MEMORY_SIZE.
-FILE_UPLOAD_HANDLERS = ["config.uploads.LimitedUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["core.uploads.LimitedUploadHandler"]
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)

@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CoreConfig(AppConfig):
+    """The shared mechanisms every app uses: audit trail, outbox, queueing, roles, PDFs, health."""
+
     name = "core"
     verbose_name = "Shared mechanisms"
+
+    def ready(self):
+        # Django's idiom: modules that use models and other apps load once the registry is ready.
+        from core.security import proxy_settings_check
+
+        checks.register(proxy_settings_check, checks.Tags.security)

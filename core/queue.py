@@ -2,7 +2,7 @@
 
 `enqueue_on_commit(task, *args)` sends a task once the current transaction commits, failing fast
 (one quick retry) and never raising: the row the caller saved is the record of the work still to
-do, and the sweeps (core.outbox.outbox_sweep, compliance.workflow.sweep, config.resilience)
+do, and the sweeps (core.outbox.outbox_sweep, compliance.workflow.sweep, reports.tasks.requeue_stalled_work)
 send it again later. Every task sent this way must be idempotent.
 """
 

@@ -8,8 +8,8 @@ class EnforcementConfig(AppConfig):
         # config imports no domain app (pyproject.toml): the app hands config its API resources,
         # report kinds and demo data here, once the app registry is ready (Django's idiom).
         from config.api_urls import router
-        from config.services import demo_loader_register
         from core.pdf import ARCHIVAL_VARIANT
+        from core.services import demo_loader_register
         from enforcement import api, demo, reports
         from reports.models import ReportKind
         from reports.services import ReportKindSpec, report_kind_register
@@ -35,4 +35,4 @@ class EnforcementConfig(AppConfig):
                 background=True,
             )
         )
-        demo_loader_register(name="enforcement", order=10, load=demo.load)  # order: see config.services
+        demo_loader_register(name="enforcement", order=10, load=demo.load)  # order: see core.services

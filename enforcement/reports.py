@@ -20,7 +20,8 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from enforcement import charts, selectors
+from core import charts
+from enforcement import selectors
 from enforcement.models import ArticleReference, Authority, Case, Decision, Fine, PenaltyPayment
 from reports.services import ReportContent, ReportParameterError
 

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from config.services import roles_ensure_groups
+from core.services import roles_ensure_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

@@ -194,7 +194,7 @@ def compliance_audit_data(*, period_start: date, period_end: date, today: date |
 
 
 def audit_build(*, report, parameters: dict, user) -> ReportContent:
-    from enforcement.charts import bar_chart
+    from core.charts import bar_chart
 
     start = date.fromisoformat(parameters["period_start"])
     end = date.fromisoformat(parameters["period_end"])

@@ -13,7 +13,7 @@ from compliance import ratelimit
 from compliance.forms import RequestForm
 from compliance.services import pending_upload_create, pending_upload_delete, pending_upload_get
 from compliance.workflow.intake import request_submit
-from config.uploads import upload_form
+from core.uploads import upload_form
 
 
 def _private(response):

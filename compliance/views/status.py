@@ -30,7 +30,7 @@ from compliance.workflow import blocklist, conversation, handling, intake, suppr
 from compliance.workflow.documents import documents_for_requester
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.machine import BEFORE_APPROVAL, NEXT_FOR_REQUESTER, OPEN_STATUSES, UNVERIFIED_STATUSES, stepper
-from config.uploads import upload_form
+from core.uploads import upload_form
 
 DOCUMENT_NAMES = {
     DocumentKind.ACCESS_LETTER: ("access-answer.pdf", "application/pdf"),
@@ -314,7 +314,7 @@ def _follow_up_refused(request, message: str, status: int):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-# The one file field of the form (config.uploads keeps only the files a view declares).
+# The one file field of the form (core.uploads keeps only the files a view declares).
 @upload_form(fields=("selfie",), refused=_follow_up_refused)
 def follow_up_erasure(request, public_id):
     source = _granted(request, public_id)

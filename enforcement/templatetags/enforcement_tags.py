@@ -4,7 +4,7 @@
 - ``{{ amount|money:currency }}``, ``{{ amount|money_compact:currency }}``.
 - ``{% partial_date obj.decision_date obj.decision_date_precision %}``: "2023", "May 2023", "unknown".
 - ``{{ url|safe_href }}``: only http(s) links leave the page.
-- ``{% bar_chart data title=... %}`` and friends: the SVG charts from enforcement.charts.
+- ``{% bar_chart data title=... %}`` and friends: the SVG charts from core.charts.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from enforcement import charts
+from core import charts
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 (issue 15, "bring your own data"): the same service as `manage.py import_enforcement`
 (enforcement/services/tabular_import.py), all-or-nothing unless staff choose to import the valid
 rows and get every rejected row back with its reason. Files above UPLOAD_MAX_BYTES are refused
-before they are read (config.uploads); a web import stops at MAX_WEB_ROWS rows (larger files go
+before they are read (core.uploads); a web import stops at MAX_WEB_ROWS rows (larger files go
 through the command, which shows a progress bar).
 """
 
@@ -13,8 +13,8 @@ from django.db import transaction
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from config.uploads import upload_form
 from core.roles import Perm
+from core.uploads import upload_form
 from enforcement.services.import_parse import ImportValidationError
 from enforcement.services.tabular_import import TabularFileError, tabular_dataset_load, tabular_import
 from enforcement.services.tabular_parse import MAPPINGS, mapping_load

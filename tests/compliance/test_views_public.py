@@ -241,7 +241,7 @@ def test_request_language_is_recorded(client, faces_dir, django_capture_on_commi
 
 
 def test_the_one_click_erasure_receives_its_new_selfie(client, request_in, plain_photo):
-    """The follow-up form's selfie reaches the form (config.uploads keeps only the files a view
+    """The follow-up form's selfie reaches the form (core.uploads keeps only the files a view
     declares: undeclared, it was dropped and the requester was told to add a photo they had
     added). A photo without a face is refused for what it is."""
     from django.core.files.uploadedfile import SimpleUploadedFile

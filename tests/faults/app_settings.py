@@ -21,11 +21,11 @@ STORE_DPIA_REFERENCE = "DPIA-TEST-1"
 
 # Until config/settings.py lists them (test_settings_wire_the_resilience_pieces checks that it
 # does), the app processes here get the resilience middleware and the sweep's task module.
-if "config.resilience.ServiceUnavailableMiddleware" not in MIDDLEWARE:  # noqa: F405
+if "core.resilience.ServiceUnavailableMiddleware" not in MIDDLEWARE:  # noqa: F405
     MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
     MIDDLEWARE.insert(
-        MIDDLEWARE.index("config.security.SecurityHeadersMiddleware") + 1,
-        "config.resilience.ServiceUnavailableMiddleware",
+        MIDDLEWARE.index("core.security.SecurityHeadersMiddleware") + 1,
+        "core.resilience.ServiceUnavailableMiddleware",
     )
 CELERY_IMPORTS = sorted({*globals().get("CELERY_IMPORTS", ()), "reports.tasks"})
 

@@ -158,7 +158,7 @@ class Stack:
             self.env(),
             "shell",
             "-c",
-            "from config.services import roles_ensure_groups\n"
+            "from core.services import roles_ensure_groups\n"
             "from django.contrib.auth import get_user_model\n"
             "groups = roles_ensure_groups()\n"
             f"user = get_user_model().objects.create_user({self.STAFF[0]!r}, password={self.STAFF[1]!r})\n"

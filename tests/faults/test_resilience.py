@@ -1,4 +1,4 @@
-"""config.resilience in-process (SQLite and PostgreSQL): which errors become a 503, sending a task
+"""core.resilience in-process (SQLite and PostgreSQL): which errors become a 503, sending a task
 to a broker that is not there, and the sweep that sends again the work a lost message left
 waiting. The same pieces against real outages: test_service_outages.py."""
 
@@ -14,8 +14,8 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from PIL import Image
 
-from config.resilience import ServiceUnavailableMiddleware
 from core.queue import enqueue_on_commit, service_unavailable_cause, task_send
+from core.resilience import ServiceUnavailableMiddleware
 from reports.tasks import requeue_stalled
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -80,7 +80,7 @@ def test_connection_errors_are_recognised_through_wrappers():
 def test_middleware_answers_503_for_outages_and_leaves_other_errors_alone(caplog):
     middleware = ServiceUnavailableMiddleware(lambda request: None)
     page = RequestFactory().post("/requests/new/", {"name": "<b>Ann</b>"})
-    with caplog.at_level(logging.ERROR, logger="config.resilience"):
+    with caplog.at_level(logging.ERROR, logger="core.resilience"):
         response = middleware.process_exception(page, OperationalError("could not connect to server"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert b"Temporarily unavailable" in response.content and b"Ann" not in response.content
@@ -97,7 +97,7 @@ def test_middleware_answers_503_for_outages_and_leaves_other_errors_alone(caplog
 
 def test_a_send_to_a_dead_broker_fails_fast_and_quietly(dead_broker_task, caplog):
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="config.resilience"):
+    with caplog.at_level(logging.WARNING, logger="core.resilience"):
         assert task_send(dead_broker_task, 1) is False
     assert time.monotonic() - started < 10
     assert "dead.noop not sent" in caplog.text and "requeue_stalled_work" in caplog.text
@@ -106,7 +106,7 @@ def test_a_send_to_a_dead_broker_fails_fast_and_quietly(dead_broker_task, caplog
 def test_enqueue_on_commit_never_fails_the_committing_transaction(
     db, dead_broker_task, caplog, django_capture_on_commit_callbacks
 ):
-    caplog.set_level(logging.WARNING, logger="config.resilience")
+    caplog.set_level(logging.WARNING, logger="core.resilience")
     from django.contrib.auth import get_user_model
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

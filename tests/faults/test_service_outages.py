@@ -34,7 +34,7 @@ STAFF_PAGES = ("/enforcement/cases/", "/requests/staff/")
 def test_settings_wire_the_resilience_pieces(settings):
     """The production settings use what these tests exercise (the app processes here add them
     when they are missing, see tests/faults/app_settings.py)."""
-    assert "config.resilience.ServiceUnavailableMiddleware" in settings.MIDDLEWARE
+    assert "core.resilience.ServiceUnavailableMiddleware" in settings.MIDDLEWARE
     assert "reports.tasks" in getattr(settings, "CELERY_IMPORTS", ())
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "config.requeue_stalled_work" in tasks

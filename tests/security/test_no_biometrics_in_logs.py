@@ -289,7 +289,7 @@ def _urls():
 
 
 urlpatterns = _urls()
-handler500 = "config.views.server_error"
+handler500 = "core.views.server_error"
 
 
 def test_the_search_finds_what_it_looks_for(faces_dir):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from config.services import demo_accounts_ensure, demo_loaders
+from core.services import demo_accounts_ensure, demo_loaders
 
-# Each app that has demo data registers its loader from its AppConfig.ready() (see config.services).
+# Each app that has demo data registers its loader from its AppConfig.ready() (see core.services).
 
 
 class Command(BaseCommand):

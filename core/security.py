@@ -127,7 +127,7 @@ class RejectNullCharactersMiddleware:
     PostgreSQL cannot store or even compare text containing NUL (psycopg raises DataError), so a
     NUL typed into any field that reaches a query (a slug lookup, a filter) would otherwise turn
     into a 500. Query strings are checked first; url-encoded forms and JSON bodies once the view
-    is known (process_view), except for views made with config.uploads.upload_form, which read
+    is known (process_view), except for views made with core.uploads.upload_form, which read
     their own body only after their permission check and then refuse NUL themselves. Other
     multipart bodies are left to the forms (Django's CharField refuses NUL).
     """

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from enforcement import charts
+from core import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 BY_AUTHORITY = [

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from biometrics import demo as biometrics_demo
 from biometrics.models import Customer
-from config.services import DEMO_LOADERS, demo_loader_register, demo_loaders
+from core.services import DEMO_LOADERS, demo_loader_register, demo_loaders
 from enforcement import demo as enforcement_demo
 from enforcement.models import Decision, Fine
 

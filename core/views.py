@@ -4,11 +4,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.health import broker_status, database_status
+from core.health import broker_status, database_status
 
 
 def home(request):
-    return render(request, "config/home.html")
+    return render(request, "core/home.html")
 
 
 @never_cache

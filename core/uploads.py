@@ -39,8 +39,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from config.security import nul_refusal_message, post_contains_nul
 from core.roles import Perm, require
+from core.security import nul_refusal_message, post_contains_nul
 
 MB = 1_048_576
 Refusal = Callable[[HttpRequest, str, int], HttpResponse]
@@ -114,7 +114,7 @@ class DroppedUpload(UploadedFile):
     """A file dropped while it streamed in because it was over UPLOAD_MAX_BYTES: no content, only
     the size it had, for the form's size check to report."""
 
-    def __init__(self, *, name: str, size: int, content_type: str):
+    def __init__(self, *, name: str | None, size: int, content_type: str | None):
         super().__init__(file=io.BytesIO(b""), name=name, content_type=content_type, size=size)
 
 
@@ -165,7 +165,7 @@ def _read_body(request: HttpRequest, fields: tuple[str, ...]) -> tuple[str, int]
     """Parse the body with the limits in place; (message, status) when it cannot be used."""
     if body_too_large(request):
         return too_large_message(), 413
-    request.upload_fields = fields  # read by LimitedUploadHandler
+    request.upload_fields = fields  # type: ignore[attr-defined]  # read by LimitedUploadHandler
     try:
         post = request.POST
     except RequestBodyTooLarge:
@@ -206,7 +206,7 @@ def upload_form(*, fields: tuple[str, ...], refused: Refusal, permission: Perm |
         gated = require(permission)(read_then_check) if permission is not None else read_then_check
         # The CSRF check reads the body: it runs inside, after the permission and the limits.
         exempt = csrf_exempt(gated)
-        exempt.upload_form = True
+        exempt.upload_form = True  # type: ignore[union-attr]  # a marker read by RejectNullCharactersMiddleware
         return exempt
 
     return decorate

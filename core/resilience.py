@@ -13,12 +13,14 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from core.queue import UNAVAILABLE_ERRORS, enqueue_on_commit, service_unavailable_cause, task_send  # noqa: F401
+from core.queue import service_unavailable_cause
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +77,6 @@ class ServiceUnavailableMiddleware:
 
 def service_error(request):
     """handler500: the 503 page for a connection error raised outside a view, else the 500 page."""
-    import sys
-
-    from django.template.loader import render_to_string
-
     if service_unavailable_cause(sys.exc_info()[1]) is not None:
         return unavailable_response(request)
     # Rendered without a request context: the context processors would query the database.

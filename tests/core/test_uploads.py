@@ -1,4 +1,4 @@
-"""Request bodies and uploads (config/uploads.py, issue 12 items 2, 3 and the long file names of 8).
+"""Request bodies and uploads (core/uploads.py, issue 12 items 2, 3 and the long file names of 8).
 
 Each request here goes through the whole middleware stack with a body that records whether it
 was read (`Tripwire`), so "refused before reading" is observed, not assumed. Large bodies are
@@ -17,7 +17,7 @@ from django.test import Client, RequestFactory
 from django.utils.html import escape
 
 from compliance.models import DataSubjectRequest, PendingUpload
-from config.uploads import CountedStream, DroppedUpload, RequestBodyTooLarge
+from core.uploads import CountedStream, DroppedUpload, RequestBodyTooLarge
 from tests.faults.stack import multipart
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from config import security
+from core import security
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from config.tasks import probe_roundtrip
+from core.tasks import probe_roundtrip
 
 
 @pytest.mark.worker
