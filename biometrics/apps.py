@@ -5,8 +5,8 @@ class BiometricsConfig(AppConfig):
     name = "biometrics"
 
     def ready(self) -> None:
-        # config imports no domain app (pyproject.toml): the app hands config its API resources
-        # and demo data here, once the app registry is ready (Django's idiom).
+        # config and core import no domain app (pyproject.toml): the app hands them its API
+        # resources and demo data here, once the app registry is ready (Django's idiom).
         from biometrics import api, demo
         from config.api_urls import router
         from core.services import demo_loader_register

@@ -18,6 +18,7 @@ from compliance.consent import ID_CONSENT_MISSING
 from compliance.consent import LABELS as CONSENT_LABELS
 from compliance.models import COUNTRIES, IdentityAssessment, NotifiedHow, RefusalBasis, RequestType
 from compliance.workflow.photos import CheckedPhoto, photo_check
+from enforcement.models import Authority, Case, Respondent
 
 
 def check_photo(upload, *, require_single_face: bool) -> CheckedPhoto:
@@ -385,7 +386,6 @@ class EscalateForm(forms.Form):
     respondent = forms.ModelChoiceField(label="Respondent (new case)", queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
-        from enforcement.models import Authority, Case, Respondent
 
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = Case.objects.order_by("-pk")

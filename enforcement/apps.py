@@ -5,8 +5,9 @@ class EnforcementConfig(AppConfig):
     name = "enforcement"
 
     def ready(self) -> None:
-        # config imports no domain app (pyproject.toml): the app hands config its API resources,
-        # report kinds and demo data here, once the app registry is ready (Django's idiom).
+        # config, reports and core import no domain app (pyproject.toml): the app hands them its
+        # API resources, report kinds and demo data here, once the app registry is ready (Django's
+        # idiom).
         from config.api_urls import router
         from core.pdf import ARCHIVAL_VARIANT
         from core.services import demo_loader_register

@@ -85,7 +85,7 @@ class ReportKindSpec:
     """One kind of report: the two functions that make it and how it is rendered and run.
 
     The domain app that owns a kind's data registers it from its `AppConfig.ready()`
-    (`enforcement.apps`, `compliance.apps`) with `report_kind_register`: config imports no domain
+    (`enforcement.apps`, `compliance.apps`) with `report_kind_register`: `reports` imports no domain
     app, and every builder stays a name that grep and the IDE can follow.
     """
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from compliance.models import OPEN_STATUSES, DataSubjectRequest, RequestStatus, RequestType
 from core.audit import audit_verify
+from core.charts import bar_chart
 from core.models import AuditEvent
 from reports.services import ReportContent, ReportParameterError
 
@@ -194,7 +195,6 @@ def compliance_audit_data(*, period_start: date, period_end: date, today: date |
 
 
 def audit_build(*, report, parameters: dict, user) -> ReportContent:
-    from core.charts import bar_chart
 
     start = date.fromisoformat(parameters["period_start"])
     end = date.fromisoformat(parameters["period_end"])

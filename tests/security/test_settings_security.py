@@ -1,4 +1,4 @@
-"""Security settings (issue 8), beyond tests/config/test_security.py (headers on the home page,
+"""Security settings (issue 8), beyond tests/core/test_security.py (headers on the home page,
 no inline code, login throttling per user) and tests/config/test_settings.py (check --deploy,
 missing secret key): HSTS over HTTPS, secure cookies and the rest of the production values,
 password validation, the admin on a configurable path, CSRF on every form that writes, the
