@@ -9,9 +9,9 @@ import re
 import django_filters
 import django_filters.fields
 from django import forms
-from django.utils.translation import gettext_lazy as _
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from enforcement.currencies import country_code_from_text, country_name
 from enforcement.models import ArticleReference, Authority, Case, Decision, Fine, Respondent, Sector, ViolationCode
