@@ -225,8 +225,12 @@ class StoreIndex:
         self.state = state
         self.reloads += 1
 
-    def _read_all(self):
-        if connection.vendor == "postgresql":
+    def _read_all(self, *, via_copy: bool | None = None):
+        """(ids, photo_ids, vectors) blocks of this shard's faces: one binary COPY on
+        PostgreSQL, else (or with via_copy=False, the benchmark's baseline) the ORM in chunks."""
+        if via_copy is None:
+            via_copy = connection.vendor == "postgresql"
+        if via_copy:
             table = connection.ops.quote_name(face_table())
             where = f" WHERE id % {int(self.shards)} = {int(self.shard)}" if self.shards > 1 else ""
             yield from copy_faces(f"SELECT id, photo_id, encoding FROM {table}{where}")  # noqa: S608 - ints only
