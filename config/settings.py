@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_fsm",
+    "django_countries",  # country names in the UI language (enforcement filters)
     "core",
     "reports",
     "config",

@@ -5,6 +5,8 @@ funds and precious-metal codes excluded) and the officially assigned ISO 3166-1 
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django_countries import countries
 
 ISO_4217 = frozenset(
     """
@@ -116,7 +118,9 @@ COUNTRY_ALIASES = {
 
 
 def country_name(code: str) -> str:
-    return COUNTRY_NAMES.get(code, code)
+    """The country's name in the active language (django-countries' translations of the ISO 3166
+    names), else the English name on record, else the code."""
+    return str(countries.name(code)) or COUNTRY_NAMES.get(code, code)
 
 
 def country_code_from_text(text: str) -> str | None:
@@ -130,4 +134,8 @@ def country_code_from_text(text: str) -> str | None:
     for code, name in COUNTRY_NAMES.items():
         if name.casefold() == folded:
             return code
+    # A name in the UI language, as the country dropdown shows it (e.g. "Nederland", "Pays-Bas").
+    code = countries.by_name(text, language=get_language() or "en") or countries.by_name(text)
+    if code:
+        return code
     return COUNTRY_ALIASES.get(folded)

@@ -11,6 +11,7 @@ import django_filters.fields
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from enforcement.currencies import country_code_from_text, country_name
 from enforcement.models import ArticleReference, Authority, Case, Decision, Fine, Respondent, Sector, ViolationCode
@@ -71,11 +72,21 @@ def country_choices() -> list[tuple[str, str]]:
     return sorted(((code, country_name(code)) for code in codes), key=lambda choice: choice[1].casefold())
 
 
+# A long select gets a "type to narrow" box (enforcement/static/enforcement/searchable_select.js);
+# without script it stays a plain select.
+SEARCHABLE = {
+    "data-searchable": "",
+    "data-search-label": _("Type to narrow"),
+    "data-search-placeholder": _("Type to narrow…"),
+}
+
+
 class CountryFilter(django_filters.ChoiceFilter):
     field_class = CountryField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", country_choices)
+        kwargs.setdefault("widget", forms.Select(attrs=SEARCHABLE))
         super().__init__(*args, **kwargs)
 
 
@@ -149,10 +160,13 @@ class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search", max_length=200)
     country = CountryFilter(field_name="authority__country", label="Country")
     authority = django_filters.ModelChoiceFilter(
-        queryset=Authority.objects.all(), to_field_name="slug", label="Authority"
+        queryset=Authority.objects.all(), to_field_name="slug", label="Authority", widget=forms.Select(attrs=SEARCHABLE)
     )
     respondent = django_filters.ModelChoiceFilter(
-        queryset=Respondent.objects.all(), to_field_name="slug", label="Respondent"
+        queryset=Respondent.objects.all(),
+        to_field_name="slug",
+        label="Respondent",
+        widget=forms.Select(attrs=SEARCHABLE),
     )
     legal_framework = django_filters.ChoiceFilter(choices=Case.LegalFramework.choices, label="Legal framework")
     status = django_filters.ChoiceFilter(choices=Case.Status.choices, label="Status")
@@ -239,7 +253,11 @@ class DecisionFilterSet(django_filters.FilterSet):
     case = django_filters.UUIDFilter(field_name="case__public_id", label="Case")
     country = CountryFilter(field_name="case__authority__country", label="Country")
     authority = django_filters.ModelChoiceFilter(
-        field_name="case__authority", queryset=Authority.objects.all(), to_field_name="slug", label="Authority"
+        field_name="case__authority",
+        queryset=Authority.objects.all(),
+        to_field_name="slug",
+        label="Authority",
+        widget=forms.Select(attrs=SEARCHABLE),
     )
     kind = django_filters.ChoiceFilter(choices=Decision.Kind.choices, label="Kind")
     date_from = django_filters.DateFilter(method="filter_date_from", label="Decided from")

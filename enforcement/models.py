@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from enforcement.currencies import validate_country, validate_currency
 from enforcement.dates import DatePrecision, decision_dates_check, partial_date_display
+from enforcement.law import CorrectivePower, CriterionEffect, FineCeiling, FiningCriterion, InvestigativePower
 
 NOT_NEGATIVE = MinValueValidator(0, message="Must be zero or more.")
 COUNTRY_HELP = "ISO 3166-1 alpha-2 code, e.g. FR, GB, CA."
@@ -211,6 +212,13 @@ class Case(VerifiableModel):
         default=False,
         help_text="Sector and violation types were derived by the classifier from free text, not set by staff.",
     )
+    # Art. 77(2)/78(2): a complainant must hear of progress or the outcome within three months.
+    # Internal (it dates the complainant's complaint). The due date is kept by
+    # services.complaint_refresh_due from the received date and the ComplainantUpdate rows.
+    complaint_received_on = models.DateField(
+        null=True, blank=True, help_text="When the authority received the complaint (complaint cases)."
+    )
+    complainant_update_due = models.DateField(null=True, blank=True, editable=False)
     # Denormalised by services.case_refresh_summary() so that the list can sort and total 100,000
     # cases without aggregating over decisions and fines per request.
     latest_decision_date = models.DateField(null=True, blank=True)
@@ -240,6 +248,8 @@ class Case(VerifiableModel):
             models.Index(fields=["status"], name="case_status_idx"),
             # Case list and register sector facet (filter and the count per sector).
             models.Index(fields=["sector"], name="case_sector_idx"),
+            # Staff worklist: complaint cases whose complainant must be informed by a date.
+            models.Index(fields=["complainant_update_due"], name="case_complainant_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -466,11 +476,31 @@ class Fine(VerifiableModel):
     # Set by services from the ExchangeRate table; the rate used is kept so totals can show it.
     amount_eur = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     eur_rate = models.ForeignKey(ExchangeRate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Art. 83(4)-(6): which maximum applies, and the undertaking's total worldwide annual turnover
+    # of the preceding financial year when a source states it (never estimated).
+    ceiling = models.CharField(
+        max_length=8, choices=FineCeiling.choices, blank=True, help_text="Blank: the decision does not say."
+    )
+    turnover = models.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
+        help_text="Worldwide annual turnover of the preceding financial year, as a source states it.",
+    )
+    turnover_currency = models.CharField(max_length=3, blank=True, validators=[validate_currency])
+    turnover_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The financial year.")
 
     class Meta:
         ordering = ["decision", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="fine_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(turnover__isnull=True) | (Q(turnover__gte=0) & ~Q(turnover_currency="")),
+                name="fine_turnover_has_currency",
+                violation_error_message="A turnover needs its currency.",
+            ),
             models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="fine_currency_iso4217_shape"),
             models.CheckConstraint(
                 condition=Q(amount_eur__isnull=True) | Q(amount_eur__gte=0), name="fine_amount_eur_not_negative"
@@ -486,6 +516,33 @@ class Fine(VerifiableModel):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.amount:,.2f}"
+
+
+class FineCriterionAssessment(models.Model):
+    """How the decision weighed one Art. 83(2) criterion for this fine, as the decision states it."""
+
+    Criterion = FiningCriterion
+    Effect = CriterionEffect
+
+    fine = models.ForeignKey(Fine, on_delete=models.CASCADE, related_name="criteria")
+    criterion = models.CharField(max_length=1, choices=FiningCriterion.choices)
+    effect = models.CharField(max_length=12, choices=CriterionEffect.choices)
+    note = models.TextField(blank=True, help_text="What the decision says, e.g. 'ran for five years'.")
+
+    class Meta:
+        ordering = ["fine", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fine", "criterion"],
+                name="fine_criterion_once",
+                violation_error_message="This criterion is already recorded for the fine.",
+            ),
+            models.CheckConstraint(condition=Q(criterion__in=FiningCriterion.values), name="fine_criterion_valid"),
+            models.CheckConstraint(condition=Q(effect__in=CriterionEffect.values), name="fine_criterion_effect_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Art. 83(2){self.get_criterion_display()[:3]}: {self.get_effect_display().lower()}"
 
 
 class QuotedConversion(models.Model):
@@ -526,6 +583,12 @@ class Order(VerifiableModel):
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="orders")
     text = models.TextField()
+    power = models.CharField(
+        max_length=1,
+        choices=CorrectivePower.choices,
+        blank=True,
+        help_text="The Art. 58(2) corrective power the order uses. Blank: not classified.",
+    )
     binding = models.BooleanField(default=True, help_text="False for recommendations an authority cannot enforce.")
     applies_to = models.CharField(max_length=30, choices=AppliesTo.choices, default=AppliesTo.UNKNOWN)
     applies_to_detail = models.CharField(max_length=200, blank=True)
@@ -540,6 +603,9 @@ class Order(VerifiableModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(compliance_status__in=OrderComplianceStatus.values), name="order_compliance_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(power="") | Q(power__in=CorrectivePower.values), name="order_power_valid"
             ),
         ]
 
@@ -700,6 +766,49 @@ class AppealEvent(models.Model):
     @property
     def date_display(self) -> str:
         return partial_date_display(self.date, self.date_precision)
+
+
+class InvestigativeAct(VerifiableModel):
+    """An Art. 58(1) investigative step of the case (an information order, an audit, an inspection)."""
+
+    Power = InvestigativePower
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="investigative_acts")
+    power = models.CharField(max_length=1, choices=InvestigativePower.choices)
+    date = models.DateField(null=True, blank=True, help_text="Blank: not known.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", models.F("date").asc(nulls_last=True), "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(power__in=InvestigativePower.values), name="investigative_power_valid"),
+        ]
+
+    def __str__(self) -> str:
+        when = self.date.isoformat() if self.date else "date not known"
+        return f"{self.get_power_display()} ({when})"
+
+
+class ComplainantUpdate(models.Model):
+    """The authority informed the complainant of progress or of the outcome (Art. 77(2))."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "Progress"
+        OUTCOME = "outcome", "Outcome"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="complainant_updates")
+    informed_on = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PROGRESS)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "informed_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["progress", "outcome"]), name="complainant_update_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.informed_on}: complainant informed of the {self.get_kind_display().lower()}"
 
 
 class ChangeRecord(models.Model):

@@ -15,6 +15,7 @@ published cases only (the public register). Internal notes are never part of pub
     dashboard_stats(*, user, as_of=None) -> dict                   chart series (see its docstring)
     penalty_totals(penalties) -> PenaltyTotals                     liquidated and caps, never added
     exchange_rates_in_use() -> QuerySet[ExchangeRate]
+    staff_worklist(*, as_of=None) -> Worklist                      Art. 77(2) dates, fines above a ceiling
 """
 
 import datetime as dt
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from core.roles import Perm, can
 from enforcement.filters import CaseFilterSet, DecisionFilterSet
+from enforcement.law import LOWEST_FIXED_CEILING_EUR
 from enforcement.models import (
     Appeal,
     ArticleReference,
@@ -43,6 +45,7 @@ from enforcement.models import (
     Sector,
     ViolationCode,
 )
+from enforcement.services.law import CeilingAssessment, fine_ceiling_assess
 from enforcement.services.penalties import AccrualResult, penalty_accrued
 
 
@@ -233,12 +236,15 @@ def case_detail(*, public_id, user) -> Case:
     cases = Case.objects.select_related("authority", "respondent", "lead_authority").prefetch_related(
         "concerned_authorities",
         "sources",
+        "investigative_acts",
+        "complainant_updates",
         Prefetch("articles", queryset=ArticleReference.objects.select_related("decision")),
         Prefetch(
             "decisions",
             queryset=Decision.objects.order_by("decision_date", "announced_date", "id").prefetch_related(
                 Prefetch(
-                    "fines", queryset=Fine.objects.select_related("eur_rate").prefetch_related("quoted_conversions")
+                    "fines",
+                    queryset=Fine.objects.select_related("eur_rate").prefetch_related("quoted_conversions", "criteria"),
                 ),
                 Prefetch("orders", queryset=Order.objects.prefetch_related("checks")),
                 Prefetch(
@@ -373,3 +379,73 @@ def dashboard_stats(*, user, as_of: dt.date | None = None, top: int = 12) -> dic
         "rates": list(exchange_rates_in_use()),
         "as_of": as_of,
     }
+
+
+# --- staff worklist: the fining law and the complainant's right to be informed ------------------
+
+
+def fines_above_ceiling() -> list[tuple[Fine, CeilingAssessment]]:
+    """Every fine the ceiling rule flags. Only fines above the lowest fixed ceiling (EUR 10M) can
+    be flagged, so the database returns few rows even at 100,000 cases."""
+    fines = (
+        Fine.objects.filter(amount_eur__gt=LOWEST_FIXED_CEILING_EUR)
+        .select_related("decision__case__authority", "decision__case__respondent")
+        .order_by("-amount_eur", "pk")
+    )
+    flagged = []
+    for fine in fines:
+        assessment = fine_ceiling_assess(fine=fine)
+        if assessment is not None and assessment.flagged:
+            flagged.append((fine, assessment))
+    return flagged
+
+
+def complaints_overdue(*, as_of: dt.date | None = None):
+    """Complaint cases whose complainant should have heard from the authority by now."""
+    as_of = as_of or timezone.localdate()
+    return (
+        Case.objects.filter(complainant_update_due__lt=as_of)
+        .select_related("authority", "respondent")
+        .order_by("complainant_update_due", "reference")
+    )
+
+
+def complaints_due_soon(*, as_of: dt.date | None = None, days: int = 14):
+    as_of = as_of or timezone.localdate()
+    return (
+        Case.objects.filter(complainant_update_due__gte=as_of, complainant_update_due__lte=as_of + dt.timedelta(days))
+        .select_related("authority", "respondent")
+        .order_by("complainant_update_due", "reference")
+    )
+
+
+def complaints_without_received_date():
+    """Open complaint cases with no received date: their due date cannot be computed."""
+    return (
+        Case.objects.filter(origin=Case.Origin.COMPLAINT, complaint_received_on__isnull=True)
+        .exclude(status=Case.Status.CLOSED)
+        .select_related("authority", "respondent")
+        .order_by("reference")
+    )
+
+
+@dataclass
+class Worklist:
+    overdue: list[Case]
+    due_soon: list[Case]
+    no_received_date: list[Case]
+    fines_flagged: list[tuple[Fine, CeilingAssessment]]
+
+    @property
+    def count(self) -> int:
+        return len(self.overdue) + len(self.no_received_date) + len(self.fines_flagged)
+
+
+def staff_worklist(*, as_of: dt.date | None = None, limit: int = 200) -> Worklist:
+    """What staff must act on: complainants to inform (Art. 77(2)) and fines above a ceiling."""
+    return Worklist(
+        overdue=list(complaints_overdue(as_of=as_of)[:limit]),
+        due_soon=list(complaints_due_soon(as_of=as_of)[:limit]),
+        no_received_date=list(complaints_without_received_date()[:limit]),
+        fines_flagged=fines_above_ceiling()[:limit],
+    )

@@ -124,3 +124,29 @@ def scan_candidates_numpy(codes, norms, bounds, n, u, total_u, reach, scale) -> 
     squared = norms[:n].astype(np.int64) - 2 * FINE * dot + int(total_u)
     limit = (reach + bounds[:n].astype(np.float64)) * scale
     return np.flatnonzero(squared <= limit * limit)
+
+
+@njit(cache=True, nogil=True, parallel=True, boundscheck=False)
+def quantize_rows(rotated, offset, step, codes, norms, errors):
+    """Quantizer.encode's per-row work in one pass over the rotated float64 rows: the int8 codes
+    (round half to even, clipped to +-CODE_MAX), norms = FINE**2 * sum(c**2) and the float64
+    Euclidean norm of the quantisation residual (the caller rounds it up to float32). The same
+    operations as the numpy expressions it replaced, element by element; only the residual's
+    sum runs in row order instead of numpy's pairwise order (a difference in the last bits of a
+    float64, far below the float32 rounding-up that follows)."""
+    for i in prange(rotated.shape[0]):
+        total = np.int64(0)
+        squared = 0.0
+        for j in range(rotated.shape[1]):
+            code = np.rint((rotated[i, j] - offset[j]) / step)
+            if code > CODE_MAX:
+                code = CODE_MAX
+            elif code < -CODE_MAX:
+                code = -CODE_MAX
+            residual = rotated[i, j] - (offset[j] + step * code)
+            squared += residual * residual
+            c = np.int64(code)
+            codes[i, j] = c
+            total += c * c
+        norms[i] = np.int32(FINE * FINE * total)
+        errors[i] = np.sqrt(squared)

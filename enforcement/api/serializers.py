@@ -18,6 +18,8 @@ from enforcement.models import (
     Decision,
     ExchangeRate,
     Fine,
+    FineCriterionAssessment,
+    InvestigativeAct,
     Order,
     PenaltyLiquidation,
     PenaltyPayment,
@@ -133,6 +135,22 @@ class ComplianceCheckSerializer(serializers.ModelSerializer):
         fields = ("checked_on", "complied", "note", "source_url")
 
 
+class FineCriterionSerializer(serializers.ModelSerializer):
+    """An Art. 83(2) criterion as the decision weighed it (criterion: the point letter a-k)."""
+
+    class Meta:
+        model = FineCriterionAssessment
+        fields = ("criterion", "effect", "note")
+
+
+class InvestigativeActSerializer(VerificationMixin, serializers.ModelSerializer):
+    """An Art. 58(1) investigative act (power: the point letter a-f)."""
+
+    class Meta:
+        model = InvestigativeAct
+        fields = ("power", "date", "description", *VERIFICATION_FIELDS)
+
+
 class OrderSerializer(VerificationMixin, serializers.ModelSerializer):
     checks = ComplianceCheckSerializer(many=True, read_only=True)
 
@@ -141,6 +159,7 @@ class OrderSerializer(VerificationMixin, serializers.ModelSerializer):
         fields = (
             "id",
             "text",
+            "power",
             "binding",
             "applies_to",
             "applies_to_detail",
@@ -203,6 +222,7 @@ class FineSerializer(FixedOnUpdateMixin, VerificationMixin, serializers.ModelSer
     # Null while no stored rate covers the fine's currency and date (amount_eur is null too).
     eur_rate = ExchangeRateSerializer(read_only=True, allow_null=True)
     quoted_conversions = QuotedConversionSerializer(many=True, read_only=True)
+    criteria = FineCriterionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Fine
@@ -217,6 +237,11 @@ class FineSerializer(FixedOnUpdateMixin, VerificationMixin, serializers.ModelSer
             "amount_eur",
             "eur_rate",
             "quoted_conversions",
+            "ceiling",
+            "turnover",
+            "turnover_currency",
+            "turnover_year",
+            "criteria",
             *VERIFICATION_FIELDS,
         )
         read_only_fields = ("amount_eur",)
@@ -456,6 +481,7 @@ class CaseDetailSerializer(VerificationMixin, serializers.ModelSerializer):
     )
     sources = SourceSerializer(many=True, read_only=True)
     articles = ArticleSerializer(many=True, read_only=True)
+    investigative_acts = InvestigativeActSerializer(many=True, read_only=True)
     decisions = DecisionBriefSerializer(many=True, read_only=True)
     appeals = serializers.SlugRelatedField(slug_field="public_id", many=True, read_only=True)
     violation_types = serializers.SlugRelatedField(
@@ -476,6 +502,8 @@ class CaseDetailSerializer(VerificationMixin, serializers.ModelSerializer):
             "origin_detail",
             "complainant",
             "complainant_public",
+            "complaint_received_on",
+            "complainant_update_due",
             "lead_authority",
             "concerned_authorities",
             "status",
@@ -491,13 +519,21 @@ class CaseDetailSerializer(VerificationMixin, serializers.ModelSerializer):
             "fines_eur_total",
             "sources",
             "articles",
+            "investigative_acts",
             "decisions",
             "appeals",
             "created",
             "updated",
             *VERIFICATION_FIELDS,
         )
-        read_only_fields = ("latest_decision_date", "fines_eur_total", "facets_derived", "created", "updated")
+        read_only_fields = (
+            "latest_decision_date",
+            "fines_eur_total",
+            "facets_derived",
+            "complainant_update_due",
+            "created",
+            "updated",
+        )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -505,6 +541,9 @@ class CaseDetailSerializer(VerificationMixin, serializers.ModelSerializer):
         if request is None or not sees_internal(request.user):
             fields.pop("internal_notes", None)
             fields.pop("complainant_public", None)
+            # The date of a complaint and the duty to inform its author are internal (Art. 77(2)).
+            fields.pop("complaint_received_on", None)
+            fields.pop("complainant_update_due", None)
             # Complainant data is internal unless staff chose to publish it (see to_representation).
         return fields
 

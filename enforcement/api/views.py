@@ -160,7 +160,12 @@ class CaseViewSet(ServiceViewSet):
         cases = case_queryset(user=self.request.user)
         if self.action in ("retrieve", "update", "partial_update"):
             cases = cases.prefetch_related(
-                "violation_types", "sources", "appeals", "concerned_authorities", "lead_authority"
+                "violation_types",
+                "sources",
+                "appeals",
+                "concerned_authorities",
+                "lead_authority",
+                "investigative_acts",
             )
         return cases
 
@@ -204,7 +209,10 @@ class DecisionViewSet(AsOfContextMixin, CaseRecordViewSet):
     queryset = (
         Decision.objects.select_related("case", "parent")
         .prefetch_related(
-            Prefetch("fines", queryset=Fine.objects.select_related("eur_rate").prefetch_related("quoted_conversions")),
+            Prefetch(
+                "fines",
+                queryset=Fine.objects.select_related("eur_rate").prefetch_related("quoted_conversions", "criteria"),
+            ),
             Prefetch("orders", queryset=Order.objects.prefetch_related("checks")),
             Prefetch(
                 "penalty_payments",
@@ -228,7 +236,9 @@ class FineViewSet(CaseRecordViewSet):
     """Fines with their EUR equivalent and the stored exchange rate used for it."""
 
     serializer_class = FineSerializer
-    queryset = Fine.objects.select_related("decision__case", "eur_rate").prefetch_related("quoted_conversions")
+    queryset = Fine.objects.select_related("decision__case", "eur_rate").prefetch_related(
+        "quoted_conversions", "criteria"
+    )
     case_path = "decision__case__"
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     filterset_fields = {"currency": ["exact"], "payment_status": ["exact"]}

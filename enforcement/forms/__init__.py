@@ -9,9 +9,12 @@ from enforcement.forms.appeals import AppealEventForm, AppealForm
 from enforcement.forms.base import CURRENCY_CODES, CurrencyField, PartialDateField, ServiceForm, VerificationFields
 from enforcement.forms.cases import ArticleForm, AuthorityForm, CaseForm, RespondentForm, SourceForm
 from enforcement.forms.decisions import (
+    ComplainantUpdateForm,
     ComplianceCheckForm,
     DecisionForm,
+    FineCriterionForm,
     FineForm,
+    InvestigativeActForm,
     LiquidationForm,
     OrderForm,
     PenaltyForm,
@@ -25,10 +28,13 @@ __all__ = [
     "ArticleForm",
     "AuthorityForm",
     "CaseForm",
+    "ComplainantUpdateForm",
     "ComplianceCheckForm",
     "CurrencyField",
     "DecisionForm",
+    "FineCriterionForm",
     "FineForm",
+    "InvestigativeActForm",
     "LiquidationForm",
     "OrderForm",
     "PartialDateField",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from enforcement.forms.base import ServiceForm, VerificationFields, WebAddressField, editable_fields
+from enforcement.forms.base import DATE_INPUT, ServiceForm, VerificationFields, WebAddressField, editable_fields
 from enforcement.models import ArticleReference, Authority, Case, Decision, Respondent, Source
 from enforcement.services.records import AUTHORITY_FIELDS, CASE_FIELDS, RESPONDENT_FIELDS
 
@@ -31,6 +31,7 @@ class CaseForm(VerificationFields, ServiceForm):
             "internal_notes": forms.Textarea(attrs={"rows": 4}),
             "concerned_authorities": forms.SelectMultiple(attrs={"size": 6}),
             "violation_types": forms.CheckboxSelectMultiple,
+            "complaint_received_on": DATE_INPUT,
         }
         help_texts = {
             "published": "Published cases appear in the public register (internal notes never do).",

@@ -3,6 +3,8 @@ compliance checks) and penalty payments (with liquidations)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -18,9 +20,12 @@ from enforcement.forms.base import (
 )
 from enforcement.forms.cases import decision_label
 from enforcement.models import (
+    ComplainantUpdate,
     ComplianceCheck,
     Decision,
     Fine,
+    FineCriterionAssessment,
+    InvestigativeAct,
     Order,
     PenaltyLiquidation,
     PenaltyPayment,
@@ -103,19 +108,46 @@ class DecisionForm(PartialDates, VerificationFields, ServiceForm):
 
 
 class FineForm(VerificationFields, ServiceForm):
-    verifiable = ("amount", "currency", "payment_status")
+    verifiable = ("amount", "currency", "payment_status", "ceiling", "turnover")
     currency = CurrencyField(label="Currency")
+    turnover_currency = CurrencyField(label="Turnover currency", required=False)
 
     class Meta:
         model = Fine
-        fields = ("amount", "currency", "payment_status", "payment_note")
+        fields = (
+            "amount",
+            "currency",
+            "payment_status",
+            "payment_note",
+            "ceiling",
+            "turnover",
+            "turnover_currency",
+            "turnover_year",
+        )
         widgets = {"payment_note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"ceiling": "Maximum (Art. 83)", "turnover": "Worldwide annual turnover", "turnover_year": "Of year"}
         help_texts = {"amount": "The amount as decided, in the decision's currency (not converted)."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _money_inputs(self, "amount")
+        _money_inputs(self, "amount", "turnover")
         self.fields["amount"].error_messages["min_value"] = "A fine cannot be negative."
+        self.fields["turnover"].error_messages["min_value"] = "A turnover cannot be negative."
+        self.fields["turnover_year"].widget.attrs.update({"min": "1970", "max": "2100"})
+
+    def clean_turnover_year(self):
+        year = self.cleaned_data.get("turnover_year")
+        if year is not None and not 1970 <= year <= dt.date.today().year:
+            raise ValidationError("Give the financial year, e.g. 2023 (not in the future).")
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("turnover") is not None and not cleaned.get("turnover_currency"):
+            self.add_error("turnover_currency", "Give the turnover's currency.")
+        if cleaned.get("turnover") is None and (cleaned.get("turnover_currency") or cleaned.get("turnover_year")):
+            self.add_error("turnover", "Give the turnover, or leave its currency and year empty.")
+        return cleaned
 
     def clean_amount(self):
         amount = self.cleaned_data.get("amount")
@@ -143,12 +175,42 @@ class QuotedConversionForm(ServiceForm):
 
 
 class OrderForm(VerificationFields, ServiceForm):
-    verifiable = ("text", "applies_to", "deadline", "compliance_status")
+    verifiable = ("text", "power", "applies_to", "deadline", "compliance_status")
 
     class Meta:
         model = Order
-        fields = ("text", "binding", "applies_to", "applies_to_detail", "deadline", "compliance_status")
+        fields = ("text", "power", "binding", "applies_to", "applies_to_detail", "deadline", "compliance_status")
         widgets = {"text": forms.Textarea(attrs={"rows": 3}), "deadline": DATE_INPUT}
+        labels = {"power": "Corrective power (Art. 58(2))"}
+
+
+class FineCriterionForm(ServiceForm):
+    """How the decision weighed one Art. 83(2) criterion."""
+
+    class Meta:
+        model = FineCriterionAssessment
+        fields = ("criterion", "effect", "note")
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"criterion": "Art. 83(2) criterion", "effect": "Weighed as"}
+
+
+class InvestigativeActForm(VerificationFields, ServiceForm):
+    verifiable = ("power", "date", "description")
+
+    class Meta:
+        model = InvestigativeAct
+        fields = ("power", "date", "description")
+        widgets = {"date": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"power": "Investigative power (Art. 58(1))"}
+
+
+class ComplainantUpdateForm(ServiceForm):
+    class Meta:
+        model = ComplainantUpdate
+        fields = ("informed_on", "kind", "note")
+        widgets = {"informed_on": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"informed_on": "Complainant informed on", "kind": "Of the"}
+        help_texts = {"kind": "An update on the outcome ends the three-month duty (Art. 77(2))."}
 
 
 class ComplianceCheckForm(ServiceForm):

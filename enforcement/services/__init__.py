@@ -39,8 +39,21 @@ Stable signatures (`data` maps model field names to cleaned Python values):
     exchange_rates_seed() -> int
     case_refresh_summary(*, case) -> Case
     fine_refresh_eur(*, fine) -> Fine
+
+    fine_ceiling_assess(*, fine) -> CeilingAssessment | None       (services.law: Art. 83(4)-(6))
+    complaint_refresh_due(*, case) -> Case                          (services.law: Art. 77(2))
+    fine_criterion_create(*, fine, user, data) -> FineCriterionAssessment   (services.legal_records)
+    investigative_act_create(*, case, user, data) / investigative_act_update(*, act, user, data)
+    complainant_update_create(*, case, user, data) -> ComplainantUpdate
 """
 
+from enforcement.services.law import CeilingAssessment, complaint_refresh_due, fine_ceiling_assess
+from enforcement.services.legal_records import (
+    complainant_update_create,
+    fine_criterion_create,
+    investigative_act_create,
+    investigative_act_update,
+)
 from enforcement.services.money import (
     case_refresh_summary,
     exchange_rate_set,
@@ -83,6 +96,13 @@ from enforcement.services.records import (
 __all__ = [
     "AccrualPeriod",
     "AccrualResult",
+    "CeilingAssessment",
+    "complainant_update_create",
+    "complaint_refresh_due",
+    "fine_ceiling_assess",
+    "fine_criterion_create",
+    "investigative_act_create",
+    "investigative_act_update",
     "appeal_create",
     "appeal_event_create",
     "appeal_update",

@@ -32,6 +32,7 @@ from enforcement.models import (
     Source,
 )
 from enforcement.services.history import record_changes, record_event, snapshot
+from enforcement.services.law import complaint_received_check, complaint_refresh_due
 from enforcement.services.money import case_refresh_summary, fine_refresh_eur
 
 # The save helpers return the very model instance they were given, typed as such.
@@ -48,6 +49,7 @@ CASE_FIELDS = (
     "legal_framework_detail",
     "origin",
     "origin_detail",
+    "complaint_received_on",
     "complainant",
     "complainant_public",
     "lead_authority",
@@ -77,9 +79,20 @@ DECISION_FIELDS = (
     "source_discrepancies",
     *VERIFICATION,
 )
-FINE_FIELDS = ("amount", "currency", "payment_status", "payment_note", *VERIFICATION)
+FINE_FIELDS = (
+    "amount",
+    "currency",
+    "payment_status",
+    "payment_note",
+    "ceiling",
+    "turnover",
+    "turnover_currency",
+    "turnover_year",
+    *VERIFICATION,
+)
 ORDER_FIELDS = (
     "text",
+    "power",
     "binding",
     "applies_to",
     "applies_to_detail",
@@ -203,13 +216,14 @@ def _same_case(errors: dict[str, str], field: str, related, case: Case) -> None:
 def case_create(*, user, data: dict) -> Case:
     case = Case()
     _check_fields(data, CASE_FIELDS)
+    complaint_received_check(data=data)
     m2m = _assign(case, data)
     case.full_clean()
     case.save()
     for name, value in m2m.items():
         getattr(case, name).set(value)
     record_event(case=case, obj=case, action=ChangeRecord.Action.CREATE, user=user, text=str(case))
-    return case
+    return complaint_refresh_due(case=case)
 
 
 @transaction.atomic
@@ -217,7 +231,9 @@ def case_update(*, case: Case, user, data: dict) -> Case:
     """Staff edits. Setting the sector or violation types marks them as staff's (not derived), so
     that the classifier no longer changes them."""
     data = dict(data)
+    complaint_received_check(data=data)
     _save_changes(obj=case, data=data, case=case, user=user, fields=CASE_FIELDS)
+    complaint_refresh_due(case=case)
     if case.facets_derived and any(name in data for name in CASE_FACET_FIELDS):
         Case.objects.filter(pk=case.pk).update(facets_derived=False)
         case.facets_derived = False
@@ -497,6 +513,7 @@ def record_delete(*, obj: models.Model, user) -> None:
     record_event(case=case, obj=obj, action=ChangeRecord.Action.DELETE, user=user, text=str(obj))
     obj.delete()
     case_refresh_summary(case=case)
+    complaint_refresh_due(case=case)
 
 
 # --- parties (not part of a case: no case history) -----------------------------------------------

@@ -11,12 +11,16 @@ from enforcement.views.edit import (
     authority_create,
     case_create,
     case_edit,
+    complainant_update_add,
     compliance_check_add,
     conversion_add,
     decision_add,
     decision_edit,
     fine_add,
+    fine_criterion_add,
     fine_edit,
+    investigative_act_add,
+    investigative_act_edit,
     liquidation_add,
     order_add,
     order_edit,
@@ -37,6 +41,7 @@ from enforcement.views.lists import (
     register_decisions,
     register_json,
 )
+from enforcement.views.worklist import worklist
 
 __all__ = [
     "appeal_add",
@@ -52,13 +57,17 @@ __all__ = [
     "case_list_csv",
     "case_list_json",
     "import_upload",
+    "complainant_update_add",
     "compliance_check_add",
     "conversion_add",
     "dashboard",
     "decision_add",
     "decision_edit",
     "fine_add",
+    "fine_criterion_add",
     "fine_edit",
+    "investigative_act_add",
+    "investigative_act_edit",
     "liquidation_add",
     "order_add",
     "order_edit",
@@ -73,4 +82,5 @@ __all__ = [
     "respondent_create",
     "source_add",
     "source_edit",
+    "worklist",
 ]

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from core.roles import Perm, require
 from enforcement import selectors
+from enforcement.currencies import country_name
 from enforcement.views.common import today
 
 
@@ -14,6 +15,8 @@ from enforcement.views.common import today
 @require(Perm.VIEW_INTERNAL)
 def dashboard(request):
     stats = selectors.dashboard_stats(user=request.user, as_of=today())
+    # Countries by name in the UI language (the selector keeps the ISO codes for exports).
+    stats["fines_by_country"] = [(country_name(code), eur, count) for code, eur, count in stats["fines_by_country"]]
     pairs = {
         key: [(str(label), eur) for label, eur, _count in stats[key]]
         for key in ("fines_by_authority", "fines_by_country", "fines_by_year", "payment_status")

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.roles import Perm, can, require
-from enforcement import selectors
+from enforcement import selectors, services
 from enforcement.models import ArticleReference, PenaltyPayment
 from enforcement.views.common import case_timeline, decisions_in_order, today
 
@@ -17,6 +17,11 @@ HISTORY_LIMIT = 200
 def _case_context(request, case, *, public: bool) -> dict:
     decisions = decisions_in_order(case)
     as_of = today()
+    if not public and can(request.user, Perm.VIEW_INTERNAL):
+        # Staff see whether each fine fits under its Art. 83 maximum (services.law).
+        for decision in decisions:
+            for fine in decision.fines.all():
+                fine.ceiling_check = services.fine_ceiling_assess(fine=fine)
     return {
         "case": case,
         "decisions": decisions,

@@ -27,9 +27,12 @@ from enforcement.forms import (
     ArticleForm,
     AuthorityForm,
     CaseForm,
+    ComplainantUpdateForm,
     ComplianceCheckForm,
     DecisionForm,
+    FineCriterionForm,
     FineForm,
+    InvestigativeActForm,
     LiquidationForm,
     OrderForm,
     PenaltyForm,
@@ -42,9 +45,12 @@ from enforcement.models import (
     AppealEvent,
     ArticleReference,
     Case,
+    ComplainantUpdate,
     ComplianceCheck,
     Decision,
     Fine,
+    FineCriterionAssessment,
+    InvestigativeAct,
     Order,
     PenaltyLiquidation,
     PenaltyPayment,
@@ -467,6 +473,68 @@ def article_edit(request, public_id, article_id: int):
     )
 
 
+# --- the fining law and the complainant (Art. 58(1), 83(2), 77(2)) -------------------------------
+
+
+@_staff_form
+def fine_criterion_add(request, public_id, fine_id: int):
+    case = _case(public_id)
+    fine = _of_case(Fine, case, fine_id, "decision__case")
+    return _form_page(
+        request,
+        make_form=lambda data: FineCriterionForm(data),
+        save=lambda data: services.fine_criterion_create(fine=fine, user=request.user, data=data),
+        case=case,
+        title="Add an Art. 83(2) criterion the decision weighed",
+        success="The criterion was added.",
+        done=lambda _saved: _case_url(case, f"fine-{fine.pk}-law"),
+        record=fine,
+    )
+
+
+@_staff_form
+def investigative_act_add(request, public_id):
+    case = _case(public_id)
+    return _form_page(
+        request,
+        make_form=lambda data: InvestigativeActForm(data),
+        save=lambda data: services.investigative_act_create(case=case, user=request.user, data=data),
+        case=case,
+        title="Add an investigative act (Art. 58(1))",
+        success="The investigative act was added.",
+        done=lambda _saved: _case_url(case, "investigation-heading"),
+    )
+
+
+@_staff_form
+def investigative_act_edit(request, public_id, act_id: int):
+    case = _case(public_id)
+    act = _of_case(InvestigativeAct, case, act_id, "case")
+    return _form_page(
+        request,
+        make_form=lambda data: InvestigativeActForm(data, instance=_of_case(InvestigativeAct, case, act_id, "case")),
+        save=lambda data: services.investigative_act_update(act=act, user=request.user, data=data),
+        case=case,
+        title="Edit investigative act",
+        success="The investigative act was saved.",
+        record=act,
+    )
+
+
+@_staff_form
+def complainant_update_add(request, public_id):
+    case = _case(public_id)
+    return _form_page(
+        request,
+        make_form=lambda data: ComplainantUpdateForm(data),
+        save=lambda data: services.complainant_update_create(case=case, user=request.user, data=data),
+        case=case,
+        title="Record an update sent to the complainant (Art. 77(2))",
+        success="The update was recorded; the next due date is on the case page.",
+        done=lambda _saved: _case_url(case, "complainant-heading"),
+    )
+
+
 # --- deleting ------------------------------------------------------------------------------------
 
 
@@ -482,7 +550,10 @@ DELETABLE: dict[str, Deletable] = {
     "decisions": Deletable(
         Decision, "case", "decision", "its fines, orders, compliance checks, penalty payments and provisions"
     ),
-    "fines": Deletable(Fine, "decision__case", "fine", "its quoted conversions"),
+    "fines": Deletable(Fine, "decision__case", "fine", "its quoted conversions and Art. 83(2) criteria"),
+    "criteria": Deletable(FineCriterionAssessment, "fine__decision__case", "Art. 83(2) criterion"),
+    "investigations": Deletable(InvestigativeAct, "case", "investigative act"),
+    "complainant-updates": Deletable(ComplainantUpdate, "case", "update to the complainant"),
     "conversions": Deletable(QuotedConversion, "fine__decision__case", "quoted conversion"),
     "orders": Deletable(Order, "decision__case", "order", "its compliance checks"),
     "checks": Deletable(ComplianceCheck, "order__decision__case", "compliance check"),

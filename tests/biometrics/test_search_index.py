@@ -195,3 +195,19 @@ def test_brute_force_helper_matches_face_recognition():
     ids, _photo_ids, vectors, centre = store(rng, size=500)
     query = centre + rng.standard_normal(128) * SIGMA
     assert brute_force(ids, vectors, query, 0.8) == reference(ids, vectors, query, 0.8)
+
+
+def test_the_compiled_quantiser_equals_its_numpy_twin():
+    """Quantizer.encode (kernels.quantize_rows) gives the codes and norms of the numpy
+    expressions, and bounds that still cover each row's true residual."""
+    rng = np.random.default_rng(5)
+    vectors = np.concatenate([rng.normal(0, 0.09, (5000, 128)), rng.normal(0, 5, (200, 128))]).astype(np.float32)
+    quantizer = Quantizer.fit(vectors[:1000])
+    codes, norms, bounds = quantizer.encode(vectors)
+    twin_codes, twin_norms, twin_bounds = quantizer.encode_numpy(vectors)
+    np.testing.assert_array_equal(codes, twin_codes)  # including rows clipped at +-127
+    np.testing.assert_array_equal(norms, twin_norms)
+    assert np.abs(bounds.view(np.int32) - twin_bounds.view(np.int32)).max() <= 1  # at most one float32 ulp
+    rotated = vectors.astype(np.float64) @ quantizer.rotation.T
+    residual = np.linalg.norm(rotated - (quantizer.offset + quantizer.step * codes), axis=1)
+    assert (bounds.astype(np.float64) >= residual).all()

@@ -363,3 +363,38 @@ def test_faces_missing_names_only_ids_the_table_no_longer_has(db, rng):
     assert faces_missing(ids).tolist() == [faces[2].pk]
     assert sorted(faces_missing(np.append(ids, [10**12, 2**62])).tolist()) == sorted([faces[2].pk, 10**12, 2**62])
     assert faces_missing(np.empty(0, dtype=np.int64)).tolist() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the binary COPY loader is PostgreSQL's")
+@pytest.mark.parametrize("shards", [1, 3])
+def test_the_binary_copy_loader_reads_what_the_orm_reads(db, rng, shards, monkeypatch):
+    """PostgreSQL loads the face table with one binary COPY parsed by numpy (store.copy_faces);
+    it must give exactly the ids, photos and vectors the ORM gives, shard by shard, across
+    several parse blocks."""
+    import biometrics.search.store as store_module
+
+    monkeypatch.setattr(store_module, "COPY_BLOCK_ROWS", 7)  # many blocks and a partial last one
+    vectors = rng.normal(size=(50, 128)).astype(np.float32)
+    make_faces(vectors[:20])
+    make_faces(vectors[20:])
+    for shard in range(shards):
+        store = StoreIndex(shard, shards)
+        copied = [np.concatenate(column) for column in zip(*store._read_all(), strict=True)]
+        rows = list(store._queryset().order_by("id").values_list("id", "photo_id", "encoding"))
+        ids, photo_ids, expected = store_module._decode(rows)
+        order = np.argsort(copied[0])
+        np.testing.assert_array_equal(copied[0][order], ids)
+        np.testing.assert_array_equal(copied[1][order], photo_ids)
+        np.testing.assert_array_equal(copied[2][order], expected)
+        assert copied[2].dtype == np.float32 and copied[2].flags.c_contiguous
+
+
+def test_the_binary_copy_parser_refuses_a_broken_row():
+    from biometrics.search.store import COPY_ROW, _copy_block
+
+    block = np.zeros(2, dtype=COPY_ROW)
+    block["fields"], block["id_length"], block["photo_length"], block["encoding_length"] = 3, 8, 8, 512
+    assert len(_copy_block(block)[0]) == 2
+    block["encoding_length"][1] = -1  # a NULL encoding
+    with pytest.raises(ValueError, match="not 512 bytes"):
+        _copy_block(block)

@@ -234,3 +234,61 @@ def test_staff_add_a_liquidation_decision_and_its_liquidation(page, live_server,
     page.wait_for_load_state()
     assert "#penalty-" in page.url
     assert page.get_by_role("table", name="Liquidations").first.get_by_text("100,000").first.is_visible()
+
+
+# --- the public trackers' data on top of the demo (issue 15) ---------------------------------------
+
+
+@pytest.fixture
+def demo_and_tidytuesday(demo_data, shared_data_dir):
+    """The demo record plus the 250 real fines of the TidyTuesday export, imported as staff would
+    (valid rows; the rejected ones are reported)."""
+    from enforcement.services.tabular_import import tabular_dataset_load, tabular_import
+    from enforcement.services.tabular_parse import mapping_load
+
+    name = "gdpr_violations_tidytuesday.tsv"
+    dataset = tabular_dataset_load(content=(shared_data_dir / name).read_bytes(), file_name=name)
+    report = tabular_import(dataset=dataset, mapping=mapping_load("tidytuesday"), source_name=name, keep_valid=True)
+    return report
+
+
+def test_dashboard_and_faceted_list_on_the_real_trackers_data(page, live_server, staff_user, demo_and_tidytuesday):
+    from enforcement.models import Authority, Decision
+
+    decisions = Decision.objects.count()
+    countries = Authority.objects.filter(cases__isnull=False).values("country").distinct().count()
+    assert decisions >= 255 and countries >= 25, (decisions, countries)
+
+    at_width(page, 1280)
+    browser_login(page, live_server, "stella_staff")
+    page.goto(f"{live_server.url}/enforcement/dashboard/")
+    by_country = page.get_by_role("img", name=re.compile("Fines by country"))
+    assert by_country.is_visible()
+    # Real countries of the export show up in the chart's text alternative.
+    described = by_country.locator("desc").text_content()
+    assert "Italy" in described and "Germany" in described
+    page.screenshot(path="test-artifacts/issue15-dashboard-real-data.png", full_page=True)
+
+    page.goto(f"{live_server.url}/enforcement/cases/")
+    # The country dropdown is searchable: typing narrows it to the matching names.
+    country = page.locator("select#id_country")
+    search = page.locator("input.select-search[aria-controls=id_country]")
+    search.fill("germ")
+    visible = country.evaluate("s => Array.from(s.options).filter(o => o.value && !o.hidden).map(o => o.textContent)")
+    assert visible == ["Germany"]
+    assert country.input_value() == "DE"
+    page.select_option("select#id_sector", "telecoms")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"country=DE"))
+    assert "sector=telecoms" in page.url
+    rows = page.locator("table.case-table tbody tr")
+    count = rows.count()
+    expected = Case.objects.filter(authority__country="DE", sector="telecoms").count()
+    assert count == expected >= 1
+    # The facets list the number of cases per value among the other filters.
+    page.goto(f"{live_server.url}/enforcement/cases/?violation_type=security&country=IT")
+    expected = Case.objects.filter(authority__country="IT", violation_types__code="security").distinct().count()
+    assert expected >= 1
+    assert page.locator("table.case-table tbody tr").count() == min(expected, 25)
+    assert no_horizontal_overflow(page)
+    page.screenshot(path="test-artifacts/issue15-case-list-facets.png", full_page=True)

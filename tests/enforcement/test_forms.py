@@ -31,6 +31,10 @@ def test_fine_form_service_data_and_currency_normalisation():
         "currency": "GBP",
         "payment_status": "unpaid",
         "payment_note": "",
+        "ceiling": "",
+        "turnover": None,
+        "turnover_currency": "",
+        "turnover_year": None,
         "unverified_fields": ["amount"],
         "verification_notes": {"amount": "one source", "payment_status": "per press only"},
     }
@@ -61,7 +65,13 @@ def test_fine_form_shows_current_verification_state():
     form = FineForm(instance=fine)
     assert form.initial["unverified_fields"] == ["amount"]
     assert form.initial["verification_notes_text"] == "amount: UNVERIFIED (press)"
-    assert [name for name, _ in form.fields["unverified_fields"].choices] == ["amount", "currency", "payment_status"]
+    assert [name for name, _ in form.fields["unverified_fields"].choices] == [
+        "amount",
+        "currency",
+        "payment_status",
+        "ceiling",
+        "turnover",
+    ]
 
 
 def test_case_form_lead_authority_only_for_cross_border_cases():

@@ -36,6 +36,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from enforcement.models import InvestigativeAct
 from tests.security.conftest import (
     ALICE_MARK,
     BOB_MARK,
@@ -214,6 +215,10 @@ def internal_secrets(w):
     return {INTERNAL_NOTE: ("auditor", "staff"), UNPUBLISHED_TITLE: ("auditor", "staff")}
 
 
+def investigative_act(case):
+    return InvestigativeAct.objects.get_or_create(case=case, power="a")[0]
+
+
 MESSAGE_POST = {"message-body": "written by someone who may not", "message-visible_to_requester": "on"}
 
 EXPECTED: dict[str, list[Variant]] = {
@@ -238,6 +243,7 @@ EXPECTED: dict[str, list[Variant]] = {
     ],
     # --- enforcement: staff and auditors ------------------------------------------------------
     "enforcement:dashboard": [V("", none, html_internal())],
+    "enforcement:worklist": [V("", none, html_internal())],
     "enforcement:case_list": [V("", none, html_internal(), secrets=internal_secrets)],
     "enforcement:case_list_csv": [V("", none, html_internal())],
     "enforcement:case_list_json": [V("", none, html_internal())],
@@ -360,6 +366,7 @@ EXPECTED: dict[str, list[Variant]] = {
             ("enforcement:order_add", "decision", "decision_id"),
             ("enforcement:penalty_add", "decision", "decision_id"),
             ("enforcement:conversion_add", "fine", "fine_id"),
+            ("enforcement:fine_criterion_add", "fine", "fine_id"),
             ("enforcement:appeal_edit", "appeal", "appeal_id"),
             ("enforcement:appeal_event_add", "appeal", "appeal_id"),
         )
@@ -393,7 +400,13 @@ EXPECTED: dict[str, list[Variant]] = {
                 data=lambda w: {"url": "https://example.org/x", "label": "5(1)(a)", "court": "x"},
             )
         ]
-        for name in ("enforcement:appeal_add", "enforcement:source_add", "enforcement:article_add")
+        for name in (
+            "enforcement:appeal_add",
+            "enforcement:source_add",
+            "enforcement:article_add",
+            "enforcement:investigative_act_add",
+            "enforcement:complainant_update_add",
+        )
     },
     **{
         name: [
@@ -423,6 +436,22 @@ EXPECTED: dict[str, list[Variant]] = {
             ("enforcement:article_edit", "articles", "article_id"),
         )
     },
+    "enforcement:investigative_act_edit": [
+        V(
+            "own case",
+            lambda w, r: {"public_id": w.published.public_id, "act_id": investigative_act(w.published).pk},
+            html_edit(),
+            post=html_edit({302, 400}),
+            data=lambda w: {"power": "b", "description": "changed by someone who may not"},
+        ),
+        V(
+            "act of another case",
+            lambda w, r: {"public_id": w.published.public_id, "act_id": investigative_act(w.unpublished).pk},
+            html_edit(404),
+            post=html_edit(404),
+            data=lambda w: {"power": "b"},
+        ),
+    ],
     "enforcement:record_delete": [
         V(
             "own case",
