@@ -7,7 +7,7 @@ from django.contrib import admin
 from compliance.deadlines import controller_country
 from compliance.models import AuditEvent, DataSubjectRequest, Holiday, RequestMessage
 
-SECRET_FIELDS = ("selfie", "id_document", "status_token_hash", "ip_hash")
+SECRET_FIELDS = ("selfie", "selfie_2", "selfie_3", "id_document", "status_token_hash", "ip_hash")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

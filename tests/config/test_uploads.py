@@ -218,7 +218,7 @@ def test_too_many_files_are_refused_with_a_message_in_the_form(client, settings)
     files = {f"f{i}": SimpleUploadedFile(f"{i}.jpg", b"x") for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)}
     response = client.post(FORM_URL, files)
     assert response.status_code == 400
-    assert "Send at most 2 files at once." in response.content.decode()
+    assert f"Send at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at once." in response.content.decode()
 
 
 # --- item 8: a very long file name -------------------------------------------------------------
