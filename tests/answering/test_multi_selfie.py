@@ -101,3 +101,39 @@ def test_the_review_page_shows_every_selfie(store, file_request, staff_client):
         crop = staff_client.get(reverse("answering:selfie_crop_n", args=[request.public_id, number]))
         assert crop.status_code == 200 and crop.content[:2] == b"\xff\xd8"
     assert staff_client.get(reverse("answering:selfie_crop_n", args=[request.public_id, 3])).status_code == 404
+
+
+def test_the_sweep_keeps_held_extra_selfies_and_purges_them_from_a_finished_request(
+    store, file_request, django_capture_on_commit_callbacks
+):
+    """The orphan sweep knows the extra selfies' files (a held one is not an orphan, however old),
+    and the leftovers sweep purges a finished request that holds only an extra selfie."""
+    import os
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compliance.models import DataSubjectRequest
+    from compliance.workflow.sweep import request_photos_delete_leftovers
+
+    request = file_request(
+        selfie="people/obama/obama.jpg", extra_selfies=("people/obama/obama2.jpg", "people/obama/obama4.jpg")
+    )
+    later = timezone.now() + timedelta(hours=3)
+    paths = [getattr(request, field).path for field in request.SELFIE_FIELDS]
+    for path in paths:
+        os.utime(path, (later.timestamp() - 3 * 3600, later.timestamp() - 3 * 3600))
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = request_photos_delete_leftovers(now=later)
+    assert counts["orphan_files"] == 0 and counts["purged_requests"] == 0
+    assert all(os.path.exists(path) for path in paths)
+
+    # A crash left only the third selfie on a withdrawn request (raw fixture: every transition
+    # to a final state purges all of them itself).
+    DataSubjectRequest.objects.filter(pk=request.pk).update(status=RequestStatus.WITHDRAWN, selfie=None, selfie_2=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = request_photos_delete_leftovers(now=later)
+    assert counts["purged_requests"] == 1
+    request.refresh_from_db()
+    assert not request.selfie_3 and request.biometrics_purged_at is not None
+    assert not os.path.exists(paths[2])
