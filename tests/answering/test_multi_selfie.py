@@ -137,3 +137,16 @@ def test_the_sweep_keeps_held_extra_selfies_and_purges_them_from_a_finished_requ
     request.refresh_from_db()
     assert not request.selfie_3 and request.biometrics_purged_at is not None
     assert not os.path.exists(paths[2])
+
+
+def test_a_follow_up_erasure_reuses_every_held_selfie(store, file_request, staff_user, manifest):
+    from compliance.workflow import intake
+    from tests.workflow import decide_all
+
+    access = file_request(selfie="people/obama/obama.jpg", extra_selfies=("people/obama/obama2.jpg",))
+    decide_all(access, staff_user)
+    erasure = intake.follow_up_erasure_create(source=access, selfie_consent=True)
+    assert erasure.selfie and erasure.selfie_2 and not erasure.selfie_3
+    assert erasure.selfie_2.name != access.selfie_2.name  # a copy of its own, purged on its own
+    with access.selfie_2.open("rb") as source, erasure.selfie_2.open("rb") as copy:
+        assert source.read() == copy.read()
