@@ -212,7 +212,8 @@ def selfie_faces(request: DataSubjectRequest) -> list[DetectedFace]:
 
 def selfies_disagree(faces: list[DetectedFace], *, tolerance: float) -> float | None:
     """The largest distance between two of the selfies when it is over `tolerance` (they may
-    not show one person, and no stored face can then be near all of them), else None."""
+    not show one person, and few or no stored faces will be within tolerance of all of them),
+    else None."""
     largest = max(
         (float(np.linalg.norm(a.encoding - b.encoding)) for i, a in enumerate(faces) for b in faces[i + 1 :]),
         default=0.0,
@@ -290,8 +291,8 @@ def _record_done(request: DataSubjectRequest, run: MatchingRun, faces: list[Dete
                 staff_note(
                     request,
                     f"The requester's selfies may not show one person: two of them are {disagreement:.3f} apart "
-                    f"(over {run.possible_tolerance}), so no stored face can be near all of them. Check the "
-                    "selfies and the identity before answering.",
+                    f"(over {run.possible_tolerance}), so few or no stored faces are within tolerance of all "
+                    "of them. Check the selfies and the identity before answering.",
                 )
 
 
