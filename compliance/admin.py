@@ -8,7 +8,7 @@ from compliance.deadlines import controller_country
 from compliance.models import DataSubjectRequest, Holiday, RequestMessage
 from core.models import AuditEvent
 
-SECRET_FIELDS = ("selfie", "id_document", "status_token_hash", "ip_hash")
+SECRET_FIELDS = ("selfie", "selfie_2", "selfie_3", "id_document", "status_token_hash", "ip_hash")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -10,6 +10,7 @@ urlpatterns = [
     # Staff (act) and auditors (read).
     path("<uuid:public_id>/", views.review_page, name="review"),
     path("<uuid:public_id>/selfie.jpg", views.selfie_crop, name="selfie_crop"),
+    path("<uuid:public_id>/selfie-<int:number>.jpg", views.selfie_crop, name="selfie_crop_n"),
     path("<uuid:public_id>/matches/<int:match_id>/face.jpg", views.match_crop, name="match_crop"),
     path("<uuid:public_id>/faces/<int:face_id>/plan.jpg", views.plan_crop, name="plan_crop"),
     path("<uuid:public_id>/matches/<int:match_id>/decide/", views.decide, name="decide"),

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_noop
 HISTORY = Path(__file__).resolve().parent / "data" / "consent_texts.json"
 
 SELFIE = gettext_noop(
-    "I explicitly consent to the processing of my photo, which is biometric data, only to answer this "
-    "request (GDPR Art. 9(2)(a))."
+    "I explicitly consent to the processing of the photos of my face I give here (one to three), which are "
+    "biometric data, only to answer this request (GDPR Art. 9(2)(a))."
 )
 ID_DOCUMENT = gettext_noop(
     "I explicitly consent to the comparison of the face on my identity document with my selfie, which is "

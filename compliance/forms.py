@@ -53,7 +53,8 @@ class PhotoInput(forms.ClearableFileInput):
 
 class RequestForm(forms.Form):
     """The citizen's request. The view supplies photos already kept from an earlier attempt
-    (`kept_selfie` / `kept_id_document`: (token, original name)); a new upload replaces them."""
+    (`kept_selfie`, `kept_selfie_2`, `kept_selfie_3`, `kept_id_document`: (token, original
+    name)); a new upload replaces them."""
 
     request_type = forms.ChoiceField(
         label=_("What do you want to ask?"),
@@ -124,6 +125,22 @@ class RequestForm(forms.Form):
         help_text=_("JPEG, PNG, HEIC, WEBP or AVIF. Only your face, looking at the camera, in good light."),
     )
     selfie_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=128)
+    selfie_2 = forms.FileField(
+        label=_("Optional: a second photo of your face"),
+        required=False,
+        widget=PhotoInput(),
+        help_text=_(
+            "Another photo of you only (other light, other day). With more photos we find fewer faces of "
+            "other people: a face is only a match if it resembles every photo you give."
+        ),
+    )
+    selfie_2_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=128)
+    selfie_3 = forms.FileField(
+        label=_("Optional: a third photo of your face"),
+        required=False,
+        widget=PhotoInput(),
+    )
+    selfie_3_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=128)
     selfie_consent = forms.BooleanField(
         label=CONSENT_LABELS["selfie"],
         error_messages={"required": _("Without your explicit consent we cannot use your photo to answer the request.")},
@@ -152,13 +169,19 @@ class RequestForm(forms.Form):
         self,
         *args,
         kept_selfie: tuple[str, str] | None = None,
+        kept_selfie_2: tuple[str, str] | None = None,
+        kept_selfie_3: tuple[str, str] | None = None,
         kept_id_document: tuple[str, str] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.kept_selfie = kept_selfie
+        self.kept_selfie_2 = kept_selfie_2
+        self.kept_selfie_3 = kept_selfie_3
         self.kept_id_document = kept_id_document
         self.checked_selfie: CheckedPhoto | None = None
+        self.checked_selfie_2: CheckedPhoto | None = None
+        self.checked_selfie_3: CheckedPhoto | None = None
         self.checked_id_document: CheckedPhoto | None = None
 
     def clean_selfie(self):
@@ -169,6 +192,19 @@ class RequestForm(forms.Form):
         if self.kept_selfie is None:
             raise forms.ValidationError(_("Add a photo of your face."), code="required")
         return None
+
+    def clean_selfie_2(self):
+        return self._clean_extra_selfie("selfie_2")
+
+    def clean_selfie_3(self):
+        return self._clean_extra_selfie("selfie_3")
+
+    def _clean_extra_selfie(self, field: str):
+        """An optional selfie passes the same checks as the first (exactly one face)."""
+        upload = self.cleaned_data.get(field)
+        if upload:
+            setattr(self, f"checked_{field}", check_photo(upload, require_single_face=True))
+        return upload
 
     def clean_id_document(self):
         upload = self.cleaned_data.get("id_document")

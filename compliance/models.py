@@ -137,7 +137,9 @@ def _language_choices():
 class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model):
     # Fields that hold biometric data (photos of a face) or data derived from it; the purge
     # service empties every one of them and the retention test checks they stay empty.
-    BIOMETRIC_FILE_FIELDS = ("selfie", "id_document")
+    BIOMETRIC_FILE_FIELDS = ("selfie", "selfie_2", "selfie_3", "id_document")
+    # The selfies the store is searched with (compliance.workflow.matching), the first required.
+    SELFIE_FIELDS = ("selfie", "selfie_2", "selfie_3")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request_type = models.CharField(max_length=16, choices=RequestType.choices)
@@ -192,6 +194,10 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
 
     # Biometric data: the selfie (GDPR Art. 9(2)(a) explicit consent) and the optional ID photo.
     selfie = models.FileField(storage=private_storage, upload_to=selfie_upload_to, null=True, blank=True)
+    # Up to two more selfies (optional, same consent, same checks): a stored face is a match
+    # only within tolerance of every selfie (compliance.workflow.matching); purged with the first.
+    selfie_2 = models.FileField(storage=private_storage, upload_to=selfie_upload_to, null=True, blank=True)
+    selfie_3 = models.FileField(storage=private_storage, upload_to=selfie_upload_to, null=True, blank=True)
     selfie_consent_at = models.DateTimeField()
     suppression_consent_at = models.DateTimeField(null=True, blank=True)
     # Consent of its own to compare the ID document's face with the selfie (Art. 9(2)(a)).

@@ -70,6 +70,8 @@ class MatchingRun(models.Model):
     selfie_right = models.PositiveIntegerField(null=True, blank=True)
     selfie_bottom = models.PositiveIntegerField(null=True, blank=True)
     selfie_left = models.PositiveIntegerField(null=True, blank=True)
+    # The same for the optional second and third selfies: [[top, right, bottom, left], ...].
+    extra_selfie_boxes = models.JSONField(default=list, blank=True)
     matches_found = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -95,6 +97,16 @@ class MatchingRun(models.Model):
         if self.selfie_top is None:
             return None
         return (self.selfie_top, self.selfie_right, self.selfie_bottom, self.selfie_left)
+
+    def box_of_selfie(self, number: int) -> tuple[int, int, int, int] | None:
+        """The face's box in selfie `number` (1: the first selfie, 2 and 3: the optional ones)."""
+        if number == 1:
+            return self.selfie_box
+        boxes = self.extra_selfie_boxes or []
+        if not 2 <= number <= len(boxes) + 1:
+            return None
+        top, right, bottom, left = boxes[number - 2]
+        return (top, right, bottom, left)
 
 
 class MatchBand(models.TextChoices):

@@ -186,8 +186,9 @@ FILE_UPLOAD_HANDLERS = ["core.uploads.LimitedUploadHandler"]
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
-DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 2)  # the most any form takes (request form)
-REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2 * UPLOAD_MAX_BYTES + 2 * 1024 * 1024)
+# The request form takes the most files: up to three selfies and an identity-document photo.
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 4)
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 4 * UPLOAD_MAX_BYTES + 2 * 1024 * 1024)
 
 # Email: console locally, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

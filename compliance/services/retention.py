@@ -24,7 +24,7 @@ PENDING_UPLOAD_LIFETIME = timedelta(hours=1)
 ORPHAN_GRACE = timedelta(hours=1)  # a file younger than this may belong to a transaction in flight
 PRIVATE_FOLDERS = ("requests/selfies", "requests/id-documents", "pending")
 # Empty FileFields are stored as "" (or NULL after a purge): "> ''" matches only a real name.
-HAS_PHOTO = Q(selfie__gt="") | Q(id_document__gt="")
+HAS_PHOTO = Q(selfie__gt="") | Q(selfie_2__gt="") | Q(selfie_3__gt="") | Q(id_document__gt="")
 
 
 def pending_upload_create(
@@ -76,8 +76,9 @@ def pending_uploads_delete_expired(*, now: datetime | None = None) -> int:
 
 def _referenced_names() -> set[str]:
     names: set[str] = set()
-    for selfie, id_document in DataSubjectRequest.objects.filter(HAS_PHOTO).values_list("selfie", "id_document"):
-        names.update(name for name in (selfie, id_document) if name)
+    fields = DataSubjectRequest.BIOMETRIC_FILE_FIELDS
+    for row in DataSubjectRequest.objects.filter(HAS_PHOTO).values_list(*fields):
+        names.update(name for name in row if name)
     names.update(name for name in PendingUpload.objects.values_list("file", flat=True) if name)
     return names
 

@@ -28,6 +28,10 @@ def _private(response):
 
 # --- the request form ------------------------------------------------------------------------
 
+# Each photo field of RequestForm, with its `<field>_token` hidden field and `kept_<field>`.
+PHOTO_FIELDS = ("selfie", "selfie_2", "selfie_3", "id_document")
+EXTRA_SELFIE_FIELDS = ("selfie_2", "selfie_3")
+
 
 def _kept(token: str, *, now) -> tuple[str, str] | None:
     """(token, original name) of a photo kept from an earlier attempt, if it is still there."""
@@ -50,10 +54,8 @@ def _keep_checked_photos(form: RequestForm, *, now) -> None:
     """After validation: keep a newly uploaded photo that passed (so a text error does not cost
     the citizen their photo), and forget a kept one that a rejected new upload was meant to
     replace."""
-    for field, checked_attr, kept_attr, token_field in (
-        ("selfie", "checked_selfie", "kept_selfie", "selfie_token"),
-        ("id_document", "checked_id_document", "kept_id_document", "id_document_token"),
-    ):
+    for field in PHOTO_FIELDS:
+        checked_attr, kept_attr, token_field = f"checked_{field}", f"kept_{field}", f"{field}_token"
         checked = getattr(form, checked_attr)
         kept = getattr(form, kept_attr)
         if checked is not None:
@@ -92,25 +94,24 @@ def _request_refused(request, message: str, status: int):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@upload_form(fields=("selfie", "id_document"), refused=_request_refused)
+@upload_form(fields=PHOTO_FIELDS, refused=_request_refused)
 def request_new(request):
     now = timezone.now()
     if request.method != "POST":
         return _render_form(request, RequestForm())
 
     address = ratelimit.client_address(request)
-    kept_selfie = _kept(request.POST.get("selfie_token", ""), now=now)
-    kept_id = _kept(request.POST.get("id_document_token", ""), now=now)
+    kept = {f"kept_{field}": _kept(request.POST.get(f"{field}_token", ""), now=now) for field in PHOTO_FIELDS}
 
     budget = ratelimit.hit("address", address)
     if not budget.allowed:
         # Refused before any photo is read: the expensive part is what the limit protects.
-        form = RequestForm(initial=_initial_from(request.POST), kept_selfie=kept_selfie, kept_id_document=kept_id)
+        form = RequestForm(initial=_initial_from(request.POST), **kept)
         response = _render_form(request, form, status=429, limited_message=_limit_message(budget.retry_after))
         response["Retry-After"] = str(budget.retry_after)
         return response
 
-    form = RequestForm(request.POST, request.FILES, kept_selfie=kept_selfie, kept_id_document=kept_id)
+    form = RequestForm(request.POST, request.FILES, **kept)
     valid = form.is_valid()
     _keep_checked_photos(form, now=now)
     if not valid:
@@ -126,6 +127,17 @@ def request_new(request):
     id_token = form.kept_id_document[0] if form.kept_id_document else None
     selfie = pending_upload_get(token=selfie_token, now=now)
     id_upload = pending_upload_get(token=id_token, now=now) if id_token else None
+    extra_selfies = []
+    for field in EXTRA_SELFIE_FIELDS:
+        kept_extra = getattr(form, f"kept_{field}")
+        extra = pending_upload_get(token=kept_extra[0], now=now) if kept_extra else None
+        if kept_extra and extra is None:  # expired meanwhile: ask again rather than search with fewer
+            setattr(form, f"kept_{field}", None)
+            _with_data(form, **{f"{field}_token": ""})
+            form.add_error(field, _("Your photo was kept for one hour and has now been deleted. Add it again."))
+            return _render_form(request, form)
+        if extra is not None:
+            extra_selfies.append(extra)
     if selfie is None:  # expired between the checks above and now: ask again, keep the rest
         form.kept_selfie = None
         _with_data(form, selfie_token="")
@@ -147,6 +159,7 @@ def request_new(request):
                 "suppression_consent": bool(data.get("suppression_consent")),
             },
             selfie_file=selfie,
+            extra_selfie_files=extra_selfies,
             id_file=id_upload,
             ip=address,
             now=now,
@@ -156,6 +169,8 @@ def request_new(request):
         return _render_form(request, form)
     ratelimit.hit("email", ratelimit.normalise_email(data["email"]))
     pending_upload_delete(upload=selfie)
+    for extra in extra_selfies:
+        pending_upload_delete(upload=extra)
     if id_upload is not None:
         pending_upload_delete(upload=id_upload)
     return redirect("compliance:request_submitted")
@@ -172,7 +187,7 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 
 def _initial_from(post) -> dict:
-    fields = ("request_type", "name", "email", "country", "region", "selfie_token", "id_document_token")
+    fields = ("request_type", "name", "email", "country", "region", *(f"{field}_token" for field in PHOTO_FIELDS))
     initial = {name: post.get(name, "") for name in fields}
     initial["selfie_consent"] = bool(post.get("selfie_consent"))
     initial["id_document_consent"] = bool(post.get("id_document_consent"))

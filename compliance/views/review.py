@@ -49,6 +49,8 @@ def _context(request, req: DataSubjectRequest, **extra) -> dict:
     store_faces = Face.objects.count()
     return {
         "req": req,
+        # Which selfies the request holds (1 to 3), shown side by side beside every match.
+        "selfie_numbers": [n for n, field in enumerate(req.SELFIE_FIELDS, start=1) if getattr(req, field)],
         "o": overview,
         "store_faces": store_faces,
         "strangers": disclosure.bands_for(store_faces),
@@ -88,12 +90,17 @@ def _face_crop(field_file, box: tuple[int, int, int, int], *, limits: ImageLimit
 
 @require(Perm.VIEW_INTERNAL)
 @require_GET
-def selfie_crop(request, public_id):
+def selfie_crop(request, public_id, number: int = 1):
+    """The face in selfie `number` (1 to 3), as the matching found it."""
     req = _get(public_id)
     run = getattr(req, "matching_run", None)
-    if not req.selfie or run is None or run.selfie_box is None:
+    if not 1 <= number <= len(req.SELFIE_FIELDS) or run is None:
         raise Http404
-    return _face_crop(req.selfie, run.selfie_box)
+    field_file = getattr(req, req.SELFIE_FIELDS[number - 1])
+    box = run.box_of_selfie(number)
+    if not field_file or box is None:
+        raise Http404
+    return _face_crop(field_file, box)
 
 
 @require(Perm.VIEW_INTERNAL)

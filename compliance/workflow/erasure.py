@@ -16,7 +16,8 @@ delivered again picks up from the rows:
    searches returned one of those faces;
 3. run every action that is not done (each removal is logged in the same transaction, so every
    in-memory search index drops the face before it answers again);
-4. re-check: search the store again with the selfie at the widest band; every face still found
+4. re-check: search the store again with the selfies at the widest band (the matching's rule,
+   compliance.workflow.matching.store_search_selfies); every face still found
    that staff did not reject counts. Not zero (e.g. a photo scraped after the matching): the
    faces become matches to decide, the erasure is marked "alert" and the request stays in
    erasing; once staff have decided, "run again" plans the faces that were added;
@@ -66,9 +67,9 @@ from compliance.workflow.matching import (
     MatchingError,
     match_rows,
     match_tolerances,
-    selfie_face,
+    selfie_faces,
     staff_note,
-    store_search,
+    store_search_selfies,
 )
 from core.audit import audit_record
 from core.models import OutboxStatus
@@ -189,12 +190,12 @@ def erasure_run_action(*, action: ErasureAction) -> str:
     return store_erasure.step_redact_photo(journal=_journal(action), record=record, action_key=f"action-{action.pk}")
 
 
-def _recheck(*, erasure: ErasureRecord, request: DataSubjectRequest, encoding, now: datetime) -> int:
+def _recheck(*, erasure: ErasureRecord, request: DataSubjectRequest, encodings: list, now: datetime) -> int:
     run = MatchingRun.objects.filter(request=request).first()
     tolerance = run.possible_tolerance if run else None
     if tolerance is None:
         tolerance = match_tolerances()[1]
-    found = store_search(encoding, tolerance=tolerance)
+    found = store_search_selfies(encodings, tolerance=tolerance)
     rejected = set(
         request.matches.filter(review_status=ReviewStatus.REJECTED).values_list("face_id_snapshot", flat=True)
     )
@@ -463,13 +464,14 @@ def _erasure_execute(erasure: ErasureRecord, *, now: datetime) -> None:
             # again (no selfie), the suppression entry (if any) is kept; only the end is left.
             _done(erasure, request, kept=_suppression_kept(request), now=now)
             return
-        face = selfie_face(request)
-        remaining = _recheck(erasure=erasure, request=request, encoding=face.encoding, now=now)
+        faces = selfie_faces(request)
+        remaining = _recheck(erasure=erasure, request=request, encodings=[f.encoding for f in faces], now=now)
         checkpoint("erasure:rechecked")
         if remaining:
             _alert(erasure, request, remaining)
             return
-        kept = _suppress(request=request, encoding=face.encoding, now=now)
+        # The first selfie's encoding, as before: one entry per requester.
+        kept = _suppress(request=request, encoding=faces[0].encoding, now=now)
         _done(erasure, request, kept=kept, now=now)
     except MatchingError as error:
         _erasure_failed(erasure, str(error))

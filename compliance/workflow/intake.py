@@ -14,7 +14,7 @@ link shows a page saying so, never the status page).
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -122,7 +122,9 @@ def _submission_fields(data: Mapping) -> dict:
     }
 
 
-def _new_request(*, fields: dict, selfie_jpeg: bytes, now: datetime, ip: str = "", **extra) -> DataSubjectRequest:
+def _new_request(
+    *, fields: dict, selfie_jpeg: bytes, now: datetime, ip: str = "", extra_selfies: tuple[bytes, ...] = (), **extra
+) -> DataSubjectRequest:
     request = DataSubjectRequest(
         request_type=fields["request_type"],
         name=fields["name"],
@@ -141,16 +143,25 @@ def _new_request(*, fields: dict, selfie_jpeg: bytes, now: datetime, ip: str = "
     )
     request.status_token_hash = token_hash(status_token_derive(public_id=request.public_id, issued_at=now))
     request.selfie.save("selfie.jpg", ContentFile(selfie_jpeg), save=False)
+    for field, jpeg in zip(DataSubjectRequest.SELFIE_FIELDS[1:], extra_selfies, strict=False):
+        getattr(request, field).save("selfie.jpg", ContentFile(jpeg), save=False)
     return request
 
 
 def request_submit(
-    *, data: Mapping, selfie_file, id_file=None, ip: str = "", now: datetime | None = None
+    *,
+    data: Mapping,
+    selfie_file,
+    extra_selfie_files: Sequence = (),
+    id_file=None,
+    ip: str = "",
+    now: datetime | None = None,
 ) -> tuple[DataSubjectRequest, str]:
     """Record a citizen's request and queue the verification email.
 
     1. validate the fields (ValidationError keyed by field) and the photos (re-encoded as JPEG,
-       which drops EXIF; the form has already checked that the selfie shows exactly one face);
+       which drops EXIF; the form has already checked that each selfie shows exactly one face;
+       up to two extra selfies, searched with the first: compliance.workflow.matching);
     2. the due date is one month from receipt (GDPR Art. 12(3), compliance/deadlines.py);
     3. store the photos on the private storage under random names, the hashed client address,
        the consent times and the hash of the status-link token;
@@ -161,6 +172,12 @@ def request_submit(
     now = now or timezone.now()
     fields = _submission_fields(data)
     selfie_jpeg = photo_jpeg(selfie_file, "selfie")
+    extra_fields = DataSubjectRequest.SELFIE_FIELDS[1:]
+    if len(extra_selfie_files) > len(extra_fields):
+        raise ValidationError({"selfie_3": _("You can add at most three photos of your face.")})
+    extra_jpegs = tuple(
+        photo_jpeg(upload, field) for field, upload in zip(extra_fields, extra_selfie_files, strict=False)
+    )
     if id_file and not data.get("id_document_consent"):
         raise ValidationError({"id_document_consent": ID_CONSENT_MISSING})
     id_jpeg = photo_jpeg(id_file, "id_document") if id_file else None
@@ -168,6 +185,7 @@ def request_submit(
         request = _new_request(
             fields=fields,
             selfie_jpeg=selfie_jpeg,
+            extra_selfies=extra_jpegs,
             now=now,
             ip=ip,
             identity_check=IdentityCheck.PENDING if id_jpeg else IdentityCheck.NOT_PROVIDED,
@@ -188,6 +206,7 @@ def request_submit(
                 "due_date": request.due_date,
                 "id_document_provided": bool(id_jpeg),
                 "selfie_consent": True,
+                "faces_given": 1 + len(extra_jpegs),  # how many selfies (a count; audit refuses "selfie" keys)
                 "id_document_consent": bool(id_jpeg),
                 "suppression_consent": fields["suppression_consent"],
                 "consent_version": request.consent_version,
@@ -342,6 +361,11 @@ def follow_up_selfie_reusable(source: DataSubjectRequest) -> bool:
     return bool(source.selfie) and source.matches.filter(review_status="confirmed", face__isnull=False).exists()
 
 
+def _read(field_file) -> bytes:
+    with field_file.open("rb") as handle:
+        return handle.read()
+
+
 def follow_up_erasure_create(
     *,
     source: DataSubjectRequest,
@@ -352,15 +376,20 @@ def follow_up_erasure_create(
 ) -> DataSubjectRequest:
     """An erasure request for the photos an access answer showed, from the requester's status
     page: the email address is the one already confirmed (no second confirmation); the selfie is
-    the access request's while it is held and its matches are valid, otherwise `selfie_file`."""
+    the access request's (with its extra selfies) while it is held and its matches are valid,
+    otherwise `selfie_file`."""
     now = now or timezone.now()
     if source.request_type not in (RequestType.ACCESS, RequestType.BOTH) or source.email_verified_at is None:
         raise lifecycle.ActionNotAllowed(_("Only a confirmed access request can be followed by an erasure."))
     if not selfie_consent:
         raise ValidationError({"selfie_consent": _("We can only use your photo with your explicit consent.")})
+    extra_jpegs: tuple[bytes, ...] = ()
     if follow_up_selfie_reusable(source):
         with source.selfie.open("rb") as handle:
             selfie_jpeg = handle.read()
+        extra_jpegs = tuple(
+            _read(getattr(source, field)) for field in source.SELFIE_FIELDS[1:] if getattr(source, field)
+        )
     elif selfie_file is not None:
         selfie_jpeg = photo_jpeg(selfie_file, "selfie")
     else:
@@ -376,7 +405,12 @@ def follow_up_erasure_create(
     }
     with transaction.atomic():
         request = _new_request(
-            fields=fields, selfie_jpeg=selfie_jpeg, now=now, identity_check=IdentityCheck.NOT_PROVIDED, follows=source
+            fields=fields,
+            selfie_jpeg=selfie_jpeg,
+            extra_selfies=extra_jpegs,
+            now=now,
+            identity_check=IdentityCheck.NOT_PROVIDED,
+            follows=source,
         )
         request.save(force_insert=True)
         audit_record(
@@ -388,6 +422,7 @@ def follow_up_erasure_create(
                 "follows": source.public_id,
                 "earlier_picture_reused": selfie_file is None,
                 "selfie_consent": True,
+                "faces_given": 1 + len(extra_jpegs),  # how many selfies (a count; audit refuses "selfie" keys)
                 "suppression_consent": suppression_consent,
                 "due_date": request.due_date,
             },

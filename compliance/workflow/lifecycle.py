@@ -156,19 +156,20 @@ def request_email(request: DataSubjectRequest, kind: str, *, now: datetime, key:
 
 
 def _purge_biometrics(request: DataSubjectRequest, *, now: datetime) -> bool:
-    """Delete the selfie and the identity-document photo the moment their purpose ends (GDPR
+    """Delete the selfies and the identity-document photo the moment their purpose ends (GDPR
     Art. 5(1)(c), (e)); call inside the transaction that ends the purpose. The fields are
     emptied and the time recorded in the transaction; the files are deleted once it commits
     (a crash in between leaves files no row points to, which the leftovers sweep deletes)."""
-    names = [f.name for f in (request.selfie, request.id_document) if f and f.name]
+    fields = DataSubjectRequest.BIOMETRIC_FILE_FIELDS
+    names = [f.name for f in (getattr(request, field) for field in fields) if f and f.name]
     if not names and request.biometrics_purged_at:
         return False
     storage = request.selfie.storage
     DataSubjectRequest.objects.filter(pk=request.pk).update(
-        selfie=None, id_document=None, biometrics_purged_at=now, updated=now
+        **dict.fromkeys(fields), biometrics_purged_at=now, updated=now
     )
-    request.selfie = None
-    request.id_document = None
+    for field in fields:
+        setattr(request, field, None)
     request.biometrics_purged_at = now
     audit_record(
         action="request.biometrics_purged",

@@ -111,6 +111,7 @@ def file_request(db, faces_dir, django_capture_on_commit_callbacks):
         language: str = "en",
         suppression: bool = False,
         email: str = "barack@example.org",
+        extra_selfies: tuple[str, ...] = (),
     ):
         data = {
             "request_type": request_type,
@@ -123,7 +124,10 @@ def file_request(db, faces_dir, django_capture_on_commit_callbacks):
         }
         with django_capture_on_commit_callbacks(execute=True):
             request, token = intake.request_submit(
-                data=data, selfie_file=(faces_dir / selfie).read_bytes(), ip="198.51.100.7"
+                data=data,
+                selfie_file=(faces_dir / selfie).read_bytes(),
+                extra_selfie_files=[(faces_dir / path).read_bytes() for path in extra_selfies],
+                ip="198.51.100.7",
             )
         from django.db import transaction
 

@@ -331,3 +331,65 @@ def test_webp_and_avif_selfies_are_accepted(client, faces_dir, post, name, fmt, 
     stored = DataSubjectRequest.objects.get().selfie
     with stored.open("rb") as handle:
         assert Image.open(handle).format == "JPEG"  # kept as a re-encoded JPEG, like every selfie
+
+
+# --- up to three selfies (issue 14.3) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("photo", "message"),
+    [
+        ("group/two_people.jpg", "This photo shows 2 faces. Use a photo that shows only your own face."),
+        (None, "We could not find a face in this photo."),
+    ],
+)
+def test_a_second_selfie_without_exactly_one_face_is_refused_and_nothing_is_lost(
+    client, faces_dir, post, photo, message
+):
+    data = form_data(suppression_consent="on")
+    content = (faces_dir / photo).read_bytes() if photo else image_bytes("PNG", size=(400, 300))
+    response = post(
+        client,
+        data,
+        selfie=selfie_upload(faces_dir),
+        selfie_2=upload("second.jpg", content),
+        selfie_3=selfie_upload(faces_dir, "people/obama/obama2.jpg"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_selfie_2_error"' in html and message in html
+    assert 'id="id_selfie_error"' not in html and 'id="id_selfie_3_error"' not in html
+    assert_other_fields_kept(html, data)
+    assert re.search(r'name="suppression_consent"[^>]*checked', html)
+    assert DataSubjectRequest.objects.count() == 0
+    # The first and third selfies passed: they are kept, the refused one is not.
+    assert hidden_value(html, "selfie_token") and hidden_value(html, "selfie_3_token")
+    assert hidden_value(html, "selfie_2_token") == ""
+    assert PendingUpload.objects.count() == 2
+    assert 'id="kept-selfie"' in html and 'id="kept-selfie-3"' in html and 'id="kept-selfie-2"' not in html
+
+    # Sent again with a good second selfie only: the kept photos are used, the request is filed.
+    again = post(
+        client,
+        form_data(
+            suppression_consent="on",
+            selfie_token=hidden_value(html, "selfie_token"),
+            selfie_3_token=hidden_value(html, "selfie_3_token"),
+        ),
+        selfie_2=selfie_upload(faces_dir, "people/obama/obama4.jpg"),
+    )
+    assert again.status_code == 302
+    request = DataSubjectRequest.objects.get()
+    assert request.selfie and request.selfie_2 and request.selfie_3
+    assert len({request.selfie.name, request.selfie_2.name, request.selfie_3.name}) == 3
+    assert PendingUpload.objects.count() == 0
+
+
+def test_the_extra_selfies_are_optional_and_offered_on_the_form(client, faces_dir, post):
+    html = client.get(FORM_URL).content.decode()
+    assert 'name="selfie_2"' in html and 'name="selfie_3"' in html
+    assert "Optional: a second photo of your face" in html
+    response = post(client, form_data(), selfie=selfie_upload(faces_dir))
+    assert response.status_code == 302
+    request = DataSubjectRequest.objects.get()
+    assert request.selfie and not request.selfie_2 and not request.selfie_3

@@ -619,6 +619,7 @@ EXPECTED: dict[str, list[Variant]] = {
     # --- the review page (answering) ------------------------------------------------------------
     "answering:review": [V("", alice_request, html_internal())],
     "answering:selfie_crop": [V("", alice_request, html_internal())],
+    "answering:selfie_crop_n": [V("first selfie", lambda w, r: {**alice_request(w, r), "number": 1}, html_internal())],
     "answering:match_crop": [
         V("own match", lambda w, r: {**alice_request(w, r), "match_id": w.alice.match.pk}, html_internal()),
         # Object level: Bob's match through Alice's request.

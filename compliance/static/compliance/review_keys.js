@@ -1,6 +1,7 @@
 // Keyboard review of matches (staff review page): j/k move between matches, c confirms and r
-// rejects the focused one, x selects it, C confirms the selection. The buttons and forms work
-// the same without the script.
+// rejects the focused one, x selects it, C confirms and R rejects the selection. When the page
+// loads (again after each decision) the first match still awaiting a decision has the focus, so
+// a whole review runs from the keyboard. The buttons and forms work the same without the script.
 (function () {
   "use strict";
   var index = -1;
@@ -9,13 +10,21 @@
     var all = cards();
     if (!all.length) { return; }
     index = Math.max(0, Math.min(all.length - 1, next));
-    all.forEach(function (card, i) { card.classList.toggle("focused", i === index); });
+    all.forEach(function (card, i) {
+      card.classList.toggle("focused", i === index);
+      card.setAttribute("aria-current", i === index ? "true" : "false");
+    });
+    all[index].focus({ preventScroll: true });
     all[index].scrollIntoView({ block: "nearest" });
   }
   function submit(decision) {
     var card = cards()[index];
     var form = card && card.querySelector("form[data-decision=" + decision + "]");
     if (form) { form.submit(); }
+  }
+  function click(id) {
+    var button = document.getElementById(id);
+    if (button) { button.click(); }
   }
   document.addEventListener("keydown", function (event) {
     var target = event.target;
@@ -28,11 +37,15 @@
     else if (event.key === "x") {
       var box = cards()[index] && cards()[index].querySelector("input[type=checkbox]");
       if (box) { box.checked = !box.checked; }
-    } else if (event.key === "C") {
-      var button = document.getElementById("bulk-confirm");
-      if (button) { button.click(); }
-    } else { return; }
+    } else if (event.key === "C") { click("bulk-confirm"); }
+    else if (event.key === "R") { click("bulk-reject"); }
+    else { return; }
     event.preventDefault();
   });
-  document.addEventListener("DOMContentLoaded", function () { if (cards().length) { focus(0); } });
+  document.addEventListener("DOMContentLoaded", function () {
+    var all = cards();
+    if (!all.length) { return; }
+    var pending = all.findIndex(function (card) { return card.getAttribute("data-review") === "pending"; });
+    focus(pending === -1 ? 0 : pending);
+  });
 })();
