@@ -44,9 +44,15 @@ MODEL_VERSION = f"{ENCODING_MODEL}+shape_predictor_5_face_landmarks"
 # 6.3-7.6 % of the long side (the smallest face in the shared group photos is 7.7 %; at 1024 px
 # it is found with a score just above the threshold, too close to rely on).
 DETECT_MAX_SIDE = 1152
-# The first pyramid levels are replaced by one bilinear resize; with upsample 1 four levels
-# are a scale of 2 * (5/6)**4 = 0.96, close enough to 1 that one resize matches the chain.
-APPROXIMATED_LEVELS = 4
+# At most this many levels are skipped, whatever the photo's size: the levels below it are
+# the ones that find faces of 36 * 1.2**k pixels (k < MAX_SKIPPED_LEVELS), as small as the
+# plain run's own floor allows. See the module docstring for what each value costs.
+MAX_SKIPPED_LEVELS = 5
+# The levels are built exactly as the plain run builds them (any shortcut moves about one box in
+# twenty by a level or a pixel, and its encoding by up to 0.15), except in photos whose upsampled
+# copy would exceed this many pixels (16 MP photos): there the first levels are one bilinear
+# resize, so that a worker never holds gigabytes of pyramid (the plain run would).
+EXACT_MAX_PIXELS = 64_000_000
 
 _LEVEL_RATIO = 6 / 5
 _LEVEL_BOX = 73.0  # height in pixels of the frontal detector's box at the level it was found
@@ -62,14 +68,17 @@ class DetectedFace:
     encoding: np.ndarray  # float64, shape (128,)
 
 
-def levels_to_skip(height: int, width: int, *, max_side: int | None, upsample: int = 1) -> int:
-    """How many levels of the plain run's pyramid to skip so that detection starts at most max_side."""
+def levels_to_skip(
+    height: int, width: int, *, max_side: int | None, upsample: int = 1, max_skip: int = MAX_SKIPPED_LEVELS
+) -> int:
+    """How many levels of the plain run's pyramid to skip: enough that detection starts at most
+    max_side, never more than max_skip (the levels below max_skip find the small faces)."""
     if max_side is None:
         return 0
     long_side = max(height, width) * (2**upsample)
     if long_side <= max_side:
         return 0
-    return math.ceil(math.log(long_side / max_side) / math.log(_LEVEL_RATIO))
+    return min(max_skip, math.ceil(math.log(long_side / max_side) / math.log(_LEVEL_RATIO)))
 
 
 def _round(value: float) -> int:
@@ -78,13 +87,17 @@ def _round(value: float) -> int:
 
 
 def _level_image(rgb: np.ndarray, *, skip: int, upsample: int) -> np.ndarray:
+    """P_skip, pixel for pixel as the plain run builds it: dlib's pyramid_up (a bilinear resize to
+    `rect_up`'s size), then `skip` times pyramid_down<6>. Only when the upsampled photo would be
+    larger than EXACT_MAX_PIXELS are its first levels replaced by one bilinear resize."""
     height, width = rgb.shape[:2]
     if upsample:
         up = _PYRAMID_2.rect_up(dlib.rectangle(0, 0, width - 1, height - 1))
         width, height = up.right() + 1, up.bottom() + 1
-    approximated = min(skip, APPROXIMATED_LEVELS) if upsample else 0
-    for _ in range(approximated):
+    approximated = 0
+    while approximated < skip and width * height > EXACT_MAX_PIXELS:
         width, height = (5 * width) // 6, (5 * height) // 6
+        approximated += 1
     level = dlib.resize_image(rgb, height, width) if upsample or approximated else rgb
     for _ in range(skip - approximated):
         level = _PYRAMID_6(level)
@@ -104,12 +117,14 @@ def _box_from_level(rect, *, skip: int, upsample: int) -> dlib.rectangle:
     return _PYRAMID_2.rect_down(box) if upsample else box
 
 
-def detect_boxes(rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1) -> list[Box]:
+def detect_boxes(
+    rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1, max_skip: int = MAX_SKIPPED_LEVELS
+) -> list[Box]:
     """Face boxes in full-resolution pixels; `max_side=None` runs the plain detector on everything."""
     if upsample not in (0, 1):
         raise ValueError("upsample must be 0 or 1")
     height, width = rgb.shape[:2]
-    skip = levels_to_skip(height, width, max_side=max_side, upsample=upsample)
+    skip = levels_to_skip(height, width, max_side=max_side, upsample=upsample, max_skip=max_skip)
     if skip == 0:
         rects = _fr.face_detector(rgb, upsample)
     else:
@@ -125,8 +140,10 @@ def encode_boxes(rgb: np.ndarray, boxes: list[Box]) -> list[np.ndarray]:
     return face_recognition.face_encodings(rgb, known_face_locations=boxes, num_jitters=1, model=LANDMARK_MODEL)
 
 
-def detect_faces(rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1) -> list[DetectedFace]:
-    boxes = detect_boxes(rgb, max_side=max_side, upsample=upsample)
+def detect_faces(
+    rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1, max_skip: int = MAX_SKIPPED_LEVELS
+) -> list[DetectedFace]:
+    boxes = detect_boxes(rgb, max_side=max_side, upsample=upsample, max_skip=max_skip)
     encodings = encode_boxes(rgb, boxes)
     return [
         DetectedFace(box=box, encoding=np.asarray(enc, dtype=np.float64))
