@@ -10,22 +10,39 @@ moves the encoding by about 0.03), so boxes found at an arbitrary scale give enc
 reproduces the plain run's own image pyramid and skips only its most expensive levels:
 
 1. The plain run (upsample 1) scans P_0 = the image upsampled to twice its size, then
-   P_1, P_2 ... each 5/6 of the previous one (dlib `pyramid_down<6>`). Almost all of its time goes
-   into the first, largest levels, which only find faces smaller than `36 * 1.2**k` pixels.
-2. We choose k, the number of levels to skip, so that P_k's long side is at most
-   DETECT_MAX_SIDE, build P_k (the first few levels, whose scale is close to 1, with one bilinear
-   resize; the remaining ones with dlib's own `pyramid_down<6>`, so that the pixels match the
-   plain run's) and run the detector on P_k without upsampling: it scans P_k, P_k+1 ...
-3. Each box is mapped back to the original image with dlib's own point mapping through k + j
+   P_1, P_2 ... each 5/6 of the previous one (dlib `pyramid_down<6>`). Level k finds faces of
+   about `36 * 1.2**k` pixels and up (its 80-pixel window is that big in the photo); most of the
+   run's time is the HOG scan of the first, largest levels.
+2. We skip k levels: enough that P_k's long side is at most DETECT_MAX_SIDE, but never more than
+   MAX_SKIPPED_LEVELS (5), so that faces of about 90 px and up are found in a photo of any size.
+3. P_k is built pixel for pixel as the plain run builds it (dlib's bilinear pyramid_up, then k
+   times pyramid_down<6>), and the detector runs on it without upsampling: it scans P_k,
+   P_k+1 ... exactly as the plain run scans them. Any shortcut in building P_k (one bilinear
+   resize for the first levels, tried before) moves about one box in twenty by a pixel or a level.
+4. Each box is mapped back to the original image with dlib's own point mapping through k + j
    levels (j being the level inside P_k where it was found), rounded exactly where dlib rounds,
    so that the box equals the plain run's box.
-4. Encodings are computed from the full-resolution image, as in the plain run.
+5. Encodings are computed from the full-resolution image, as in the plain run.
 
-On the shared photos this gives the same boxes as the plain run for all but the weakest
-detection, at a fraction of its cost (see benchmarks/ingest.py). The price is stated plainly:
-faces smaller than about 36 * 1.2**k pixels are not detected: 6.3 to 7.6 % of the long side of
-an image larger than DETECT_MAX_SIDE / 2 (131 px in a 2000 px photo); smaller images run the
-plain detector unchanged (faces down to about 40 px).
+What it finds (tests/biometrics/test_faces.py, benchmarks/ingest.py --small-faces 12):
+- every face of the plain run at about 90 px (36 * 1.2**5) and up, with the plain run's box, so
+  its encoding is the plain run's to the last bit: on the shared photos (29 faces) and on large
+  photos with faces pasted at 3, 4, 5, 6, 7 and 10 % of a 3000-4000 px long side (recall 100 %
+  at every size, like the plain run; the old start at 1152 px found none at 3-4 %, half at 5 %);
+- not the faces the plain run finds between its own floor (about 40 px) and 36 * 1.2**k px: 44
+  to 90 px, i.e. 6.3 to 7.6 % of the long side of photos of 580-1430 px and about 90 px in larger
+  ones (2.3 % of a 4000 px photo; it was 7 %, 280 px). A face of 75-90 px may also be found one
+  level higher than the plain run finds it, with a box that is not the plain run's. Photos of
+  576 px or less run the plain detector unchanged. Redaction of third parties never relies on
+  this: it runs the full detector (biometrics.redaction.detect_all_faces).
+
+Cost: building P_k exactly costs about as much as the plain run's own pyramid (a quarter of its
+time on a 4000 x 3000 photo: P_0 alone is 48 MP), so one process is about 2.1x cheaper than the
+plain run on the mixed set instead of the 7x that starting at 1152 px would allow; the rest of
+the ingestion ratio comes from the second process (the figures measured in one run, with the
+machine's load, are printed by `python -m benchmarks.ingest --small-faces 12`). Photos whose
+upsampled copy would exceed EXACT_MAX_PIXELS (above 16 MP) get their first levels from one
+bilinear resize instead, to bound a worker's memory; their boxes may then differ as in step 3.
 """
 
 import math
@@ -40,18 +57,16 @@ ENCODING_MODEL = "dlib_face_recognition_resnet_model_v1"
 LANDMARK_MODEL = "small"  # 5-point
 MODEL_VERSION = f"{ENCODING_MODEL}+shape_predictor_5_face_landmarks"
 
-# Longest side of the pyramid level that detection starts from. 1152 px finds faces down to
-# 6.3-7.6 % of the long side (the smallest face in the shared group photos is 7.7 %; at 1024 px
-# it is found with a score just above the threshold, too close to rely on).
+# Longest side of the pyramid level that detection starts from, in photos small enough that
+# MAX_SKIPPED_LEVELS does not stop it first (up to 1433 px): faces down to 6.3-7.6 % of the
+# long side (the smallest face in the shared group photos is 7.7 %; at 1024 px it is found with
+# a score just above the threshold, too close to rely on).
 DETECT_MAX_SIDE = 1152
-# At most this many levels are skipped, whatever the photo's size: the levels below it are
-# the ones that find faces of 36 * 1.2**k pixels (k < MAX_SKIPPED_LEVELS), as small as the
-# plain run's own floor allows. See the module docstring for what each value costs.
+# Never skip more levels than this: level 5 finds faces of about 36 * 1.2**5 = 90 px, in a photo
+# of any size (3 % of a 3000 px photo). Each level fewer costs a third more HOG scanning.
 MAX_SKIPPED_LEVELS = 5
-# The levels are built exactly as the plain run builds them (any shortcut moves about one box in
-# twenty by a level or a pixel, and its encoding by up to 0.15), except in photos whose upsampled
-# copy would exceed this many pixels (16 MP photos): there the first levels are one bilinear
-# resize, so that a worker never holds gigabytes of pyramid (the plain run would).
+# Above this many pixels in the upsampled copy (photos above 16 MP) the first levels are one
+# bilinear resize instead of the exact chain, so that a worker never holds gigabytes of pyramid.
 EXACT_MAX_PIXELS = 64_000_000
 
 _LEVEL_RATIO = 6 / 5
