@@ -273,10 +273,9 @@ def _small_faces_report(generated, by_path) -> bool:
     finds, with the same box and an encoding within MAX_ENCODING_DISTANCE."""
     import numpy as np
 
-    from biometrics.testing.small_faces import found
-
     from biometrics.faces import detect_boxes
     from biometrics.images import image_to_array, load_image_checked
+    from biometrics.testing.small_faces import found
 
     rows = {}  # size -> [pasted, naive, fast, before, naive boxes returned exactly by fast, worst distance]
     others = {"naive": 0, "fast": 0}

@@ -59,7 +59,8 @@ class _Source:
 
 def _candidates(faces_dir: Path) -> list[str]:
     with open(faces_dir / "manifest.csv", newline="") as handle:
-        return [row["path"] for row in csv.DictReader(handle) if row["faces"] == "1" and row["path"].startswith("people/")]
+        rows = list(csv.DictReader(handle))
+    return [row["path"] for row in rows if row["faces"] == "1" and row["path"].startswith("people/")]
 
 
 @cache
@@ -102,7 +103,8 @@ def _background(rng: np.random.Generator, width: int, height: int) -> Image.Imag
     draw = ImageDraw.Draw(image)
     for _ in range(60):
         x, y = int(rng.integers(0, small_width)), int(rng.integers(0, small_height))
-        w, h = int(rng.integers(small_width // 40, small_width // 6)), int(rng.integers(small_height // 40, small_height // 6))
+        w = int(rng.integers(small_width // 40, small_width // 6))
+        h = int(rng.integers(small_height // 40, small_height // 6))
         colour = tuple(int(c) for c in rng.integers(0, 256, 3))
         if rng.random() < 0.5:
             draw.rectangle((x, y, x + w, y + h), fill=colour)
