@@ -56,3 +56,25 @@ def test_boxes_and_encodings_match_the_plain_run_on_the_shared_photos(faces_dir)
     # levels approximated by one resize, Biden's box in group/obama_and_biden.jpg moved a level).
     assert identical == len(rows)
     assert worst <= 0.01
+
+
+@pytest.mark.faces
+def test_a_photo_too_large_for_the_exact_pyramid_gets_its_first_levels_by_one_resize(faces_dir, monkeypatch):
+    import biometrics.faces
+
+    rgb = image_to_array(load_image_checked(faces_dir / "group/obama_and_biden.jpg", limits=LIMITS))
+    exact = detect_boxes(rgb)  # 2000 x 1428: the upsampled copy is 11.4 MP, below EXACT_MAX_PIXELS
+    built = []
+    resize = biometrics.faces.dlib.resize_image
+    monkeypatch.setattr(biometrics.faces, "EXACT_MAX_PIXELS", 4_000_000)
+    monkeypatch.setattr(
+        biometrics.faces.dlib,
+        "resize_image",
+        lambda image, rows, cols: built.append(rows * cols) or resize(image, rows, cols),
+    )
+    approximated = detect_boxes(rgb)
+    assert built and built[0] <= 4_000_000  # the memory bound held: no 11.4 MP level was built
+    assert len(approximated) == len(exact) == 3
+    for box in exact:  # the same faces, though a box may move by a pixel or a level
+        top, right, bottom, left = box
+        assert any(abs(other[0] - top) + abs(other[3] - left) < 0.2 * (right - left) for other in approximated)
