@@ -28,7 +28,8 @@ What it finds (tests/biometrics/test_faces.py, benchmarks/ingest.py --small-face
 - every face of the plain run at about 90 px (36 * 1.2**5) and up, with the plain run's box, so
   its encoding is the plain run's to the last bit: on the shared photos (29 faces) and on large
   photos with faces pasted at 3, 4, 5, 6, 7 and 10 % of a 3000-4000 px long side (recall 100 %
-  at every size, like the plain run; the old start at 1152 px found none at 3-4 %, half at 5 %);
+  at every size, like the plain run; starting at 1152 px as before found none of 12 at 3 and 4 %,
+  5 at 5 %, 11 at 6 %);
 - not the faces the plain run finds between its own floor (about 40 px) and 36 * 1.2**k px: 44
   to 90 px, i.e. 6.3 to 7.6 % of the long side of photos of 580-1430 px and about 90 px in larger
   ones (2.3 % of a 4000 px photo; it was 7 %, 280 px). A face of 75-90 px may also be found one
@@ -36,13 +37,18 @@ What it finds (tests/biometrics/test_faces.py, benchmarks/ingest.py --small-face
   576 px or less run the plain detector unchanged. Redaction of third parties never relies on
   this: it runs the full detector (biometrics.redaction.detect_all_faces).
 
-Cost: building P_k exactly costs about as much as the plain run's own pyramid (a quarter of its
-time on a 4000 x 3000 photo: P_0 alone is 48 MP), so one process is about 2.1x cheaper than the
-plain run on the mixed set instead of the 7x that starting at 1152 px would allow; the rest of
-the ingestion ratio comes from the second process (the figures measured in one run, with the
-machine's load, are printed by `python -m benchmarks.ingest --small-faces 12`). Photos whose
-upsampled copy would exceed EXACT_MAX_PIXELS (above 16 MP) get their first levels from one
-bilinear resize instead, to bound a worker's memory; their boxes may then differ as in step 3.
+Cost: building P_k exactly costs about as much as the plain run's own pyramid (P_0 of a
+4000 x 3000 photo is 48 MP; about 1 s of the plain run's 5-6 s), and encoding costs the same as
+in the plain run (about 85 ms a face), so what is saved is the HOG scan of levels 0-4. Measured
+by `python -m benchmarks.ingest --small-faces 12 --min-photos 74` (25 shared + 12 large photos,
+twice): CPU per photo 801 ms against the plain run's 1778 ms, one process 2.22x cheaper; with two
+processes the ratio was 2.56x, short of the 4x target, on a machine whose load average was 4.3
+on 2 CPUs (other work held the second core; the ratio needs it free, and one process cannot be
+made much cheaper while its boxes stay the plain run's).
+
+Photos whose upsampled copy would exceed EXACT_MAX_PIXELS (above 16 MP) get their first levels
+from one bilinear resize instead, to bound a worker's memory; their boxes may then differ as in
+step 3.
 """
 
 import math
