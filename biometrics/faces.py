@@ -10,22 +10,45 @@ moves the encoding by about 0.03), so boxes found at an arbitrary scale give enc
 reproduces the plain run's own image pyramid and skips only its most expensive levels:
 
 1. The plain run (upsample 1) scans P_0 = the image upsampled to twice its size, then
-   P_1, P_2 ... each 5/6 of the previous one (dlib `pyramid_down<6>`). Almost all of its time goes
-   into the first, largest levels, which only find faces smaller than `36 * 1.2**k` pixels.
-2. We choose k, the number of levels to skip, so that P_k's long side is at most
-   DETECT_MAX_SIDE, build P_k (the first few levels, whose scale is close to 1, with one bilinear
-   resize; the remaining ones with dlib's own `pyramid_down<6>`, so that the pixels match the
-   plain run's) and run the detector on P_k without upsampling: it scans P_k, P_k+1 ...
-3. Each box is mapped back to the original image with dlib's own point mapping through k + j
+   P_1, P_2 ... each 5/6 of the previous one (dlib `pyramid_down<6>`). Level k finds faces of
+   about `36 * 1.2**k` pixels and up (its 80-pixel window is that big in the photo); most of the
+   run's time is the HOG scan of the first, largest levels.
+2. We skip k levels: enough that P_k's long side is at most DETECT_MAX_SIDE, but never more than
+   MAX_SKIPPED_LEVELS (5), so that faces of about 90 px and up are found in a photo of any size.
+3. P_k is built pixel for pixel as the plain run builds it (dlib's bilinear pyramid_up, then k
+   times pyramid_down<6>), and the detector runs on it without upsampling: it scans P_k,
+   P_k+1 ... exactly as the plain run scans them. Any shortcut in building P_k (one bilinear
+   resize for the first levels, tried before) moves about one box in twenty by a pixel or a level.
+4. Each box is mapped back to the original image with dlib's own point mapping through k + j
    levels (j being the level inside P_k where it was found), rounded exactly where dlib rounds,
    so that the box equals the plain run's box.
-4. Encodings are computed from the full-resolution image, as in the plain run.
+5. Encodings are computed from the full-resolution image, as in the plain run.
 
-On the shared photos this gives the same boxes as the plain run for all but the weakest
-detection, at a fraction of its cost (see benchmarks/ingest.py). The price is stated plainly:
-faces smaller than about 36 * 1.2**k pixels are not detected: 6.3 to 7.6 % of the long side of
-an image larger than DETECT_MAX_SIDE / 2 (131 px in a 2000 px photo); smaller images run the
-plain detector unchanged (faces down to about 40 px).
+What it finds (tests/biometrics/test_faces.py, benchmarks/ingest.py --small-faces 12):
+- every face of the plain run at about 90 px (36 * 1.2**5) and up, with the plain run's box, so
+  its encoding is the plain run's to the last bit: on the shared photos (29 faces) and on large
+  photos with faces pasted at 3, 4, 5, 6, 7 and 10 % of a 3000-4000 px long side (recall 100 %
+  at every size, like the plain run; starting at 1152 px as before found none of 12 at 3 and 4 %,
+  5 at 5 %, 11 at 6 %);
+- not the faces the plain run finds between its own floor (about 40 px) and 36 * 1.2**k px: 44
+  to 90 px, i.e. 6.3 to 7.6 % of the long side of photos of 580-1430 px and about 90 px in larger
+  ones (2.3 % of a 4000 px photo; it was 7 %, 280 px). A face of 75-90 px may also be found one
+  level higher than the plain run finds it, with a box that is not the plain run's. Photos of
+  576 px or less run the plain detector unchanged. Redaction of third parties never relies on
+  this: it runs the full detector (biometrics.redaction.detect_all_faces).
+
+Cost: building P_k exactly costs about as much as the plain run's own pyramid (P_0 of a
+4000 x 3000 photo is 48 MP; about 1 s of the plain run's 5-6 s), and encoding costs the same as
+in the plain run (about 85 ms a face), so what is saved is the HOG scan of levels 0-4. Measured
+by `python -m benchmarks.ingest --small-faces 12 --min-photos 74` (25 shared + 12 large photos,
+twice): CPU per photo 801 ms against the plain run's 1778 ms, one process 2.22x cheaper; with two
+processes the ratio was 2.56x, short of the 4x target, on a machine whose load average was 4.3
+on 2 CPUs (other work held the second core; the ratio needs it free, and one process cannot be
+made much cheaper while its boxes stay the plain run's).
+
+Photos whose upsampled copy would exceed EXACT_MAX_PIXELS (above 16 MP) get their first levels
+from one bilinear resize instead, to bound a worker's memory; their boxes may then differ as in
+step 3.
 """
 
 import math
@@ -40,13 +63,17 @@ ENCODING_MODEL = "dlib_face_recognition_resnet_model_v1"
 LANDMARK_MODEL = "small"  # 5-point
 MODEL_VERSION = f"{ENCODING_MODEL}+shape_predictor_5_face_landmarks"
 
-# Longest side of the pyramid level that detection starts from. 1152 px finds faces down to
-# 6.3-7.6 % of the long side (the smallest face in the shared group photos is 7.7 %; at 1024 px
-# it is found with a score just above the threshold, too close to rely on).
+# Longest side of the pyramid level that detection starts from, in photos small enough that
+# MAX_SKIPPED_LEVELS does not stop it first (up to 1433 px): faces down to 6.3-7.6 % of the
+# long side (the smallest face in the shared group photos is 7.7 %; at 1024 px it is found with
+# a score just above the threshold, too close to rely on).
 DETECT_MAX_SIDE = 1152
-# The first pyramid levels are replaced by one bilinear resize; with upsample 1 four levels
-# are a scale of 2 * (5/6)**4 = 0.96, close enough to 1 that one resize matches the chain.
-APPROXIMATED_LEVELS = 4
+# Never skip more levels than this: level 5 finds faces of about 36 * 1.2**5 = 90 px, in a photo
+# of any size (3 % of a 3000 px photo). Each level fewer costs a third more HOG scanning.
+MAX_SKIPPED_LEVELS = 5
+# Above this many pixels in the upsampled copy (photos above 16 MP) the first levels are one
+# bilinear resize instead of the exact chain, so that a worker never holds gigabytes of pyramid.
+EXACT_MAX_PIXELS = 64_000_000
 
 _LEVEL_RATIO = 6 / 5
 _LEVEL_BOX = 73.0  # height in pixels of the frontal detector's box at the level it was found
@@ -62,14 +89,17 @@ class DetectedFace:
     encoding: np.ndarray  # float64, shape (128,)
 
 
-def levels_to_skip(height: int, width: int, *, max_side: int | None, upsample: int = 1) -> int:
-    """How many levels of the plain run's pyramid to skip so that detection starts at most max_side."""
+def levels_to_skip(
+    height: int, width: int, *, max_side: int | None, upsample: int = 1, max_skip: int = MAX_SKIPPED_LEVELS
+) -> int:
+    """How many levels of the plain run's pyramid to skip: enough that detection starts at most
+    max_side, never more than max_skip (the levels below max_skip find the small faces)."""
     if max_side is None:
         return 0
     long_side = max(height, width) * (2**upsample)
     if long_side <= max_side:
         return 0
-    return math.ceil(math.log(long_side / max_side) / math.log(_LEVEL_RATIO))
+    return min(max_skip, math.ceil(math.log(long_side / max_side) / math.log(_LEVEL_RATIO)))
 
 
 def _round(value: float) -> int:
@@ -78,13 +108,17 @@ def _round(value: float) -> int:
 
 
 def _level_image(rgb: np.ndarray, *, skip: int, upsample: int) -> np.ndarray:
+    """P_skip, pixel for pixel as the plain run builds it: dlib's pyramid_up (a bilinear resize to
+    `rect_up`'s size), then `skip` times pyramid_down<6>. Only when the upsampled photo would be
+    larger than EXACT_MAX_PIXELS are its first levels replaced by one bilinear resize."""
     height, width = rgb.shape[:2]
     if upsample:
         up = _PYRAMID_2.rect_up(dlib.rectangle(0, 0, width - 1, height - 1))
         width, height = up.right() + 1, up.bottom() + 1
-    approximated = min(skip, APPROXIMATED_LEVELS) if upsample else 0
-    for _ in range(approximated):
+    approximated = 0
+    while approximated < skip and width * height > EXACT_MAX_PIXELS:
         width, height = (5 * width) // 6, (5 * height) // 6
+        approximated += 1
     level = dlib.resize_image(rgb, height, width) if upsample or approximated else rgb
     for _ in range(skip - approximated):
         level = _PYRAMID_6(level)
@@ -104,12 +138,14 @@ def _box_from_level(rect, *, skip: int, upsample: int) -> dlib.rectangle:
     return _PYRAMID_2.rect_down(box) if upsample else box
 
 
-def detect_boxes(rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1) -> list[Box]:
+def detect_boxes(
+    rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1, max_skip: int = MAX_SKIPPED_LEVELS
+) -> list[Box]:
     """Face boxes in full-resolution pixels; `max_side=None` runs the plain detector on everything."""
     if upsample not in (0, 1):
         raise ValueError("upsample must be 0 or 1")
     height, width = rgb.shape[:2]
-    skip = levels_to_skip(height, width, max_side=max_side, upsample=upsample)
+    skip = levels_to_skip(height, width, max_side=max_side, upsample=upsample, max_skip=max_skip)
     if skip == 0:
         rects = _fr.face_detector(rgb, upsample)
     else:
@@ -125,8 +161,10 @@ def encode_boxes(rgb: np.ndarray, boxes: list[Box]) -> list[np.ndarray]:
     return face_recognition.face_encodings(rgb, known_face_locations=boxes, num_jitters=1, model=LANDMARK_MODEL)
 
 
-def detect_faces(rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1) -> list[DetectedFace]:
-    boxes = detect_boxes(rgb, max_side=max_side, upsample=upsample)
+def detect_faces(
+    rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1, max_skip: int = MAX_SKIPPED_LEVELS
+) -> list[DetectedFace]:
+    boxes = detect_boxes(rgb, max_side=max_side, upsample=upsample, max_skip=max_skip)
     encodings = encode_boxes(rgb, boxes)
     return [
         DetectedFace(box=box, encoding=np.asarray(enc, dtype=np.float64))

@@ -7,6 +7,11 @@ Used twice when answering data-subject requests:
 - the erasure of a face from a photo that other people are also in (GDPR Art. 17): the
   requester's face is blurred in the stored file and the others are kept.
 
+Faces to blur that are not stored are found with the full detector (`detect_all_faces`:
+face_recognition's HOG with upsample 1 on every pyramid level, down to faces of about 40 px),
+never with the faster ingestion detector, which skips the levels that find faces below about
+90 px (biometrics.faces): protecting a third party is not traded for speed.
+
 A blurred region is pixelated to a few blocks across and then Gaussian-blurred, over the face
 box enlarged on every side (hair, ears and jaw identify people too). Pixelation alone can be
 partly undone by matching candidates; a face reduced to ~6 blocks and then smoothed cannot be
@@ -16,6 +21,9 @@ recognised or re-identified by the encoder (tests check the detector no longer f
 from collections.abc import Iterable
 
 from PIL import Image, ImageFilter
+
+from biometrics.faces import detect_boxes
+from biometrics.images import image_to_array
 
 Box = tuple[int, int, int, int]  # (top, right, bottom, left), face_recognition order
 
@@ -45,6 +53,11 @@ def overlap_ratio(a: Box, b: Box) -> float:
     inter = (right - left) * (bottom - top)
     smaller = min((a[1] - a[3]) * (a[2] - a[0]), (b[1] - b[3]) * (b[2] - b[0]))
     return inter / smaller if smaller > 0 else 0.0
+
+
+def detect_all_faces(image: Image.Image) -> list[Box]:
+    """Every face the full detector finds in `image` (RGB), whatever its size."""
+    return detect_boxes(image_to_array(image), max_side=None)
 
 
 def blur_faces(image: Image.Image, boxes: Iterable[Box], *, expand: float = EXPAND) -> Image.Image:

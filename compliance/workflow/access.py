@@ -40,10 +40,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from biometrics.erasure import STORED_PHOTO_LIMITS
-from biometrics.faces import detect_boxes
-from biometrics.images import image_to_array, load_image_checked
+from biometrics.images import load_image_checked
 from biometrics.models import Face, SourcePhoto, source_domain_of
-from biometrics.redaction import blur_faces, boxes_to_blur_for_access_copy
+from biometrics.redaction import blur_faces, boxes_to_blur_for_access_copy, detect_all_faces
 from compliance.models import (
     AccessPackage,
     AccessPackageStatus,
@@ -98,7 +97,7 @@ def redacted_copy(*, photo: SourcePhoto, keep_face_ids: set[int], target: Path) 
     stored = [tuple(row[1:]) for row in faces]
     with photo.image.open("rb") as handle:
         image = load_image_checked(handle, limits=STORED_PHOTO_LIMITS)
-    detected = detect_boxes(image_to_array(image))
+    detected = detect_all_faces(image)  # the full detector: small third-party faces too
     to_blur = boxes_to_blur_for_access_copy(keep=keep, stored=stored, detected=detected)
     redacted = blur_faces(image, to_blur)
     buffer = io.BytesIO()

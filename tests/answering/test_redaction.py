@@ -45,3 +45,38 @@ def test_access_copy_blurs_every_face_but_the_requesters():
     )
     assert chosen == [other, missed_by_ingestion]
     assert overlap_ratio(mine, other) == 0.0 and overlap_ratio(mine, detected_again_mine) > 0.9
+
+
+@pytest.mark.faces
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_third_party_too_small_for_ingestion_is_blurred_in_the_access_copy(faces_dir, tmp_path, media_root):
+    """A 60 px face (3 % of a 2000 px photo) is below the ingestion detector's floor (about 90 px),
+    so it was never stored; the access copy still blurs it, because redaction runs the full
+    detector (compliance.workflow.access.redacted_copy -> biometrics.redaction.detect_all_faces)."""
+    import face_recognition
+    from django.core.files.base import ContentFile
+
+    from biometrics.faces import detect_faces
+    from biometrics.images import image_to_array, load_image_checked
+    from biometrics.testing.small_faces import found, make_photo
+    from compliance.workflow.access import redacted_copy
+    from tests.biometrics.factories import FaceFactory, SourcePhotoFactory
+
+    photo = make_photo(faces_dir, tmp_path / "group.jpg", seed=5, long_side=2000, sizes=(15, 3))
+    requester, third_party = photo.faces
+    rgb = image_to_array(load_image_checked(photo.path))
+    ingested = detect_faces(rgb)
+    assert [face.box for face in ingested if found(requester, [face.box])]  # stored at ingestion
+    assert not any(found(third_party, [face.box]) for face in ingested)  # too small to be stored
+    assert found(third_party, face_recognition.face_locations(rgb))  # the full detector sees it
+
+    stored = SourcePhotoFactory(width=photo.width, height=photo.height)
+    stored.image.save("group.jpg", ContentFile(photo.path.read_bytes()), save=True)
+    mine = FaceFactory(photo=stored, **dict(zip(("top", "right", "bottom", "left"), ingested[0].box, strict=True)))
+    copy = redacted_copy(photo=stored, keep_face_ids={mine.pk}, target=tmp_path / "copy.jpg")
+
+    assert copy.faces_blurred == 1 and copy.requester_faces == 1
+    after = face_recognition.face_locations(image_to_array(load_image_checked(copy.path)))
+    assert not found(third_party, after)
+    assert found(requester, after)
