@@ -156,12 +156,12 @@ def test_matching_and_package_survive_killed_workers(start_worker, faces_dir, sh
     from compliance.models import (
         AccessPackage,
         AccessPackageStatus,
-        AuditEvent,
         DataSubjectRequest,
         MatchingRun,
         MatchingStatus,
         RequestStatus,
     )
+    from core.models import AuditEvent
 
     stored = store_shared_photos(shared_photos, PREFIX + "/")
     worker = start_worker(queue="celery", extra_env=WORKER_ENV)
