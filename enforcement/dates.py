@@ -77,6 +77,16 @@ def partial_date_range(date: dt.date | None, precision: str) -> tuple[dt.date, d
     return date, date
 
 
+def date_plausibility_problem(*, label: str, span: tuple[dt.date, dt.date], shown: str, today: dt.date) -> str:
+    """Rules 1 and 2 of decision_dates_check for any date of the record (a partial one as the
+    span of days it may stand for): the message, or "" when the date is plausible."""
+    if span[1] < EARLIEST_DECISION_DATE:
+        return f"{label} ({shown}) is before 1970, before any data protection law: check the year."
+    if span[0] > today:
+        return f"{label} ({shown}) is in the future (today is {today.isoformat()}): check the year."
+    return ""
+
+
 def decision_dates_check(
     *,
     decision_date: dt.date | None,
@@ -104,12 +114,9 @@ def decision_dates_check(
         if span is None:
             continue
         shown = partial_date_display(span[0], _precision_of(name, decision_date_precision, announced_date_precision))
-        if span[1] < EARLIEST_DECISION_DATE:
-            problems[name] = f"{labels[name]} ({shown}) is before 1970, before any data protection law: check the year."
-        elif span[0] > today:
-            problems[name] = (
-                f"{labels[name]} ({shown}) is in the future (today is {today.isoformat()}): check the year."
-            )
+        problem = date_plausibility_problem(label=labels[name], span=span, shown=shown, today=today)
+        if problem:
+            problems[name] = problem
     decided, announced = ranges["decision_date"], ranges["announced_date"]
     if decided and announced and not problems and announced[1] < decided[0]:
         problems["announced_date"] = (

@@ -436,10 +436,6 @@ class Worklist:
     no_received_date: list[Case]
     fines_flagged: list[tuple[Fine, CeilingAssessment]]
 
-    @property
-    def count(self) -> int:
-        return len(self.overdue) + len(self.no_received_date) + len(self.fines_flagged)
-
 
 def staff_worklist(*, as_of: dt.date | None = None, limit: int = 200) -> Worklist:
     """What staff must act on: complainants to inform (Art. 77(2)) and fines above a ceiling."""

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from enforcement.dates import EARLIEST_DECISION_DATE
+from enforcement.dates import date_plausibility_problem
 from enforcement.law import (
     CEILINGS,
     COMPLAINANT_UPDATE_MONTHS,
@@ -106,12 +106,15 @@ def _paragraph(ceiling: str) -> str:
 
 
 def date_plausible_check(field: str, value: dt.date | None) -> None:
+    """The record's plausibility rule for a full date (enforcement.dates): not before 1970,
+    not in the future."""
     if value is None:
         return
-    if value > timezone.localdate():
-        raise ValidationError({field: "This date is in the future."})
-    if value < EARLIEST_DECISION_DATE:
-        raise ValidationError({field: f"This date is before {EARLIEST_DECISION_DATE.year}: check the year."})
+    problem = date_plausibility_problem(
+        label="This date", span=(value, value), shown=value.isoformat(), today=timezone.localdate()
+    )
+    if problem:
+        raise ValidationError({field: problem})
 
 
 # --- Art. 77(2) / 78(2): informing the complainant ------------------------------------------------
@@ -135,8 +138,3 @@ def complaint_refresh_due(*, case: Case) -> Case:
         Case.objects.filter(pk=case.pk).update(complainant_update_due=due)
         case.complainant_update_due = due
     return case
-
-
-def complaint_received_check(*, data: dict) -> None:
-    """The received date of a complaint: not in the future, not before 1970 (a typo)."""
-    date_plausible_check("complaint_received_on", data.get("complaint_received_on"))

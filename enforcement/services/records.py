@@ -32,7 +32,7 @@ from enforcement.models import (
     Source,
 )
 from enforcement.services.history import record_changes, record_event, snapshot
-from enforcement.services.law import complaint_received_check, complaint_refresh_due
+from enforcement.services.law import complaint_refresh_due, date_plausible_check
 from enforcement.services.money import case_refresh_summary, fine_refresh_eur
 
 # The save helpers return the very model instance they were given, typed as such.
@@ -216,7 +216,7 @@ def _same_case(errors: dict[str, str], field: str, related, case: Case) -> None:
 def case_create(*, user, data: dict) -> Case:
     case = Case()
     _check_fields(data, CASE_FIELDS)
-    complaint_received_check(data=data)
+    date_plausible_check("complaint_received_on", data.get("complaint_received_on"))
     m2m = _assign(case, data)
     case.full_clean()
     case.save()
@@ -231,7 +231,7 @@ def case_update(*, case: Case, user, data: dict) -> Case:
     """Staff edits. Setting the sector or violation types marks them as staff's (not derived), so
     that the classifier no longer changes them."""
     data = dict(data)
-    complaint_received_check(data=data)
+    date_plausible_check("complaint_received_on", data.get("complaint_received_on"))
     _save_changes(obj=case, data=data, case=case, user=user, fields=CASE_FIELDS)
     complaint_refresh_due(case=case)
     if case.facets_derived and any(name in data for name in CASE_FACET_FIELDS):
