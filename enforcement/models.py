@@ -838,3 +838,17 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_label}.{self.field}: {self.old_value!r} -> {self.new_value!r}"
+
+
+class DataVersion(models.Model):
+    """One row whose token database triggers replace on every write to an enforcement table: the
+    version under which the aggregates of filtered lists are cached (enforcement.listcache)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="enforcement_dataversion_one_row")]
+
+    def __str__(self) -> str:
+        return self.token

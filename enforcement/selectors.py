@@ -29,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.roles import Perm, can
+from enforcement import listcache
 from enforcement.filters import CaseFilterSet, DecisionFilterSet
 from enforcement.law import LOWEST_FIXED_CEILING_EUR
 from enforcement.models import (
@@ -118,8 +119,14 @@ class EurTotal:
 
 def case_eur_breakdown(queryset: QuerySet[Case]) -> EurTotal:
     """The EUR total of the cases' fines, per currency and rate: which stored rate converted what.
-    Fines whose currency had no rate on their date are listed as unconverted (not guessed)."""
-    fines = Fine.objects.filter(decision__case__in=queryset.order_by().values("pk"))
+    Fines whose currency had no rate on their date are listed as unconverted (not guessed).
+    Cached per filtered set until enforcement data changes (enforcement.listcache)."""
+    cases = queryset.order_by().prefetch_related(None)
+    return listcache.cached(name="eur_breakdown", queryset=cases, compute=lambda: _eur_breakdown(cases))
+
+
+def _eur_breakdown(cases: QuerySet[Case]) -> EurTotal:
+    fines = Fine.objects.filter(decision__case__in=cases.values("pk"))
     rows = (
         fines.values("currency", "eur_rate__rate_to_eur", "eur_rate__valid_from", "eur_rate__source")
         .annotate(amount=Sum("amount"), amount_eur=Sum("amount_eur"), count=Count("pk"))
@@ -169,7 +176,23 @@ def case_facet_counts(filterset: CaseFilterSet) -> dict[str, list[FacetCount]]:
     """For each facet, how many of the visible cases have each value, among the cases that match
     every other filter (so that the counts say what choosing a value would give, as on the public
     trackers). One aggregate query per facet, whatever the number of cases; every value of the
-    controlled list is listed, with 0 where no case has it. `filterset` must be valid."""
+    controlled list is listed, with 0 where no case has it. `filterset` must be valid.
+    The counts are cached per filtered set until enforcement data changes (enforcement.listcache);
+    the labels are the current language's."""
+    sectors, violations = listcache.cached(
+        name="facet_counts",
+        queryset=filterset.qs.order_by().prefetch_related(None),
+        compute=lambda: _facet_counts(filterset),
+    )
+    return {
+        "sector": [FacetCount(value, str(label), sectors.get(value, 0)) for value, label in Sector.choices],
+        "violation_type": [
+            FacetCount(value, str(label), violations.get(value, 0)) for value, label in ViolationCode.choices
+        ],
+    }
+
+
+def _facet_counts(filterset: CaseFilterSet) -> tuple[dict[str, int], dict[str, int]]:
     sectors = dict(
         _cases_without_filter(filterset, "sector")
         .values("sector")
@@ -185,12 +208,7 @@ def case_facet_counts(filterset: CaseFilterSet) -> dict[str, list[FacetCount]]:
         .annotate(count=Count("case_id"))
         .values_list("violationtype__code", "count")
     )
-    return {
-        "sector": [FacetCount(value, str(label), sectors.get(value, 0)) for value, label in Sector.choices],
-        "violation_type": [
-            FacetCount(value, str(label), violations.get(value, 0)) for value, label in ViolationCode.choices
-        ],
-    }
+    return sectors, violations
 
 
 @dataclass
@@ -212,8 +230,13 @@ class PenaltyTotals:
 
 
 def penalty_totals(penalties: QuerySet[PenaltyPayment]) -> PenaltyTotals:
-    """Two aggregate queries, whatever the number of penalties."""
+    """Three aggregate queries, whatever the number of penalties; cached per set of penalties
+    until enforcement data changes (enforcement.listcache)."""
     penalties = penalties.order_by()
+    return listcache.cached(name="penalty_totals", queryset=penalties, compute=lambda: _penalty_totals(penalties))
+
+
+def _penalty_totals(penalties: QuerySet[PenaltyPayment]) -> PenaltyTotals:
     eur = penalties.filter(currency="EUR")
     liquidations = PenaltyLiquidation.objects.filter(penalty__in=eur.values("pk")).aggregate(
         total=Sum("amount"),

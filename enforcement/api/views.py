@@ -28,6 +28,7 @@ from enforcement.api.serializers import (
     as_of_from,
 )
 from enforcement.filters import CaseFilterSet, DecisionFilterSet
+from enforcement.listcache import CachedCountPaginator, cached, one_version
 from enforcement.models import (
     Appeal,
     Authority,
@@ -44,6 +45,11 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    rows_from = None  # set by ServiceViewSet.paginate_queryset
+
+    def django_paginator_class(self, queryset, page_size):
+        """The count and each page's ids are cached per filter (enforcement.listcache)."""
+        return CachedCountPaginator(queryset, page_size, rows_from=self.rows_from)
 
 
 def drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -64,6 +70,18 @@ class ServiceViewSet(viewsets.ModelViewSet):
     delete_service: Callable[..., None] = staticmethod(services.record_delete)
     record_kwarg: str  # the update service's name for the record: fine_update(fine=...)
     owner_field: str | None = None  # "case" for decision_create(case=...), "decision" for fine_create(...)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            with one_version():  # one read of the data version for every cached aggregate
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        # A page's rows are fetched by id from the visible records without the user's filters.
+        if self.paginator is not None:
+            self.paginator.rows_from = self.get_queryset()
+        return super().paginate_queryset(queryset)
 
     def call(self, function, **kwargs):
         try:
@@ -181,7 +199,7 @@ class CaseViewSet(ServiceViewSet):
         queryset = filterset.qs
         breakdown = case_eur_breakdown(queryset)
         data = {
-            "count": queryset.count(),
+            "count": cached(name="count", queryset=queryset.order_by().prefetch_related(None), compute=queryset.count),
             "total_eur": breakdown.total_eur,
             "lines": breakdown.lines,
             "unconverted": breakdown.unconverted,

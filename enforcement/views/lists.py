@@ -28,6 +28,7 @@ from core.roles import Perm, require
 from enforcement import selectors
 from enforcement.dates import partial_date_iso
 from enforcement.filters import DecisionFilterSet
+from enforcement.listcache import CachedCountPaginator, read_only_view
 from enforcement.models import ArticleReference, Case, Decision, Fine, PenaltyPayment
 
 PAGE_SIZES = (25, 50, 100)
@@ -115,8 +116,10 @@ def page_size(request) -> int:
     return size if size in PAGE_SIZES else PAGE_SIZES[0]
 
 
-def paginate(request, cases: QuerySet[Case]):
-    paginator = Paginator(cases, page_size(request))
+def paginate(request, cases: QuerySet[Case], *, rows_from: QuerySet[Case] | None = None):
+    """The requested page. `rows_from`: the visible cases without the filters, to fetch a page's
+    rows from by their cached ids (enforcement.listcache.CachedCountPaginator)."""
+    paginator = CachedCountPaginator(cases, page_size(request), rows_from=rows_from)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
@@ -155,10 +158,11 @@ def row_facts(case: Case) -> dict:
 
 @require_GET
 @require(Perm.VIEW_INTERNAL)
+@read_only_view
 def case_list(request):
     filterset, cases = filtered_cases(request, public=False)
     show_facet_counts(filterset)
-    page = paginate(request, cases)
+    page = paginate(request, cases, rows_from=with_penalties(filterset.queryset))
     rows = [(case, row_facts(case)) for case in page.object_list]
     breakdown = selectors.case_eur_breakdown(cases)
     query = request.GET.copy()
@@ -410,6 +414,7 @@ def _csv_response(cases: QuerySet[Case], record, columns: tuple[str, ...], name:
 @require_GET
 @require(Perm.VIEW_INTERNAL)
 @require(Perm.EXPORT)
+@read_only_view
 def case_list_csv(request):
     filterset, cases = filtered_cases(request, public=False)
     if not filterset.is_valid():
@@ -451,6 +456,7 @@ def _json_response(request, cases: QuerySet[Case], record, name: str) -> Streami
 @require_GET
 @require(Perm.VIEW_INTERNAL)
 @require(Perm.EXPORT)
+@read_only_view
 def case_list_json(request):
     filterset, cases = filtered_cases(request, public=False)
     if not filterset.is_valid():
@@ -469,12 +475,13 @@ def _invalid_filters(filterset):
 
 @require_GET
 @require(Perm.VIEW_PUBLIC)
+@read_only_view
 def register(request):
     """Published cases and their decisions, for anyone (as the public trackers do). Staff see
     exactly what the public sees here: their own list is at /enforcement/cases/."""
     filterset, cases = filtered_cases(request, public=True)
     show_facet_counts(filterset)
-    page = paginate(request, cases)
+    page = paginate(request, cases, rows_from=with_penalties(filterset.queryset))
     rows = [(case, row_facts(case)) for case in page.object_list]
     breakdown = selectors.case_eur_breakdown(cases)
     query = request.GET.copy()
@@ -516,6 +523,7 @@ def register_csv(request):
 
 @require_GET
 @require(Perm.VIEW_PUBLIC)
+@read_only_view
 def register_json(request):
     """The public register as JSON, filtered like the register page: published cases only."""
     filterset, cases = _public_export_cases(request)
