@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Prefetch
+from django.utils import timezone
+from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -76,6 +78,34 @@ class ServiceViewSet(viewsets.ModelViewSet):
             with one_version():  # one read of the data version for every cached aggregate
                 return super().dispatch(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        """The page as DRF renders it, kept per URL until enforcement data changes
+        (enforcement.listcache): serialising 50 records with their nested decisions and fines
+        costs more than every query of the page. The key holds what the output depends on
+        besides the data: who may see internal data, the language, today's date (penalty
+        accruals run to today unless `as_of` is given), the host (the next/previous links) and
+        the URL (filters, ordering, page, page size, as_of); the filtered queryset's SQL is part
+        of it too. Invalid filters raise before anything is cached."""
+        queryset = self.filter_queryset(self.get_queryset())
+        key = ":".join(
+            (
+                "api_list",
+                type(self).__name__,
+                str(sees_internal(request.user)),
+                get_language() or "",
+                timezone.localdate().isoformat(),
+                request.get_host(),
+                request.get_full_path(),
+            )
+        )
+        return Response(cached(name=key, queryset=queryset, compute=lambda: self.list_data(queryset)))
+
+    def list_data(self, queryset) -> object:
+        page = self.paginate_queryset(queryset)
+        if page is not None:
+            return self.get_paginated_response(self.get_serializer(page, many=True).data).data
+        return self.get_serializer(queryset, many=True).data
 
     def paginate_queryset(self, queryset):
         # A page's rows are fetched by id from the visible records without the user's filters.
