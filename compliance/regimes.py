@@ -218,6 +218,15 @@ def regime_extension_citation(regime: str) -> str | Promise:
     }[Regime(regime)]
 
 
+def regime_period_citation(regime: str) -> str | Promise:
+    """The provision setting the period, as messages to the requester cite it."""
+    return {
+        Regime.EU_GDPR: _("GDPR Art. 12(3)"),
+        Regime.UK_GDPR: _("UK GDPR Art. 12A"),
+        Regime.CH_FADP: _("FADO Art. 18"),
+    }[Regime(regime)]
+
+
 def regime_period_text(regime: str) -> str | Promise:
     """How the status page explains the due date."""
     return {
