@@ -291,7 +291,9 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
                 condition=models.Q(identity_check__in=IdentityCheck.values),
                 name="compliance_request_identity_check_valid",
             ),
-            models.CheckConstraint(condition=models.Q(regime__in=Regime.values), name="compliance_request_regime_valid"),
+            models.CheckConstraint(
+                condition=models.Q(regime__in=Regime.values), name="compliance_request_regime_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(refusal_basis="") | models.Q(refusal_basis__in=RefusalBasis.values),
                 name="compliance_request_refusal_basis_valid",

@@ -92,7 +92,9 @@ SUBJECTS = {
         "it": "La sua richiesta di accesso: i dati personali che trattiamo su di lei (%(cite_access)s)",
         "de": "Ihr Auskunftsantrag: die personenbezogenen Daten, die wir über Sie verarbeiten (%(cite_access)s)",
         "es": "Su solicitud de acceso: los datos personales que tratamos sobre usted (%(cite_access)s)",
-        "el": "Το αίτημα πρόσβασής σας: τα δεδομένα προσωπικού χαρακτήρα που επεξεργαζόμαστε για εσάς (%(cite_access)s)",
+        "el": (
+            "Το αίτημα πρόσβασής σας: τα δεδομένα προσωπικού χαρακτήρα που επεξεργαζόμαστε για εσάς (%(cite_access)s)"
+        ),
     },
     "erasure_certificate": {
         "en": "Certificate of erasure (%(cite_erasure)s)",

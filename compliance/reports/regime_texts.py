@@ -146,8 +146,8 @@ CITATIONS: dict[Regime, dict[str, dict[str, str]]] = {
             "liegt, ab dem Eingang der Angaben zu Ihrer Identität, um die wir Sie gebeten haben (Art. 12A UK GDPR).",
             "complaint": "Wenn Sie der Ansicht sind, dass wir Ihren Antrag nicht rechtmäßig behandelt haben, haben Sie "
             "das Recht auf Beschwerde beim Information Commissioner (Art. 77 UK GDPR):",
-            "court": "Sie haben außerdem das Recht auf einen wirksamen gerichtlichen Rechtsbehelf: Sie können gegen uns "
-            "vor den Gerichten des Vereinigten Königreichs Klage erheben (Art. 79 UK GDPR; Data Protection Act "
+            "court": "Sie haben außerdem das Recht auf einen wirksamen gerichtlichen Rechtsbehelf: Sie können gegen "
+            "uns vor den Gerichten des Vereinigten Königreichs Klage erheben (Art. 79 UK GDPR; Data Protection Act "
             "2018, s. 167) sowie gegen einen rechtsverbindlichen Beschluss des Information Commissioner (Art. 78 "
             "UK GDPR). Sie können beides tun; das eine schließt das andere nicht aus.",
         },
@@ -156,13 +156,13 @@ CITATIONS: dict[Regime, dict[str, dict[str, str]]] = {
             "cite_erasure": "UK GDPR, art. 17",
             "access_phrase": "el UK GDPR, art. 15",
             "refusal_phrase": "El UK GDPR, art. 12, apdo. 4,",
-            "statement": "Tramitamos su solicitud conforme al UK GDPR y a la Data Protection Act 2018, modificada por la "
-            "Data (Use and Access) Act 2025, porque usted reside en el Reino Unido. El UK GDPR numera sus artículos "
+            "statement": "Tramitamos su solicitud conforme al UK GDPR y a la Data Protection Act 2018, modificada por "
+            "la Data (Use and Access) Act 2025, porque usted reside en el Reino Unido. El UK GDPR numera sus artículos "
             "como el RGPD; los artículos citados en esta carta son los del UK GDPR. Disponemos de un mes para "
             "responder, contado desde la recepción de su solicitud o, si es posterior, desde la recepción de los "
             "datos de identidad que le pedimos (UK GDPR, art. 12A).",
-            "complaint": "Si considera que no hemos tramitado su solicitud conforme a la ley, tiene derecho a presentar "
-            "una reclamación ante el Information Commissioner (UK GDPR, art. 77):",
+            "complaint": "Si considera que no hemos tramitado su solicitud conforme a la ley, tiene derecho a "
+            "presentar una reclamación ante el Information Commissioner (UK GDPR, art. 77):",
             "court": "También tiene derecho a la tutela judicial efectiva: puede ejercitar acciones judiciales contra "
             "nosotros ante los tribunales del Reino Unido (UK GDPR, art. 79; Data Protection Act 2018, s. 167), así "
             "como contra una decisión jurídicamente vinculante del Information Commissioner (UK GDPR, art. 78). "
@@ -216,13 +216,13 @@ CITATIONS: dict[Regime, dict[str, dict[str, str]]] = {
             "FADO); rectificatie en wissing zijn vorderingen op grond van art. 32 FADP; beperkingen van de inzage "
             "en onze plicht die te motiveren staan in art. 26 FADP. De kopjes van deze brief volgen de lijst van "
             "informatie van de AVG en noemen haar artikelen; die lijst omvat alles wat art. 25, lid 2, FADP vraagt.",
-            "complaint": "Vindt u dat wij uw verzoek niet volgens de wet hebben behandeld, dan kunt u dat melden bij de "
-            "Federale Functionaris voor gegevensbescherming en openbaarheid (FDPIC), die een onderzoek kan openen "
+            "complaint": "Vindt u dat wij uw verzoek niet volgens de wet hebben behandeld, dan kunt u dat melden bij "
+            "de Federale Functionaris voor gegevensbescherming en openbaarheid (FDPIC), die een onderzoek kan openen "
             "en u laat weten wat hij met uw melding heeft gedaan (art. 49 FADP):",
-            "court": "U kunt uw vorderingen ook voorleggen aan de burgerlijke rechter, met name om inzage, rectificatie "
-            "of wissing te verkrijgen (art. 32 FADP); bevoegd is de rechter van uw woonplaats of van onze zetel "
-            "(art. 20 van het Zwitserse Wetboek van burgerlijke rechtsvordering). U mag beide doen; het een sluit "
-            "het ander niet uit.",
+            "court": "U kunt uw vorderingen ook voorleggen aan de burgerlijke rechter, met name om inzage, "
+            "rectificatie of wissing te verkrijgen (art. 32 FADP); bevoegd is de rechter van uw woonplaats of van "
+            "onze zetel (art. 20 van het Zwitserse Wetboek van burgerlijke rechtsvordering). U mag beide doen; het "
+            "een sluit het ander niet uit.",
         },
         "fr": {
             "cite_access": "LPD, art. 25",
@@ -239,10 +239,10 @@ CITATIONS: dict[Regime, dict[str, dict[str, str]]] = {
             "complaint": "Si vous estimez que nous n'avons pas traité votre demande conformément à la loi, vous pouvez "
             "le dénoncer au Préposé fédéral à la protection des données et à la transparence (PFPDT), qui peut "
             "ouvrir une enquête et vous informera des suites données à votre dénonciation (art. 49 LPD) :",
-            "court": "Vous pouvez aussi faire valoir vos prétentions devant les tribunaux civils, notamment pour obtenir "
-            "l'accès, la rectification ou l'effacement (art. 32 LPD) ; le tribunal de votre domicile ou de notre "
-            "siège est compétent (art. 20 du code de procédure civile). Vous pouvez faire les deux ; l'un n'exclut "
-            "pas l'autre.",
+            "court": "Vous pouvez aussi faire valoir vos prétentions devant les tribunaux civils, notamment pour "
+            "obtenir l'accès, la rectification ou l'effacement (art. 32 LPD) ; le tribunal de votre domicile ou de "
+            "notre siège est compétent (art. 20 du code de procédure civile). Vous pouvez faire les deux ; l'un "
+            "n'exclut pas l'autre.",
         },
         "it": {
             "cite_access": "LPD, art. 25",
@@ -297,8 +297,8 @@ CITATIONS: dict[Regime, dict[str, dict[str, str]]] = {
             "nuestra obligación de motivarlas figuran en el art. 26 LPD. Los títulos de esta carta siguen la lista "
             "de información del RGPD y citan sus artículos; esa lista abarca todo lo que exige el art. 25, apdo. 2, "
             "LPD.",
-            "complaint": "Si considera que no hemos tramitado su solicitud conforme a la ley, puede denunciarlo ante el "
-            "Comisionado federal de protección de datos y transparencia (FDPIC), que puede abrir una investigación "
+            "complaint": "Si considera que no hemos tramitado su solicitud conforme a la ley, puede denunciarlo ante "
+            "el Comisionado federal de protección de datos y transparencia (FDPIC), que puede abrir una investigación "
             "y le informará de lo que haya hecho con su denuncia (art. 49 LPD):",
             "court": "También puede hacer valer sus pretensiones ante los tribunales civiles, en particular para "
             "obtener el acceso, la rectificación o la supresión (art. 32 LPD); es competente el tribunal de su "

@@ -303,10 +303,13 @@ def request_extend_deadline(
 def _extension_message(request: DataSubjectRequest, new_due, reason: str) -> str:
     values = {"date": date_format(new_due, "DATE_FORMAT"), "reason": reason}
     if request.regime == Regime.EU_GDPR:
-        return _(
-            "The period for answering your request has been extended to %(date)s (GDPR Art. 12(3)). "
-            "Reasons: %(reason)s"
-        ) % values
+        return (
+            _(
+                "The period for answering your request has been extended to %(date)s (GDPR Art. 12(3)). "
+                "Reasons: %(reason)s"
+            )
+            % values
+        )
     return _("The period for answering your request has been extended to %(date)s (%(law)s). Reasons: %(reason)s") % {
         **values,
         "law": regime_extension_citation(request.regime),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from compliance.emails import email_render
-from compliance.models import ClockStop, DocumentKind, Regime, RefusalBasis, RequestMessage
+from compliance.models import ClockStop, DocumentKind, RefusalBasis, Regime, RequestMessage
 from compliance.regimes import (
     Clock,
     regime_due_date,
@@ -196,7 +196,9 @@ def test_where_two_laws_bind_the_earlier_deadline_is_kept():
     assert regime_due_date(regime=Regime.UK_GDPR, clock=uk, controller="NL") == date(2025, 3, 20)
     # GDPR: 28 February 2025 (Friday) + 20 days = Thursday 20 March; the same day here.
     assert request_due_dates(regime=Regime.UK_GDPR, clock=uk, controller="NL")[0] == date(2025, 3, 20)
-    late_month = Clock(received=date(2025, 1, 31), started=date(2025, 3, 3), suspended_days=31, suspended_days_before_start=31)
+    late_month = Clock(
+        received=date(2025, 1, 31), started=date(2025, 3, 3), suspended_days=31, suspended_days_before_start=31
+    )
     # UK: 3 April 2025; GDPR: 28 February + 31 days = 31 March 2025 (Monday): the earlier wins.
     assert regime_due_date(regime=Regime.UK_GDPR, clock=late_month, controller="NL") == date(2025, 4, 3)
     assert request_due_dates(regime=Regime.UK_GDPR, clock=late_month, controller="NL")[0] == date(2025, 3, 31)
