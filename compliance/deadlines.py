@@ -16,6 +16,10 @@ Periods are computed as Regulation (EEC, Euratom) No 1182/71 lays down (Art. 3):
 An extended period is computed as one period of 1 + n months from receipt (not n months from the
 rolled-forward first due date), so month-end clamping and weekend roll-over are applied once.
 
+Which period and which calendar a request gets depends on the law it is handled under:
+compliance/regimes.py applies this module's arithmetic for the GDPR, the UK GDPR (England's bank
+holidays) and the Swiss FADP (30 days). What follows is the GDPR's rule.
+
 Whose public holidays: those "of the Member State ... where the action is to be taken"
 (Reg. 1182/71 Art. 2(1)), and the action is the controller's answer. So every deadline uses the
 calendar of the controller's country (setting CONTROLLER_COUNTRY), never the requester's:

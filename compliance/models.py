@@ -30,8 +30,8 @@ from compliance.workflow.machine import (
 )
 
 # Countries of residence a requester can pick (EU/EEA plus the UK and Switzerland): ISO 3166-1
-# alpha-2. Deadlines use the public holidays of the controller's country, not these
-# (compliance/deadlines.py).
+# alpha-2. The country chooses the law the request is handled under (compliance/regimes.py); GDPR
+# deadlines use the public holidays of the controller's country, not these (compliance/deadlines.py).
 COUNTRIES = [
     ("AT", _("Austria")),
     ("BE", _("Belgium")),
@@ -527,8 +527,9 @@ class Holiday(models.Model):
     """A staff override of the controller's public-holiday calendar (compliance/deadlines.py):
     the `holidays` library lists the national holidays; a row with is_holiday adds a day (periods
     ending on it move to the next working day, Regulation 1182/71 Art. 3(4)), a row without it
-    removes a day the library lists. Rows of a country other than CONTROLLER_COUNTRY are kept
-    but do not count."""
+    removes a day the library lists. Rows count for the calendar of their country: the
+    controller's for the GDPR, GB for the UK GDPR (over England's bank holidays), CH for the Swiss
+    FADP (compliance/regimes.py); other rows are kept but do not count."""
 
     country = models.CharField(max_length=2, validators=[country_code_validator])
     date = models.DateField()
