@@ -454,3 +454,21 @@ def test_the_status_page_shows_the_law_and_its_period(client, submit, settings):
     html = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Schweizerisches Bundesgesetz über den Datenschutz (DSG)" in html
     assert "(Art. 25 DSG mit Art. 18 DSV: 30 Tage ab Eingang)" in html
+
+
+def test_the_status_page_of_a_uk_request_waiting_for_identity_says_the_period_does_not_run(
+    client, submit, settings, staff_user, now, django_capture_on_commit_callbacks
+):
+    from compliance.workflow import intake
+
+    settings.CONTROLLER_COUNTRY = "GB"
+    request, token = submit(data={"country": "GB", "language": "nl"})
+    with django_capture_on_commit_callbacks(execute=True):
+        request = intake.request_confirm_email(token=token, now=now)
+    conversation.request_ask_information(
+        request=request, user=staff_user, body="Uw paspoort, graag.", suspend=True, clock_stop="identity", now=now
+    )
+    response = client.post(reverse("compliance:status_open"), {"token": status_token_for(request)})
+    html = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "loopt de termijn voor ons antwoord niet (UK GDPR art. 12A)" in html
+    assert "EDPB" not in html.split('id="clock-stopped"')[1].split("</p>")[0]
