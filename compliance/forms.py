@@ -257,7 +257,7 @@ class AskInformationForm(forms.Form):
     )
     # UK GDPR Art. 12A: identity information starts the period afresh, a clarification pauses it.
     clock_stop = forms.ChoiceField(
-        label="What the clock waits for (matters for UK GDPR requests, Art. 12A(3) and (6))",
+        label="What the clock waits for (matters for UK GDPR requests, Art. 12A)",
         choices=ClockStop.choices,
         initial=ClockStop.IDENTITY,
         required=False,

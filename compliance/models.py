@@ -254,7 +254,7 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
     clock_suspended_at = models.DateTimeField(null=True, blank=True)
     clock_suspended_days = models.PositiveIntegerField(default=0)
     clock_suspended_for = models.CharField(max_length=16, choices=ClockStop.choices, blank=True, default="")
-    # UK GDPR Art. 12A(3): the period starts at the latest of receipt, receipt of the identity
+    # UK GDPR Art. 12A: the period starts at the latest of receipt, receipt of the identity
     # information asked for (Art. 12(6)) and payment of a fee. Null: at receipt. The suspended days
     # counted before that start do not move the UK period (clock_suspended_days_at_start).
     clock_started_on = models.DateField(null=True, blank=True)

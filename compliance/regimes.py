@@ -7,10 +7,10 @@ The three laws (compliance.models.Regime):
 - UK GDPR with the Data Protection Act 2018, as amended by the Data (Use and Access) Act 2025:
   the "applicable time period" is one month beginning with the "relevant time", the latest of
   (a) receipt of the request, (b) receipt of the information requested under Art. 12(6) to
-  confirm the requester's identity, (c) payment of a fee where one is charged (Art. 12A(2)-(3));
+  confirm the requester's identity, (c) payment of a fee where one is charged (Art. 12A);
   extendable by two further months for complex or numerous requests, by notice within the first
-  period (Art. 12A(4)-(5)); while the controller waits for information it reasonably needs to
-  identify what an access request relates to, that time does not count (Art. 12A(6)).
+  period (Art. 12A); while the controller waits for information it reasonably needs to
+  identify what an access request relates to, that time does not count (Art. 12A).
 - Swiss FADP of 25 September 2020 (in force 1 September 2023): the right of access (Art. 25
   FADP) is answered within 30 days (Art. 18(1) Data Protection Ordinance, FADO); when that is not
   possible the controller tells the person within those 30 days when the answer will come
@@ -46,6 +46,10 @@ Deadlines of each law (regime_due_date), with the period arithmetic of complianc
    Code of Obligations moves a last day on a Saturday, Sunday or holiday); the days the clock was
    stopped are added; an extension (Art. 18(2) FADO) adds one or two months to the 30 days.
 
+Article 12A of the UK GDPR is cited without paragraph numbers: its rule mirrors s. 54 of the Data
+Protection Act 2018 (the same "relevant time", extension and clarification pause for law-enforcement
+processing), but the paragraph numbering of the inserted article was not checked here.
+
 Simplified, and stated here so nobody mistakes it for more:
 - the requester's country is what they declare; residence is not verified, and a person of one
   country living in another is handled under the law of the country they give;
@@ -57,10 +61,10 @@ Simplified, and stated here so nobody mistakes it for more:
 - the FADO sets no maximum for a deferred answer: this system keeps the one or two further
   months of the GDPR model, and for erasure and rectification, for which the FADP sets no period,
   it applies the same 30 days as for access;
-- no fee is charged by this controller, so Art. 12A(3)(c) never moves the clock in practice;
+- no fee is charged by this controller, so Art. 12A (fee) never moves the clock in practice;
   uk_relevant_time takes a fee date for completeness;
 - the UK clarification pause counts the days between question and answer the way the EU pause
-  does (the answer's day not counted), which is one day shorter than Art. 12A(6)'s inclusive
+  does (the answer's day not counted), which is one day shorter than Art. 12A's inclusive
   period: the deadline kept is never later than the law's;
 - the refusal grounds in letters keep the GDPR's article numbers, which are the UK GDPR's too; for
   the FADP they are not mapped to Art. 26 FADP one by one.
@@ -124,7 +128,7 @@ def regimes_binding(*, regime: str, controller_country: str) -> tuple[Regime, ..
 
 
 def uk_relevant_time(*, received: date, identity_received: date | None = None, fee_paid: date | None = None) -> date:
-    """UK GDPR Art. 12A(3): the latest of receipt, receipt of the identity information asked for
+    """UK GDPR Art. 12A: the latest of receipt, receipt of the identity information asked for
     under Art. 12(6), and payment of a fee (when one is charged)."""
     return max(day for day in (received, identity_received, fee_paid) if day is not None)
 

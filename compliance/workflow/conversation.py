@@ -9,7 +9,7 @@ the EDPB Guidelines 01/2022 on the right of access allow: the period does not ru
 question until the answer arrives. The suspension is recorded (audit trail), shown to the
 requester, and when it ends its days are added to the due dates (rolled forward to a working
 day like every deadline). Under the UK GDPR identity information asked for under Art. 12(6)
-starts the period afresh when it arrives (Art. 12A(3)); compliance/regimes.py computes the dates
+starts the period afresh when it arrives (Art. 12A); compliance/regimes.py computes the dates
 of every law from these facts. The request's status is not touched: this is no state of the
 workflow.
 """
@@ -135,7 +135,7 @@ def request_ask_information(
     """Staff ask the requester for information (shown on the status page and emailed); with
     `suspend` the clock stops until the requester answers or staff resume it. `clock_stop` says
     what for: under the UK GDPR identity information (Art. 12(6)) starts the period afresh when it
-    arrives (Art. 12A(3)(b)), a clarification only pauses it (Art. 12A(6)); the default, a pause,
+    arrives (Art. 12A), a clarification only pauses it (Art. 12A); the default, a pause,
     never gives a later deadline."""
     clock_stop = ClockStop(clock_stop)
     now = now or timezone.now()
@@ -190,7 +190,7 @@ def suspended_days(suspended_at: datetime, now: datetime) -> int:
 def _resume(locked: DataSubjectRequest, *, now: datetime, actor, cause: str) -> int:
     """The clock runs again: the days it stood still are added (GDPR, FADP, and a UK
     clarification); when the UK GDPR binds and the wait was for identity information, the UK
-    period starts afresh on the day it arrived (UK GDPR Art. 12A(3)(b)). The due dates are then
+    period starts afresh on the day it arrived (UK GDPR Art. 12A). The due dates are then
     computed again from these facts (compliance/regimes.py)."""
     days = suspended_days(locked.clock_suspended_at, now)
     total = locked.clock_suspended_days + days

@@ -234,7 +234,7 @@ def request_withdraw(*, request: DataSubjectRequest, user=None, now: datetime | 
 def request_extend_deadline(
     *, request: DataSubjectRequest, user, months: int, reason: str, now: datetime | None = None
 ) -> bool:
-    """Extend the period by one or two further months (GDPR Art. 12(3), UK GDPR Art. 12A(4),
+    """Extend the period by one or two further months (GDPR Art. 12(3), UK GDPR Art. 12A,
     FADO Art. 18(2); the new date follows the request's law, compliance/regimes.py).
 
     Only with reasons, only while the first period runs, at most two months in total; the

@@ -242,7 +242,7 @@ def test_uk_identity_information_starts_the_period_on_the_day_it_arrives(uk_requ
     )
     conversation.request_reply(request=uk_request, body="Here it is.", now=datetime(2025, 2, 3, 9, 0, tzinfo=AMSTERDAM))
     uk_request.refresh_from_db()
-    # Art. 12A(3)(b): one month from Monday 3 February: Monday 3 March 2025 (not 17 Feb + 17 days).
+    # Art. 12A: one month from Monday 3 February: Monday 3 March 2025 (not 17 Feb + 17 days).
     assert uk_request.clock_started_on == date(2025, 2, 3)
     assert uk_request.due_date == date(2025, 3, 3)
     told = RequestMessage.objects.get(request=uk_request, body__contains="UK GDPR Art. 12A")
