@@ -472,3 +472,12 @@ def test_the_status_page_of_a_uk_request_waiting_for_identity_says_the_period_do
     html = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "loopt de termijn voor ons antwoord niet (UK GDPR art. 12A)" in html
     assert "EDPB" not in html.split('id="clock-stopped"')[1].split("</p>")[0]
+
+
+def test_staff_filter_requests_by_law(client, staff_user, submit, settings):
+    settings.CONTROLLER_COUNTRY = "NL"
+    swiss, _token = submit(data={"country": "CH"})
+    dutch, _token = submit(data={"country": "NL", "email": "bert@example.org"})
+    client.force_login(staff_user)
+    html = client.get(reverse("compliance:queue"), {"regime": "ch_fadp"}).content.decode()
+    assert str(swiss.public_id)[:8] in html and str(dutch.public_id)[:8] not in html
