@@ -29,13 +29,14 @@ class DataSubjectRequestAdmin(ReadOnlyAdmin):
         "request_type",
         "status",
         "country",
+        "regime",
         "language",
         "received_at",
         "due_date",
         "extended_due_date",
         "identity_check",
     )
-    list_filter = ("status", "request_type", "country", "language", "identity_check")
+    list_filter = ("status", "request_type", "regime", "country", "language", "identity_check")
     search_fields = ("public_id", "email")
     exclude = SECRET_FIELDS
 

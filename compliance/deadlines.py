@@ -16,6 +16,10 @@ Periods are computed as Regulation (EEC, Euratom) No 1182/71 lays down (Art. 3):
 An extended period is computed as one period of 1 + n months from receipt (not n months from the
 rolled-forward first due date), so month-end clamping and weekend roll-over are applied once.
 
+Which period and which calendar a request gets depends on the law it is handled under:
+compliance/regimes.py applies this module's arithmetic for the GDPR, the UK GDPR (England's bank
+holidays) and the Swiss FADP (30 days). What follows is the GDPR's rule.
+
 Whose public holidays: those "of the Member State ... where the action is to be taken"
 (Reg. 1182/71 Art. 2(1)), and the action is the controller's answer. So every deadline uses the
 calendar of the controller's country (setting CONTROLLER_COUNTRY), never the requester's:
@@ -89,8 +93,10 @@ def controller_country() -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def library_holidays(country: str, year: int) -> frozenset[date]:
-    """The national public holidays of `country` in `year` as the `holidays` library lists them.
+def library_holidays(country: str, year: int, subdiv: str = "") -> frozenset[date]:
+    """The national public holidays of `country` in `year` as the `holidays` library lists them
+    (with `subdiv`, those of that subdivision: "ENG" for England's bank holidays, used by the UK
+    rule of compliance/regimes.py).
 
     Raises HolidayCalendarMissing for a country outside CALENDAR_COUNTRIES or unknown to the
     library, and for a year outside the library's range (where it would answer "no holidays").
@@ -102,7 +108,7 @@ def library_holidays(country: str, year: int) -> frozenset[date]:
             f"EU/EEA state, GB or CH ({', '.join(CALENDAR_COUNTRIES)})."
         )
     try:
-        calendar_of_year = holiday_calendars.country_holidays(country, years=year)
+        calendar_of_year = holiday_calendars.country_holidays(country, subdiv=subdiv or None, years=year)
     except NotImplementedError as error:
         raise HolidayCalendarMissing(
             f"No public-holiday calendar for country {country} in {year}: the holidays library ({version}) has none."
@@ -122,15 +128,16 @@ def library_holidays(country: str, year: int) -> frozenset[date]:
     return days
 
 
-def holidays_for(*, start: date, end: date, country: str | None = None) -> frozenset[date]:
-    """The public holidays in [start, end] of `country` (the controller's by default): the
-    library's national calendar corrected by the staff overrides (see module docstring)."""
+def holidays_for(*, start: date, end: date, country: str | None = None, subdiv: str = "") -> frozenset[date]:
+    """The public holidays in [start, end] of `country` (the controller's by default; of its
+    subdivision `subdiv` when given): the library's calendar corrected by the staff overrides of
+    that country (see module docstring)."""
     country = (country or controller_country()).upper()
     if not country:
         raise HolidayCalendarMissing("CONTROLLER_COUNTRY is not set: no deadline can be computed without it.")
     days: set[date] = set()
     for year in range(start.year, end.year + 1):
-        days |= {day for day in library_holidays(country, year) if start <= day <= end}
+        days |= {day for day in library_holidays(country, year, subdiv) if start <= day <= end}
     for day, is_holiday in Holiday.objects.filter(country=country, date__range=(start, end)).values_list(
         "date", "is_holiday"
     ):

@@ -33,7 +33,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from compliance.models import DataSubjectRequest, ErasureRecipient, RequestMessage, RequestStatus
+from compliance.models import DataSubjectRequest, ErasureRecipient, Regime, RequestMessage, RequestStatus
+from compliance.regimes import regime_extension_citation, regime_period_citation
 from compliance.services.tokens import status_token_for, verification_token_for
 from compliance.workflow.extension_notice import NOTICE_KIND, extension_notice_sent
 from compliance.workflow.machine import UNVERIFIED_STATUSES
@@ -52,9 +53,21 @@ REQUEST_KINDS = (
 )
 
 
-def remedies_text() -> str:
-    """GDPR Art. 12(4), 77 and 79, in the active language (the same sentence as the refusal
-    templates, so that it shares their translations)."""
+def remedies_text(regime: str = Regime.EU_GDPR) -> str:
+    """The remedies under the request's law (compliance/regimes.py), in the active language: GDPR
+    Art. 12(4), 77 and 79 (the same sentence as the refusal templates, so that it shares their
+    translations); UK GDPR Art. 12(4), 77 and 79 (the Information Commissioner); FADP Art. 49
+    (a report to the FDPIC) and Art. 32 (the civil courts)."""
+    if regime == Regime.UK_GDPR:
+        return _(
+            "You have the right to lodge a complaint with the Information Commissioner and the right to go to court "
+            "(UK GDPR Art. 12(4), 77 and 79)."
+        )
+    if regime == Regime.CH_FADP:
+        return _(
+            "You may report the matter to the Federal Data Protection and Information Commissioner (FDPIC, Art. 49 "
+            "FADP) and bring your claims before the civil courts (Art. 32 FADP)."
+        )
     return _(
         "You have the right to lodge a complaint with a data protection supervisory authority, in particular in "
         "the EU country where you live, where you work or where the alleged infringement took place, and the "
@@ -86,7 +99,7 @@ def refusal_letter(request) -> str:
             _("We are answering after the one month the law allows for a refusal (GDPR Art. 12(4)). Why: %(why)s")
             % {"why": request.late_refusal_reason}
         )
-    parts.append(remedies_text())
+    parts.append(remedies_text(request.regime))
     return "\n\n".join(parts)
 
 
@@ -130,15 +143,20 @@ def status_url_for(request: DataSubjectRequest) -> str:
 def email_render(*, kind: str, language: str, context: dict) -> RenderedEmail:
     with translation.override(language):
         full = {"site_url": settings.SITE_URL, "language": language, **context}
+        regime = full["req"].regime if "req" in full else Regime.EU_GDPR
+        if "req" in full:
+            # The provisions the acknowledgement and the extension notice cite (compliance/regimes.py).
+            full.setdefault("period_law", regime_period_citation(regime))
+            full.setdefault("extension_law", regime_extension_citation(regime))
         if kind == "refusal" and "req" in full:
             full.setdefault("letter", refusal_letter(full["req"]))
-            full.setdefault("remedies", remedies_text())
+            full.setdefault("remedies", remedies_text(regime))
         subject = " ".join(render_to_string(f"compliance/email/{kind}_subject.txt", full).split())
         text = render_to_string(f"compliance/email/{kind}.txt", full)
         html = render_to_string(f"compliance/email/{kind}.html", full)
         if kind == "refusal":
             # Whatever the template says, a refusal always names the remedies (Art. 12(4)).
-            remedies = remedies_text()
+            remedies = remedies_text(regime)
             if remedies not in text:
                 text = f"{text.rstrip()}\n\n{remedies}\n"
             if escape(remedies) not in html and remedies not in html:

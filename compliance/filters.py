@@ -33,7 +33,7 @@ class RequestFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = DataSubjectRequest
-        fields = ["request_type", "status", "country", "language"]
+        fields = ["request_type", "status", "regime", "country", "language"]
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)

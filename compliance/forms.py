@@ -16,7 +16,7 @@ from biometrics.images import ACCEPT_ATTRIBUTE, ImageRejected
 from compliance.authorities import GERMAN_STATES, region_clean
 from compliance.consent import ID_CONSENT_MISSING
 from compliance.consent import LABELS as CONSENT_LABELS
-from compliance.models import COUNTRIES, IdentityAssessment, NotifiedHow, RefusalBasis, RequestType
+from compliance.models import COUNTRIES, ClockStop, IdentityAssessment, NotifiedHow, RefusalBasis, RequestType
 from compliance.workflow.photos import CheckedPhoto, photo_check
 from enforcement.models import Authority, Case, Respondent
 
@@ -253,6 +253,13 @@ class AskInformationForm(forms.Form):
     suspend = forms.BooleanField(
         label="Stop the clock until they answer (only for information without which the request cannot be answered, "
         "e.g. identity under Art. 12(6); EDPB Guidelines 01/2022)",
+        required=False,
+    )
+    # UK GDPR Art. 12A: identity information starts the period afresh, a clarification pauses it.
+    clock_stop = forms.ChoiceField(
+        label="What the clock waits for (matters for UK GDPR requests, Art. 12A)",
+        choices=ClockStop.choices,
+        initial=ClockStop.IDENTITY,
         required=False,
     )
 

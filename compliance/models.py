@@ -30,8 +30,8 @@ from compliance.workflow.machine import (
 )
 
 # Countries of residence a requester can pick (EU/EEA plus the UK and Switzerland): ISO 3166-1
-# alpha-2. Deadlines use the public holidays of the controller's country, not these
-# (compliance/deadlines.py).
+# alpha-2. The country chooses the law the request is handled under (compliance/regimes.py); GDPR
+# deadlines use the public holidays of the controller's country, not these (compliance/deadlines.py).
 COUNTRIES = [
     ("AT", _("Austria")),
     ("BE", _("Belgium")),
@@ -75,6 +75,22 @@ class RequestType(models.TextChoices):
     ACCESS = "access", _("Access (GDPR Art. 15)")
     ERASURE = "erasure", _("Erasure (GDPR Art. 17)")
     BOTH = "both", _("Access and erasure")
+
+
+class Regime(models.TextChoices):
+    """The data-protection law a request is handled under (chosen by compliance/regimes.py)."""
+
+    EU_GDPR = "eu_gdpr", _("EU GDPR (Regulation (EU) 2016/679)")
+    UK_GDPR = "uk_gdpr", _("UK GDPR and Data Protection Act 2018")
+    CH_FADP = "ch_fadp", _("Swiss Federal Act on Data Protection (FADP)")
+
+
+class ClockStop(models.TextChoices):
+    """Why staff stopped the clock (compliance/workflow/conversation.py): the UK rule treats the
+    two differently (UK GDPR Art. 12A, compliance/regimes.py)."""
+
+    IDENTITY = "identity", _("Information to confirm the requester's identity (Art. 12(6))")
+    CLARIFICATION = "clarification", _("Information to identify what the request relates to")
 
 
 class RefusalBasis(models.TextChoices):
@@ -160,7 +176,11 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
     received_at = models.DateTimeField()
     email_verified_at = models.DateTimeField(null=True, blank=True)
 
-    # Deadlines (GDPR Art. 12(3), computed per Regulation 1182/71 in compliance/deadlines.py).
+    # The law the request is handled under, chosen at intake from the controller's establishment
+    # and the requester's country (compliance/regimes.py); the deadlines and the letters follow it.
+    regime = models.CharField(max_length=8, choices=Regime.choices, default=Regime.EU_GDPR)
+    # Deadlines (GDPR Art. 12(3), UK GDPR Art. 12A, FADO Art. 18), computed from the facts below by
+    # compliance/regimes.py with the period arithmetic of compliance/deadlines.py.
     due_date = models.DateField()
     extended_due_date = models.DateField(null=True, blank=True)
     extension_months = models.PositiveSmallIntegerField(default=0)
@@ -233,6 +253,12 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
     # the due dates by earlier suspensions (compliance/workflow/conversation.py).
     clock_suspended_at = models.DateTimeField(null=True, blank=True)
     clock_suspended_days = models.PositiveIntegerField(default=0)
+    clock_suspended_for = models.CharField(max_length=16, choices=ClockStop.choices, blank=True, default="")
+    # UK GDPR Art. 12A: the period starts at the latest of receipt, receipt of the identity
+    # information asked for (Art. 12(6)) and payment of a fee. Null: at receipt. The suspended days
+    # counted before that start do not move the UK period (clock_suspended_days_at_start).
+    clock_started_on = models.DateField(null=True, blank=True)
+    clock_suspended_days_at_start = models.PositiveIntegerField(default=0)
 
     # Access for the requester: only the hash of the status-link token is stored.
     status_token_hash = models.CharField(max_length=64, blank=True)
@@ -264,6 +290,9 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
             models.CheckConstraint(
                 condition=models.Q(identity_check__in=IdentityCheck.values),
                 name="compliance_request_identity_check_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(regime__in=Regime.values), name="compliance_request_regime_valid"
             ),
             models.CheckConstraint(
                 condition=models.Q(refusal_basis="") | models.Q(refusal_basis__in=RefusalBasis.values),
@@ -498,8 +527,9 @@ class Holiday(models.Model):
     """A staff override of the controller's public-holiday calendar (compliance/deadlines.py):
     the `holidays` library lists the national holidays; a row with is_holiday adds a day (periods
     ending on it move to the next working day, Regulation 1182/71 Art. 3(4)), a row without it
-    removes a day the library lists. Rows of a country other than CONTROLLER_COUNTRY are kept
-    but do not count."""
+    removes a day the library lists. Rows count for the calendar of their country: the
+    controller's for the GDPR, GB for the UK GDPR (over England's bank holidays), CH for the Swiss
+    FADP (compliance/regimes.py); other rows are kept but do not count."""
 
     country = models.CharField(max_length=2, validators=[country_code_validator])
     date = models.DateField()

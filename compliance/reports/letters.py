@@ -22,8 +22,9 @@ from django.utils.formats import date_format
 from biometrics.models import Customer, source_domain_of
 from biometrics.transfers import Basis, Transfer, transfer_of_customer
 from compliance.authorities import complaint_authority_for
-from compliance.models import COUNTRIES, DataSubjectRequest, ReviewStatus
+from compliance.models import COUNTRIES, DataSubjectRequest, Regime, ReviewStatus
 from compliance.reports.controller import controller, lawful_basis_texts, retention_text
+from compliance.reports.regime_texts import regime_law_texts
 from compliance.reports.texts import letter_language, text_for
 from core.pdf import ARCHIVAL_VARIANT, RenderedPdf, render_pdf
 
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 def _letter_context(dsr: DataSubjectRequest, **extra) -> dict:
     lang = letter_language(dsr.language)
     texts = text_for(lang)
+    # The law the request is handled under (compliance/regimes.py) and what the letter cites of it.
+    law = regime_law_texts(dsr.regime, lang)
     return {
         "dsr": dsr,
         "lang": lang,
@@ -42,11 +45,13 @@ def _letter_context(dsr: DataSubjectRequest, **extra) -> dict:
         "controller": controller(),
         "lawful_bases": lawful_basis_texts(lang),
         "retention_policy": retention_text(lang),
-        # Where the requester may complain (GDPR Art. 77): their country's, in Germany their Land's.
+        # Where the requester may complain (GDPR Art. 77, UK GDPR Art. 77, FADP Art. 49): their
+        # country's, in Germany their Land's; the request's law is their country's (regimes.py).
         "authority": complaint_authority_for(dsr.country, dsr.region),
         # Lazy: translated when the template renders, inside the letter's language.
         "country_name": dict(COUNTRIES).get(dsr.country, dsr.country),
-        "request_type_text": texts[f"type_{dsr.request_type}"],
+        "law": law,
+        "request_type_text": law[f"type_{dsr.request_type}"],
         **extra,
     }
 
@@ -79,29 +84,36 @@ SUBJECTS = {
         "es": "Su solicitud: no le daremos curso",
         "el": "Το αίτημά σας: δεν θα ενεργήσουμε επ' αυτού",
     },
+    # %(cite_access)s and %(cite_erasure)s: the request's law (compliance/reports/regime_texts.py).
     "access_response": {
-        "en": "Your access request: the personal data we hold about you (GDPR Art. 15)",
-        "nl": "Uw inzageverzoek: de persoonsgegevens die wij over u verwerken (AVG art. 15)",
-        "fr": "Votre demande d'accès : les données personnelles que nous détenons sur vous (RGPD, art. 15)",
-        "it": "La sua richiesta di accesso: i dati personali che trattiamo su di lei (RGPD, art. 15)",
-        "de": "Ihr Auskunftsantrag: die personenbezogenen Daten, die wir über Sie verarbeiten (Art. 15 DSGVO)",
-        "es": "Su solicitud de acceso: los datos personales que tratamos sobre usted (RGPD, art. 15)",
-        "el": "Το αίτημα πρόσβασής σας: τα δεδομένα προσωπικού χαρακτήρα που επεξεργαζόμαστε για εσάς (ΓΚΠΔ, άρθρο 15)",
+        "en": "Your access request: the personal data we hold about you (%(cite_access)s)",
+        "nl": "Uw inzageverzoek: de persoonsgegevens die wij over u verwerken (%(cite_access)s)",
+        "fr": "Votre demande d'accès : les données personnelles que nous détenons sur vous (%(cite_access)s)",
+        "it": "La sua richiesta di accesso: i dati personali che trattiamo su di lei (%(cite_access)s)",
+        "de": "Ihr Auskunftsantrag: die personenbezogenen Daten, die wir über Sie verarbeiten (%(cite_access)s)",
+        "es": "Su solicitud de acceso: los datos personales que tratamos sobre usted (%(cite_access)s)",
+        "el": (
+            "Το αίτημα πρόσβασής σας: τα δεδομένα προσωπικού χαρακτήρα που επεξεργαζόμαστε για εσάς (%(cite_access)s)"
+        ),
     },
     "erasure_certificate": {
-        "en": "Certificate of erasure (GDPR Art. 17)",
-        "nl": "Verklaring van wissing (AVG art. 17)",
-        "fr": "Certificat d'effacement (RGPD, art. 17)",
-        "it": "Certificato di cancellazione (RGPD, art. 17)",
-        "de": "Löschbestätigung (Art. 17 DSGVO)",
-        "es": "Certificado de supresión (RGPD, art. 17)",
-        "el": "Βεβαίωση διαγραφής (ΓΚΠΔ, άρθρο 17)",
+        "en": "Certificate of erasure (%(cite_erasure)s)",
+        "nl": "Verklaring van wissing (%(cite_erasure)s)",
+        "fr": "Certificat d'effacement (%(cite_erasure)s)",
+        "it": "Certificato di cancellazione (%(cite_erasure)s)",
+        "de": "Löschbestätigung (%(cite_erasure)s)",
+        "es": "Certificado de supresión (%(cite_erasure)s)",
+        "el": "Βεβαίωση διαγραφής (%(cite_erasure)s)",
     },
 }
 
 
-def subject_for(kind: str, lang: str) -> str:
-    return SUBJECTS[kind].get(lang) or SUBJECTS[kind]["en"]
+def subject_for(kind: str, lang: str, regime: str = Regime.EU_GDPR) -> str:
+    subject = SUBJECTS[kind].get(lang) or SUBJECTS[kind]["en"]
+    if "%(" not in subject:
+        return subject
+    law = regime_law_texts(regime, lang)
+    return subject % {"cite_access": law["cite_access"], "cite_erasure": law["cite_erasure"]}
 
 
 # --- refusal ------------------------------------------------------------------------------
@@ -115,7 +127,9 @@ def basis_text(basis: str, lang: str) -> str:
 
 def refusal_context(dsr: DataSubjectRequest) -> dict:
     context = _letter_context(dsr)
-    context["basis_text"] = basis_text(dsr.refusal_basis, context["lang"])
+    context["basis_text"] = context["law"].get(
+        f"basis_{dsr.refusal_basis}", basis_text(dsr.refusal_basis, context["lang"])
+    )
     return context
 
 
@@ -134,12 +148,13 @@ class PartialRefusalStatement:
 
 def partial_refusals_for(dsr: DataSubjectRequest, lang: str) -> list[PartialRefusalStatement]:
     """The partial refusals of a request (GDPR Art. 12(4)), oldest first, with the ground's text in
-    the letter's language."""
+    the letter's language, citing the request's law."""
+    law = regime_law_texts(dsr.regime, lang)
     return [
         PartialRefusalStatement(
             scope=item.scope,
             basis=item.basis,
-            basis_text=basis_text(item.basis, lang),
+            basis_text=law.get(f"basis_{item.basis}") or basis_text(item.basis, lang),
             reason=item.reason,
             law=item.law,
             late_reason=item.late_reason if item.late else "",
@@ -327,7 +342,7 @@ def render_letter(
     language to `target` (PDF/A-3b: the controller must be able to show what it sent, GDPR Art.
     5(2)). A draft (staff preview of an access answer) says so on every page."""
     lang = context["lang"]
-    subject = subject_for(kind, lang)
+    subject = subject_for(kind, lang, dsr.regime)
     context = {
         **context,
         "subject": subject,

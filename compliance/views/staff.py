@@ -26,7 +26,7 @@ from compliance.forms import (
     RefuseForm,
     RefusePartForm,
 )
-from compliance.models import DataSubjectRequest, IdentityCheck, RequestStatus
+from compliance.models import ClockStop, DataSubjectRequest, IdentityCheck, RequestStatus
 from compliance.selectors import (
     request_allowed_actions,
     request_audit_trail,
@@ -149,7 +149,14 @@ def _refuse_part(req, user, data, now):
 
 
 def _ask_information(req, user, data, now):
-    conversation.request_ask_information(request=req, user=user, body=data["body"], suspend=data["suspend"], now=now)
+    conversation.request_ask_information(
+        request=req,
+        user=user,
+        body=data["body"],
+        suspend=data["suspend"],
+        clock_stop=data.get("clock_stop") or ClockStop.IDENTITY,
+        now=now,
+    )
     if data["suspend"]:
         return "Question sent; the clock is stopped until the requester answers."
     return "Question sent to the requester."

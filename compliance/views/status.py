@@ -24,7 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from compliance import ratelimit
 from compliance.emails import completion_summary
 from compliance.forms import FollowUpErasureForm, RecoverForm, ReplyForm
-from compliance.models import DataSubjectRequest, DocumentKind, RequestStatus, RequestType
+from compliance.models import DataSubjectRequest, DocumentKind, Regime, RequestStatus, RequestType
+from compliance.regimes import regime_period_text
 from compliance.services.tokens import DOWNLOAD_LINK_MAX_AGE, download_sign, download_unsign
 from compliance.workflow import blocklist, conversation, handling, intake, suppression, template_copy
 from compliance.workflow.documents import documents_for_requester
@@ -114,6 +115,9 @@ def _due_context(req) -> dict:
     return {
         "show_due_date": req.status in OPEN_STATUSES,
         "extended": bool(req.extended_due_date),
+        # The law the request is handled under and how it counts the period (compliance/regimes.py).
+        "regime_label": Regime(req.regime).label,
+        "period_text": regime_period_text(req.regime),
     }
 
 

@@ -8,7 +8,10 @@ ask for information without which the request cannot be answered, they may stop 
 the EDPB Guidelines 01/2022 on the right of access allow: the period does not run from the
 question until the answer arrives. The suspension is recorded (audit trail), shown to the
 requester, and when it ends its days are added to the due dates (rolled forward to a working
-day like every deadline). The request's status is not touched: this is no state of the workflow.
+day like every deadline). Under the UK GDPR identity information asked for under Art. 12(6)
+starts the period afresh when it arrives (Art. 12A); compliance/regimes.py computes the dates
+of every law from these facts. The request's status is not touched: this is no state of the
+workflow.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from biometrics.images import ImageLimits, ImageRejected, image_to_jpeg_bytes, load_image_checked
-from compliance.deadlines import ROLL_FORWARD_WINDOW, holidays_for, next_working_day
+from compliance.deadlines import controller_country
 from compliance.i18n import in_requesters_language
-from compliance.models import OPEN_STATUSES, DataSubjectRequest, RequestMessage
+from compliance.models import OPEN_STATUSES, ClockStop, DataSubjectRequest, Regime, RequestMessage
+from compliance.regimes import regimes_binding, request_deadlines
 from compliance.workflow import lifecycle
 from compliance.workflow.lifecycle import ActionNotAllowed
 from core.audit import audit_record
@@ -120,10 +124,20 @@ def request_reply(
 
 
 def request_ask_information(
-    *, request: DataSubjectRequest, user, body: str, suspend: bool, now: datetime | None = None
+    *,
+    request: DataSubjectRequest,
+    user,
+    body: str,
+    suspend: bool,
+    clock_stop: str = ClockStop.CLARIFICATION,
+    now: datetime | None = None,
 ) -> RequestMessage:
     """Staff ask the requester for information (shown on the status page and emailed); with
-    `suspend` the clock stops until the requester answers or staff resume it."""
+    `suspend` the clock stops until the requester answers or staff resume it. `clock_stop` says
+    what for: under the UK GDPR identity information (Art. 12(6)) starts the period afresh when it
+    arrives (Art. 12A), a clarification only pauses it (Art. 12A); the default, a pause,
+    never gives a later deadline."""
+    clock_stop = ClockStop(clock_stop)
     now = now or timezone.now()
     body = _clean_body(body)
     with transaction.atomic():
@@ -136,12 +150,18 @@ def request_ask_information(
             request=locked, author=user, body=body, visible_to_requester=True, created_at=now
         )
         if suspend:
-            DataSubjectRequest.objects.filter(pk=locked.pk).update(clock_suspended_at=now, updated=now)
+            DataSubjectRequest.objects.filter(pk=locked.pk).update(
+                clock_suspended_at=now, clock_suspended_for=clock_stop, updated=now
+            )
         audit_record(
             action="request.information_asked",
             actor=user,
             request=locked,
-            details={"message_id": message.pk, "clock_suspended": bool(suspend)},
+            details={
+                "message_id": message.pk,
+                "clock_suspended": bool(suspend),
+                "clock_stop": clock_stop.value if suspend else "",
+            },
         )
         lifecycle.request_email(locked, "message", now=now, key=str(message.pk), message_id=message.pk)
     request.refresh_from_db()
@@ -168,22 +188,43 @@ def suspended_days(suspended_at: datetime, now: datetime) -> int:
 
 
 def _resume(locked: DataSubjectRequest, *, now: datetime, actor, cause: str) -> int:
+    """The clock runs again: the days it stood still are added (GDPR, FADP, and a UK
+    clarification); when the UK GDPR binds and the wait was for identity information, the UK
+    period starts afresh on the day it arrived (UK GDPR Art. 12A). The due dates are then
+    computed again from these facts (compliance/regimes.py)."""
     days = suspended_days(locked.clock_suspended_at, now)
-    changes: dict = {"clock_suspended_at": None, "clock_suspended_days": locked.clock_suspended_days + days}
-    if days:
-        changes["due_date"] = _shifted(locked.due_date, days)
+    total = locked.clock_suspended_days + days
+    changes: dict = {"clock_suspended_at": None, "clock_suspended_for": "", "clock_suspended_days": total}
+    uk_restart = locked.clock_suspended_for == ClockStop.IDENTITY and Regime.UK_GDPR in regimes_binding(
+        regime=locked.regime, controller_country=controller_country()
+    )
+    if uk_restart:
+        changes["clock_started_on"] = timezone.localdate(now)
+        changes["clock_suspended_days_at_start"] = total
+    before = (locked.due_date, locked.extended_due_date)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    if days or uk_restart:
+        due, extended = request_deadlines(locked)
+        changes["due_date"] = due
         if locked.extended_due_date:
-            changes["extended_due_date"] = _shifted(locked.extended_due_date, days)
+            changes["extended_due_date"] = extended
     DataSubjectRequest.objects.filter(pk=locked.pk).update(**changes, updated=now)
     locked.refresh_from_db()
+    moved = (locked.due_date, locked.extended_due_date) != before
     audit_record(
         action="request.clock_resumed",
         actor=actor,
         actor_label="" if actor else "citizen",
         request=locked,
-        details={"days": days, "cause": cause, "due_date": locked.effective_due_date},
+        details={
+            "days": days,
+            "cause": cause,
+            "due_date": locked.effective_due_date,
+            "clock_started_on": locked.clock_started_on,
+        },
     )
-    if days:
+    if days and not uk_restart:
         RequestMessage.objects.create(
             request=locked,
             body=in_requesters_language(
@@ -199,10 +240,23 @@ def _resume(locked: DataSubjectRequest, *, now: datetime, actor, cause: str) -> 
             visible_to_requester=True,
             created_at=now,
         )
+    elif uk_restart and moved:
+        RequestMessage.objects.create(
+            request=locked,
+            body=in_requesters_language(
+                locked,
+                lambda: (
+                    _(
+                        "We received the information we asked for on %(start)s; the period for our answer runs "
+                        "from that day (UK GDPR Art. 12A). Your request is now due on %(date)s."
+                    )
+                    % {
+                        "start": date_format(locked.clock_started_on, "DATE_FORMAT"),
+                        "date": date_format(locked.effective_due_date, "DATE_FORMAT"),
+                    }
+                ),
+            ),
+            visible_to_requester=True,
+            created_at=now,
+        )
     return days
-
-
-def _shifted(day, days: int):
-    """`day` moved by `days`, rolled forward over the controller's calendar (compliance.deadlines)."""
-    moved = day + timedelta(days=days)
-    return next_working_day(moved, holidays_for(start=moved, end=moved + ROLL_FORWARD_WINDOW))

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from compliance.deadlines import extended_due_date_for, extension_allowed
+from compliance.deadlines import extension_allowed
 from compliance.i18n import in_requesters_language
 from compliance.models import (
     BASES_NEEDING_LAW,
@@ -31,8 +31,10 @@ from compliance.models import (
     DataSubjectRequest,
     PartialRefusal,
     RefusalBasis,
+    Regime,
     RequestMessage,
 )
+from compliance.regimes import regime_extension_citation, request_deadlines
 from compliance.workflow import access, documents, lifecycle
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.machine import BEFORE_APPROVAL, ERASURE_TYPES
@@ -232,9 +234,10 @@ def request_withdraw(*, request: DataSubjectRequest, user=None, now: datetime | 
 def request_extend_deadline(
     *, request: DataSubjectRequest, user, months: int, reason: str, now: datetime | None = None
 ) -> bool:
-    """Extend the period by one or two further months (GDPR Art. 12(3)).
+    """Extend the period by one or two further months (GDPR Art. 12(3), UK GDPR Art. 12A,
+    FADO Art. 18(2); the new date follows the request's law, compliance/regimes.py).
 
-    Only with reasons, only while the first month runs, at most two months in total; the
+    Only with reasons, only while the first period runs, at most two months in total; the
     requester is told by email (recorded in extension_notified_at when sent) and by a message
     on the status page."""
     now = _now(now)
@@ -258,7 +261,9 @@ def request_extend_deadline(
         if len(reason) < MIN_REASON_LENGTH:
             raise ValidationError({"reason": _("State the reasons for the extension (at least 10 characters).")})
         total = request.extension_months + months
-        new_due = extended_due_date_for(received=timezone.localdate(request.received_at), total_extension_months=total)
+        # Under every binding law, from the request's clock (compliance/regimes.py): the days the
+        # clock stood still count in the extended period too.
+        _due, new_due = request_deadlines(request, extension_months=total)
         moved = DataSubjectRequest.objects.filter(
             pk=request.pk, status__in=OPEN_STATUSES, extension_months=request.extension_months
         ).update(
@@ -275,16 +280,7 @@ def request_extend_deadline(
         message = RequestMessage.objects.create(
             request=request,
             author=user,
-            body=in_requesters_language(
-                request,
-                lambda: (
-                    _(
-                        "The period for answering your request has been extended to %(date)s (GDPR Art. 12(3)). "
-                        "Reasons: %(reason)s"
-                    )
-                    % {"date": date_format(new_due, "DATE_FORMAT"), "reason": reason}
-                ),
-            ),
+            body=in_requesters_language(request, lambda: _extension_message(request, new_due, reason)),
             visible_to_requester=True,
             created_at=now,
         )
@@ -302,6 +298,22 @@ def request_extend_deadline(
         )
         lifecycle.request_email(request, "extension", now=now, key=str(total))
     return True
+
+
+def _extension_message(request: DataSubjectRequest, new_due, reason: str) -> str:
+    values = {"date": date_format(new_due, "DATE_FORMAT"), "reason": reason}
+    if request.regime == Regime.EU_GDPR:
+        return (
+            _(
+                "The period for answering your request has been extended to %(date)s (GDPR Art. 12(3)). "
+                "Reasons: %(reason)s"
+            )
+            % values
+        )
+    return _("The period for answering your request has been extended to %(date)s (%(law)s). Reasons: %(reason)s") % {
+        **values,
+        "law": regime_extension_citation(request.regime),
+    }
 
 
 def request_add_message(

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from biometrics.images import ImageRejected, image_to_jpeg_bytes, load_image_checked
 from compliance.authorities import region_clean
 from compliance.consent import ID_CONSENT_MISSING, consent_version
-from compliance.deadlines import due_date_for
+from compliance.deadlines import controller_country
 from compliance.models import (
     COUNTRY_CODES,
     DataSubjectRequest,
@@ -39,6 +39,7 @@ from compliance.models import (
     RequestStatus,
     RequestType,
 )
+from compliance.regimes import Clock, regime_for, request_due_dates
 from compliance.services.identity import request_check_identity
 from compliance.services.tokens import ip_hash_for, status_token_derive, token_hash, verification_token_derive
 from compliance.workflow import lifecycle, matching
@@ -125,6 +126,9 @@ def _submission_fields(data: Mapping) -> dict:
 def _new_request(
     *, fields: dict, selfie_jpeg: bytes, now: datetime, ip: str = "", extra_selfies: tuple[bytes, ...] = (), **extra
 ) -> DataSubjectRequest:
+    received = timezone.localdate(now)
+    regime = regime_for(controller_country=controller_country(), requester_country=fields["country"])
+    due_date, _extended = request_due_dates(regime=regime, clock=Clock(received=received, started=received))
     request = DataSubjectRequest(
         request_type=fields["request_type"],
         name=fields["name"],
@@ -133,7 +137,8 @@ def _new_request(
         region=fields["region"],
         language=fields["language"],
         received_at=now,
-        due_date=due_date_for(received=timezone.localdate(now)),
+        regime=regime,
+        due_date=due_date,
         selfie_consent_at=now,
         suppression_consent_at=now if fields["suppression_consent"] else None,
         consent_version=consent_version(),
@@ -162,7 +167,9 @@ def request_submit(
     1. validate the fields (ValidationError keyed by field) and the photos (re-encoded as JPEG,
        which drops EXIF; the form has already checked that each selfie shows exactly one face;
        up to two extra selfies, searched with the first: compliance.workflow.matching);
-    2. the due date is one month from receipt (GDPR Art. 12(3), compliance/deadlines.py);
+    2. the law the request is handled under follows the requester's country and the controller's
+       establishment, and the due date follows that law (compliance/regimes.py: one month from
+       receipt under the GDPR and the UK GDPR, 30 days under the Swiss FADP);
     3. store the photos on the private storage under random names, the hashed client address,
        the consent times and the hash of the status-link token;
     4. create the single-use verification (7 days), queue its email and write the audit trail;

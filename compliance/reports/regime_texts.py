@@ -1,0 +1,360 @@
+"""The law a letter cites, per regime (compliance/regimes.py) and language.
+
+The EU GDPR phrases are exactly those the letters always printed. The UK GDPR keeps the GDPR's
+article numbers (Art. 12, 15, 17, 77-79), so a UK letter cites the same articles of the UK GDPR.
+The Swiss FADP numbers differently: the right of access is Art. 25 FADP (answered within 30 days,
+Art. 18 FADO), its restrictions and the duty to give reasons Art. 26 FADP, rectification and
+erasure claims Art. 32 FADP; the FDPIC investigates on a report (Art. 49 FADP) and the civil
+courts decide claims (Art. 20 Civil Procedure Code: the court at either party's domicile or seat).
+A Swiss letter says so at its head (`statement`), because its section headings keep the GDPR's
+list of information, which covers everything Art. 25(2) FADP requires.
+"""
+
+from __future__ import annotations
+
+import re
+
+from compliance.models import Regime
+from compliance.reports.texts import text_for
+
+# What every language calls the EU GDPR in a citation.
+EU_NAME = {"en": "GDPR", "nl": "AVG", "fr": "RGPD", "it": "RGPD", "de": "DSGVO", "es": "RGPD", "el": "ΓΚΠΔ"}
+
+CITATIONS: dict[Regime, dict[str, dict[str, str]]] = {
+    Regime.EU_GDPR: {
+        "en": {
+            "cite_access": "GDPR Art. 15",
+            "cite_erasure": "GDPR Art. 17",
+            "access_phrase": "GDPR Art. 15",
+            "refusal_phrase": "GDPR Art. 12(4)",
+        },
+        "nl": {
+            "cite_access": "AVG art. 15",
+            "cite_erasure": "AVG art. 17",
+            "access_phrase": "AVG art. 15",
+            "refusal_phrase": "AVG art. 12, lid 4,",
+        },
+        "fr": {
+            "cite_access": "RGPD, art. 15",
+            "cite_erasure": "RGPD, art. 17",
+            "access_phrase": "à l'article 15 du RGPD",
+            "refusal_phrase": "L'article 12, § 4, du RGPD",
+        },
+        "it": {
+            "cite_access": "RGPD, art. 15",
+            "cite_erasure": "RGPD, art. 17",
+            "access_phrase": "all'articolo 15 del RGPD",
+            "refusal_phrase": "L'articolo 12, paragrafo 4, del RGPD",
+        },
+        "de": {
+            "cite_access": "Art. 15 DSGVO",
+            "cite_erasure": "Art. 17 DSGVO",
+            "access_phrase": "Art. 15 DSGVO",
+            "refusal_phrase": "Art. 12 Abs. 4 DSGVO",
+        },
+        "es": {
+            "cite_access": "RGPD, art. 15",
+            "cite_erasure": "RGPD, art. 17",
+            "access_phrase": "el RGPD, art. 15",
+            "refusal_phrase": "El RGPD, art. 12, apdo. 4,",
+        },
+        "el": {
+            "cite_access": "ΓΚΠΔ, άρθρο 15",
+            "cite_erasure": "ΓΚΠΔ, άρθρο 17",
+            "access_phrase": "το άρθρο 15 του ΓΚΠΔ",
+            "refusal_phrase": "Το άρθρο 12 παρ. 4 του ΓΚΠΔ",
+        },
+    },
+    Regime.UK_GDPR: {
+        "en": {
+            "cite_access": "UK GDPR Art. 15",
+            "cite_erasure": "UK GDPR Art. 17",
+            "access_phrase": "UK GDPR Art. 15",
+            "refusal_phrase": "UK GDPR Art. 12(4)",
+            "statement": "We handle your request under the UK GDPR and the Data Protection Act 2018, as amended by the "
+            "Data (Use and Access) Act 2025, because you live in the United Kingdom. The UK GDPR numbers its "
+            "articles as the EU GDPR does; the articles cited in this letter are those of the UK GDPR. Our time "
+            "to answer is one month from the latest of the receipt of your request and of the identity "
+            "information we asked you for (UK GDPR Art. 12A).",
+            "complaint": "If you think we have not handled your request lawfully, you have the right to lodge a "
+            "complaint with the Information Commissioner (UK GDPR Art. 77):",
+            "court": "You also have the right to an effective judicial remedy: you may go to court against us in the "
+            "United Kingdom (UK GDPR Art. 79; Data Protection Act 2018, s. 167), and against a legally binding "
+            "decision of the Information Commissioner (UK GDPR Art. 78). You may do both; one does not exclude "
+            "the other.",
+        },
+        "nl": {
+            "cite_access": "UK GDPR art. 15",
+            "cite_erasure": "UK GDPR art. 17",
+            "access_phrase": "UK GDPR art. 15",
+            "refusal_phrase": "UK GDPR art. 12, lid 4,",
+            "statement": "Wij behandelen uw verzoek volgens de UK GDPR en de Data Protection Act 2018, zoals gewijzigd "
+            "door de Data (Use and Access) Act 2025, omdat u in het Verenigd Koninkrijk woont. De UK GDPR nummert "
+            "haar artikelen zoals de AVG; de artikelen in deze brief zijn die van de UK GDPR. Wij hebben een maand "
+            "om te antwoorden, te rekenen vanaf de ontvangst van uw verzoek of, als dat later is, van de "
+            "identiteitsgegevens die wij u vroegen (UK GDPR art. 12A).",
+            "complaint": "Vindt u dat wij uw verzoek niet volgens de wet hebben behandeld, dan hebt u het recht een "
+            "klacht in te dienen bij de Information Commissioner (UK GDPR art. 77):",
+            "court": "U hebt ook recht op een doeltreffende voorziening in rechte: u kunt in het Verenigd Koninkrijk "
+            "tegen ons naar de rechter stappen (UK GDPR art. 79; Data Protection Act 2018, s. 167), en tegen een "
+            "juridisch bindend besluit van de Information Commissioner (UK GDPR art. 78). U mag beide doen; het "
+            "een sluit het ander niet uit.",
+        },
+        "fr": {
+            "cite_access": "UK GDPR, art. 15",
+            "cite_erasure": "UK GDPR, art. 17",
+            "access_phrase": "à l'article 15 du UK GDPR",
+            "refusal_phrase": "L'article 12, § 4, du UK GDPR",
+            "statement": "Nous traitons votre demande selon le UK GDPR et le Data Protection Act 2018, tel que modifié "
+            "par le Data (Use and Access) Act 2025, parce que vous résidez au Royaume-Uni. Le UK GDPR numérote ses "
+            "articles comme le RGPD ; les articles cités dans cette lettre sont ceux du UK GDPR. Nous disposons "
+            "d'un mois pour répondre, à compter de la réception de votre demande ou, si elle est postérieure, de "
+            "celle des informations d'identité que nous vous avons demandées (UK GDPR, art. 12A).",
+            "complaint": "Si vous estimez que nous n'avons pas traité votre demande conformément à la loi, vous avez "
+            "le droit d'introduire une réclamation auprès de l'Information Commissioner (UK GDPR, art. 77) :",
+            "court": "Vous avez également droit à un recours juridictionnel effectif : vous pouvez saisir contre nous "
+            "les juridictions du Royaume-Uni (UK GDPR, art. 79 ; Data Protection Act 2018, s. 167), ainsi que "
+            "contester une décision juridiquement contraignante de l'Information Commissioner (UK GDPR, art. 78). "
+            "Vous pouvez faire les deux ; l'un n'exclut pas l'autre.",
+        },
+        "it": {
+            "cite_access": "UK GDPR, art. 15",
+            "cite_erasure": "UK GDPR, art. 17",
+            "access_phrase": "all'articolo 15 del UK GDPR",
+            "refusal_phrase": "L'articolo 12, paragrafo 4, del UK GDPR",
+            "statement": "Trattiamo la sua richiesta secondo il UK GDPR e il Data Protection Act 2018, come modificato "
+            "dal Data (Use and Access) Act 2025, perché lei risiede nel Regno Unito. Il UK GDPR numera i suoi "
+            "articoli come il RGPD; gli articoli citati in questa lettera sono quelli del UK GDPR. Abbiamo un mese "
+            "per rispondere, a decorrere dal ricevimento della sua richiesta o, se successivo, dal ricevimento "
+            "delle informazioni sulla sua identità che le abbiamo chiesto (UK GDPR, art. 12A).",
+            "complaint": "Se ritiene che non abbiamo trattato la sua richiesta in conformità alla legge, ha il diritto "
+            "di proporre reclamo all'Information Commissioner (UK GDPR, art. 77):",
+            "court": "Ha inoltre diritto a un ricorso giurisdizionale effettivo: può agire in giudizio nei nostri "
+            "confronti nel Regno Unito (UK GDPR, art. 79; Data Protection Act 2018, s. 167), nonché contro una "
+            "decisione giuridicamente vincolante dell'Information Commissioner (UK GDPR, art. 78). Può fare "
+            "entrambe le cose; l'una non esclude l'altra.",
+        },
+        "de": {
+            "cite_access": "Art. 15 UK GDPR",
+            "cite_erasure": "Art. 17 UK GDPR",
+            "access_phrase": "Art. 15 UK GDPR",
+            "refusal_phrase": "Art. 12 Abs. 4 UK GDPR",
+            "statement": "Wir behandeln Ihren Antrag nach der UK GDPR und dem Data Protection Act 2018 in der Fassung "
+            "des Data (Use and Access) Act 2025, weil Sie im Vereinigten Königreich wohnen. Die UK GDPR nummeriert "
+            "ihre Artikel wie die DSGVO; die in diesem Schreiben genannten Artikel sind die der UK GDPR. Wir haben "
+            "einen Monat Zeit für die Antwort, gerechnet ab dem Eingang Ihres Antrags oder, wenn dieser später "
+            "liegt, ab dem Eingang der Angaben zu Ihrer Identität, um die wir Sie gebeten haben (Art. 12A UK GDPR).",
+            "complaint": "Wenn Sie der Ansicht sind, dass wir Ihren Antrag nicht rechtmäßig behandelt haben, haben Sie "
+            "das Recht auf Beschwerde beim Information Commissioner (Art. 77 UK GDPR):",
+            "court": "Sie haben außerdem das Recht auf einen wirksamen gerichtlichen Rechtsbehelf: Sie können gegen "
+            "uns vor den Gerichten des Vereinigten Königreichs Klage erheben (Art. 79 UK GDPR; Data Protection Act "
+            "2018, s. 167) sowie gegen einen rechtsverbindlichen Beschluss des Information Commissioner (Art. 78 "
+            "UK GDPR). Sie können beides tun; das eine schließt das andere nicht aus.",
+        },
+        "es": {
+            "cite_access": "UK GDPR, art. 15",
+            "cite_erasure": "UK GDPR, art. 17",
+            "access_phrase": "el UK GDPR, art. 15",
+            "refusal_phrase": "El UK GDPR, art. 12, apdo. 4,",
+            "statement": "Tramitamos su solicitud conforme al UK GDPR y a la Data Protection Act 2018, modificada por "
+            "la Data (Use and Access) Act 2025, porque usted reside en el Reino Unido. El UK GDPR numera sus artículos "
+            "como el RGPD; los artículos citados en esta carta son los del UK GDPR. Disponemos de un mes para "
+            "responder, contado desde la recepción de su solicitud o, si es posterior, desde la recepción de los "
+            "datos de identidad que le pedimos (UK GDPR, art. 12A).",
+            "complaint": "Si considera que no hemos tramitado su solicitud conforme a la ley, tiene derecho a "
+            "presentar una reclamación ante el Information Commissioner (UK GDPR, art. 77):",
+            "court": "También tiene derecho a la tutela judicial efectiva: puede ejercitar acciones judiciales contra "
+            "nosotros ante los tribunales del Reino Unido (UK GDPR, art. 79; Data Protection Act 2018, s. 167), así "
+            "como contra una decisión jurídicamente vinculante del Information Commissioner (UK GDPR, art. 78). "
+            "Puede hacer ambas cosas; una no excluye la otra.",
+        },
+        "el": {
+            "cite_access": "UK GDPR, άρθρο 15",
+            "cite_erasure": "UK GDPR, άρθρο 17",
+            "access_phrase": "το άρθρο 15 του UK GDPR",
+            "refusal_phrase": "Το άρθρο 12 παρ. 4 του UK GDPR",
+            "statement": "Χειριζόμαστε το αίτημά σας σύμφωνα με τον UK GDPR και τον Data Protection Act 2018, όπως "
+            "τροποποιήθηκε από τον Data (Use and Access) Act 2025, επειδή διαμένετε στο Ηνωμένο Βασίλειο. Ο UK GDPR "
+            "αριθμεί τα άρθρα του όπως ο ΓΚΠΔ· τα άρθρα που αναφέρονται στην επιστολή αυτή είναι του UK GDPR. "
+            "Έχουμε προθεσμία ενός μηνός για να απαντήσουμε, από την παραλαβή του αιτήματός σας ή, αν είναι "
+            "μεταγενέστερη, από την παραλαβή των στοιχείων ταυτότητας που σας ζητήσαμε (UK GDPR, άρθρο 12A).",
+            "complaint": "Αν θεωρείτε ότι δεν χειριστήκαμε το αίτημά σας σύμφωνα με τον νόμο, έχετε δικαίωμα να "
+            "υποβάλετε καταγγελία στον Information Commissioner (UK GDPR, άρθρο 77):",
+            "court": "Έχετε επίσης δικαίωμα πραγματικής δικαστικής προσφυγής: μπορείτε να προσφύγετε εναντίον μας στα "
+            "δικαστήρια του Ηνωμένου Βασιλείου (UK GDPR, άρθρο 79· Data Protection Act 2018, s. 167), καθώς και "
+            "κατά νομικά δεσμευτικής απόφασης του Information Commissioner (UK GDPR, άρθρο 78). Μπορείτε να κάνετε "
+            "και τα δύο· το ένα δεν αποκλείει το άλλο.",
+        },
+    },
+    Regime.CH_FADP: {
+        "en": {
+            "cite_access": "Art. 25 FADP",
+            "cite_erasure": "Art. 32 FADP",
+            "access_phrase": "Art. 25 FADP",
+            "refusal_phrase": "Art. 26(4) FADP",
+            "statement": "We handle your request under the Swiss Federal Act on Data Protection of 25 September 2020 "
+            "(FADP), because you live in Switzerland. Your right of access is Art. 25 FADP, to be answered within "
+            "30 days (Art. 18 of the Data Protection Ordinance, FADO); rectification and erasure are claims under "
+            "Art. 32 FADP; restrictions of access and our duty to give reasons are in Art. 26 FADP. The section "
+            "headings of this letter follow the list of information of the EU GDPR and cite its articles; that "
+            "list covers everything Art. 25(2) FADP requires.",
+            "complaint": "If you think we have not handled your request lawfully, you may report it to the Federal "
+            "Data Protection and Information Commissioner (FDPIC), who may open an investigation and will tell you "
+            "what it did about your report (Art. 49 FADP):",
+            "court": "You may also bring your claims before the civil courts, in particular to obtain access, "
+            "rectification or erasure (Art. 32 FADP); the court at your domicile or at our seat is competent "
+            "(Art. 20 of the Civil Procedure Code). You may do both; one does not exclude the other.",
+        },
+        "nl": {
+            "cite_access": "Zwitserse FADP art. 25",
+            "cite_erasure": "Zwitserse FADP art. 32",
+            "access_phrase": "art. 25 van de Zwitserse FADP",
+            "refusal_phrase": "Art. 26, lid 4, van de Zwitserse FADP",
+            "statement": "Wij behandelen uw verzoek volgens de Zwitserse federale wet betreffende gegevensbescherming "
+            "van 25 september 2020 (FADP), omdat u in Zwitserland woont. Uw recht op inzage staat in art. 25 FADP "
+            "en wordt binnen 30 dagen beantwoord (art. 18 van de verordening betreffende gegevensbescherming, "
+            "FADO); rectificatie en wissing zijn vorderingen op grond van art. 32 FADP; beperkingen van de inzage "
+            "en onze plicht die te motiveren staan in art. 26 FADP. De kopjes van deze brief volgen de lijst van "
+            "informatie van de AVG en noemen haar artikelen; die lijst omvat alles wat art. 25, lid 2, FADP vraagt.",
+            "complaint": "Vindt u dat wij uw verzoek niet volgens de wet hebben behandeld, dan kunt u dat melden bij "
+            "de Federale Functionaris voor gegevensbescherming en openbaarheid (FDPIC), die een onderzoek kan openen "
+            "en u laat weten wat hij met uw melding heeft gedaan (art. 49 FADP):",
+            "court": "U kunt uw vorderingen ook voorleggen aan de burgerlijke rechter, met name om inzage, "
+            "rectificatie of wissing te verkrijgen (art. 32 FADP); bevoegd is de rechter van uw woonplaats of van "
+            "onze zetel (art. 20 van het Zwitserse Wetboek van burgerlijke rechtsvordering). U mag beide doen; het "
+            "een sluit het ander niet uit.",
+        },
+        "fr": {
+            "cite_access": "LPD, art. 25",
+            "cite_erasure": "LPD, art. 32",
+            "access_phrase": "à l'article 25 de la LPD",
+            "refusal_phrase": "L'article 26, al. 4, de la LPD",
+            "statement": "Nous traitons votre demande selon la loi fédérale suisse sur la protection des données du "
+            "25 septembre 2020 (LPD), parce que vous résidez en Suisse. Votre droit d'accès est régi par l'article "
+            "25 LPD et la réponse vous est due dans les 30 jours (art. 18 de l'ordonnance sur la protection des "
+            "données, OPDo) ; la rectification et l'effacement sont des prétentions fondées sur l'article 32 LPD ; "
+            "les restrictions du droit d'accès et notre obligation de les motiver figurent à l'article 26 LPD. Les "
+            "titres de cette lettre suivent la liste d'informations du RGPD et en citent les articles ; cette liste "
+            "couvre tout ce qu'exige l'article 25, al. 2, LPD.",
+            "complaint": "Si vous estimez que nous n'avons pas traité votre demande conformément à la loi, vous pouvez "
+            "le dénoncer au Préposé fédéral à la protection des données et à la transparence (PFPDT), qui peut "
+            "ouvrir une enquête et vous informera des suites données à votre dénonciation (art. 49 LPD) :",
+            "court": "Vous pouvez aussi faire valoir vos prétentions devant les tribunaux civils, notamment pour "
+            "obtenir l'accès, la rectification ou l'effacement (art. 32 LPD) ; le tribunal de votre domicile ou de "
+            "notre siège est compétent (art. 20 du code de procédure civile). Vous pouvez faire les deux ; l'un "
+            "n'exclut pas l'autre.",
+        },
+        "it": {
+            "cite_access": "LPD, art. 25",
+            "cite_erasure": "LPD, art. 32",
+            "access_phrase": "all'articolo 25 della LPD",
+            "refusal_phrase": "L'articolo 26 capoverso 4 della LPD",
+            "statement": "Trattiamo la sua richiesta secondo la legge federale svizzera sulla protezione dei dati del "
+            "25 settembre 2020 (LPD), perché lei risiede in Svizzera. Il suo diritto d'accesso è disciplinato "
+            "dall'articolo 25 LPD e la risposta le è dovuta entro 30 giorni (art. 18 dell'ordinanza sulla "
+            "protezione dei dati, OPDa); la rettifica e la cancellazione sono pretese fondate sull'articolo 32 LPD; "
+            "le limitazioni del diritto d'accesso e il nostro obbligo di motivarle figurano all'articolo 26 LPD. I "
+            "titoli di questa lettera seguono l'elenco di informazioni del RGPD e ne citano gli articoli; tale "
+            "elenco comprende tutto ciò che richiede l'articolo 25 capoverso 2 LPD.",
+            "complaint": "Se ritiene che non abbiamo trattato la sua richiesta in conformità alla legge, può "
+            "segnalarlo all'Incaricato federale della protezione dei dati e della trasparenza (IFPDT), che può "
+            "aprire un'inchiesta e la informerà sul seguito dato alla sua segnalazione (art. 49 LPD):",
+            "court": "Può anche far valere le sue pretese davanti ai tribunali civili, in particolare per ottenere "
+            "l'accesso, la rettifica o la cancellazione (art. 32 LPD); è competente il tribunale del suo domicilio "
+            "o della nostra sede (art. 20 del codice di procedura civile). Può fare entrambe le cose; l'una non "
+            "esclude l'altra.",
+        },
+        "de": {
+            "cite_access": "Art. 25 DSG",
+            "cite_erasure": "Art. 32 DSG",
+            "access_phrase": "Art. 25 DSG",
+            "refusal_phrase": "Art. 26 Abs. 4 DSG",
+            "statement": "Wir behandeln Ihren Antrag nach dem schweizerischen Bundesgesetz über den Datenschutz vom "
+            "25. September 2020 (DSG), weil Sie in der Schweiz wohnen. Ihr Auskunftsrecht ergibt sich aus Art. 25 "
+            "DSG; die Auskunft ist innert 30 Tagen zu erteilen (Art. 18 der Datenschutzverordnung, DSV). "
+            "Berichtigung und Löschung sind Ansprüche nach Art. 32 DSG; Einschränkungen der Auskunft und unsere "
+            "Pflicht, sie zu begründen, regelt Art. 26 DSG. Die Überschriften dieses Schreibens folgen der Liste "
+            "der Informationen der DSGVO und nennen deren Artikel; diese Liste umfasst alles, was Art. 25 Abs. 2 "
+            "DSG verlangt.",
+            "complaint": "Wenn Sie der Ansicht sind, dass wir Ihren Antrag nicht rechtmäßig behandelt haben, können "
+            "Sie dies dem Eidgenössischen Datenschutz- und Öffentlichkeitsbeauftragten (EDÖB) anzeigen; er kann "
+            "eine Untersuchung eröffnen und informiert Sie über die gestützt auf Ihre Anzeige unternommenen "
+            "Schritte (Art. 49 DSG):",
+            "court": "Sie können Ihre Ansprüche außerdem vor den Zivilgerichten geltend machen, insbesondere auf "
+            "Auskunft, Berichtigung oder Löschung (Art. 32 DSG); zuständig ist das Gericht an Ihrem Wohnsitz oder "
+            "an unserem Sitz (Art. 20 der Zivilprozessordnung). Sie können beides tun; das eine schließt das andere "
+            "nicht aus.",
+        },
+        "es": {
+            "cite_access": "LPD suiza, art. 25",
+            "cite_erasure": "LPD suiza, art. 32",
+            "access_phrase": "la LPD suiza, art. 25",
+            "refusal_phrase": "La LPD suiza, art. 26, apdo. 4,",
+            "statement": "Tramitamos su solicitud conforme a la Ley federal suiza de protección de datos de 25 de "
+            "septiembre de 2020 (LPD), porque usted reside en Suiza. Su derecho de acceso se rige por el art. 25 "
+            "LPD y debe responderse en un plazo de 30 días (art. 18 de la Ordenanza de protección de datos); la "
+            "rectificación y la supresión son pretensiones basadas en el art. 32 LPD; las limitaciones del acceso y "
+            "nuestra obligación de motivarlas figuran en el art. 26 LPD. Los títulos de esta carta siguen la lista "
+            "de información del RGPD y citan sus artículos; esa lista abarca todo lo que exige el art. 25, apdo. 2, "
+            "LPD.",
+            "complaint": "Si considera que no hemos tramitado su solicitud conforme a la ley, puede denunciarlo ante "
+            "el Comisionado federal de protección de datos y transparencia (FDPIC), que puede abrir una investigación "
+            "y le informará de lo que haya hecho con su denuncia (art. 49 LPD):",
+            "court": "También puede hacer valer sus pretensiones ante los tribunales civiles, en particular para "
+            "obtener el acceso, la rectificación o la supresión (art. 32 LPD); es competente el tribunal de su "
+            "domicilio o de nuestra sede (art. 20 del Código procesal civil suizo). Puede hacer ambas cosas; una no "
+            "excluye la otra.",
+        },
+        "el": {
+            "cite_access": "ελβετικός FADP, άρθρο 25",
+            "cite_erasure": "ελβετικός FADP, άρθρο 32",
+            "access_phrase": "το άρθρο 25 του ελβετικού FADP",
+            "refusal_phrase": "Το άρθρο 26 παρ. 4 του ελβετικού FADP",
+            "statement": "Χειριζόμαστε το αίτημά σας σύμφωνα με τον ελβετικό ομοσπονδιακό νόμο για την προστασία "
+            "δεδομένων της 25ης Σεπτεμβρίου 2020 (FADP), επειδή διαμένετε στην Ελβετία. Το δικαίωμα πρόσβασής σας "
+            "προβλέπεται στο άρθρο 25 FADP και η απάντηση οφείλεται εντός 30 ημερών (άρθρο 18 του διατάγματος για "
+            "την προστασία δεδομένων, FADO)· η διόρθωση και η διαγραφή είναι αξιώσεις βάσει του άρθρου 32 FADP· οι "
+            "περιορισμοί της πρόσβασης και η υποχρέωσή μας να τους αιτιολογούμε βρίσκονται στο άρθρο 26 FADP. Οι "
+            "επικεφαλίδες της επιστολής ακολουθούν τον κατάλογο πληροφοριών του ΓΚΠΔ και αναφέρουν τα άρθρα του· ο "
+            "κατάλογος αυτός καλύπτει όσα απαιτεί το άρθρο 25 παρ. 2 FADP.",
+            "complaint": "Αν θεωρείτε ότι δεν χειριστήκαμε το αίτημά σας σύμφωνα με τον νόμο, μπορείτε να το "
+            "καταγγείλετε στον Ομοσπονδιακό Επίτροπο Προστασίας Δεδομένων και Διαφάνειας (FDPIC), ο οποίος μπορεί "
+            "να ανοίξει έρευνα και θα σας ενημερώσει για τη συνέχεια που δόθηκε στην καταγγελία σας (άρθρο 49 "
+            "FADP):",
+            "court": "Μπορείτε επίσης να προβάλετε τις αξιώσεις σας ενώπιον των πολιτικών δικαστηρίων, ιδίως για "
+            "πρόσβαση, διόρθωση ή διαγραφή (άρθρο 32 FADP)· αρμόδιο είναι το δικαστήριο της κατοικίας σας ή της "
+            "έδρας μας (άρθρο 20 του ελβετικού Κώδικα Πολιτικής Δικονομίας). Μπορείτε να κάνετε και τα δύο· το ένα "
+            "δεν αποκλείει το άλλο.",
+        },
+    },
+}
+
+
+def _uk_cited(text: str, lang: str) -> str:
+    """A GDPR phrase turned into the UK GDPR's: the same articles, the other law's name."""
+    return re.sub(rf"\b{re.escape(EU_NAME[lang])}\b", "UK GDPR", text)
+
+
+def regime_law_texts(regime: str, lang: str) -> dict[str, str]:
+    """What a letter in `lang` cites for the request's law: the keys of CITATIONS, the request
+    types (`type_access`, `type_erasure`, `type_both`) and, for the UK GDPR, the refusal grounds
+    (`basis_<value>`, same articles, UK GDPR's name)."""
+    regime = Regime(regime)
+    lang = lang if lang in EU_NAME else "en"
+    texts = text_for(lang)
+    law = dict(CITATIONS[regime][lang])
+    law["regime"] = regime.value
+    if regime == Regime.EU_GDPR:
+        law.update({key: texts[key] for key in ("type_access", "type_erasure", "type_both")})
+    elif regime == Regime.UK_GDPR:
+        law.update({key: _uk_cited(value, lang) for key, value in texts.items() if key.startswith(("type_", "basis_"))})
+    else:
+        for kind, cites in (
+            ("access", (law["cite_access"],)),
+            ("erasure", (law["cite_erasure"],)),
+            ("both", (law["cite_access"], law["cite_erasure"])),
+        ):
+            # The phrase without its GDPR citation, then the FADP's.
+            words = re.sub(r"\s*\([^()]*\)\s*$", "", texts[f"type_{kind}"])
+            law[f"type_{kind}"] = f"{words} ({'; '.join(cites)})"
+    return law
