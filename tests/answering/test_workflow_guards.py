@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from biometrics.models import Face, SuppressionEntry
@@ -224,7 +225,9 @@ def test_4_5_an_access_and_erasure_request_ends_with_three_documents_stating_the
     assert "Example Police" in certificate and "by email" in certificate
     assert "Border Agency" in certificate and "by other means" in certificate
     erasure.refresh_from_db()
-    assert erasure.finished_at.strftime("%-d %B %Y") in certificate  # the end of the erasure
+    # The end of the erasure, as the letter prints it: in the controller's time zone (in UTC the
+    # date differed between 23:00 and midnight).
+    assert timezone.localtime(erasure.finished_at).strftime("%-d %B %Y") in certificate
     assert "was deleted on" in certificate  # the selfie's deletion, recorded before rendering
     # The status page lists each document once (earlier: 7 entries for this request).
     page = open_status_page(client, request).content.decode()
