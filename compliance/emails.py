@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from compliance.models import DataSubjectRequest, ErasureRecipient, RequestMessage, RequestStatus
 from compliance.services.tokens import status_token_for, verification_token_for
 from compliance.workflow.extension_notice import NOTICE_KIND, extension_notice_sent
-from compliance.workflow.machine import UNVERIFIED_STATUSES
+from compliance.workflow.machine import DECIDED_TYPES, UNVERIFIED_STATUSES, approval_erases
 from core.models import OutboxEmail
 from core.outbox import RenderedEmail, outbox_register
 
@@ -103,6 +103,8 @@ class CompletionSummary:
     # Set when the match details were deleted at the end of their retention period: the counts
     # above are then unknown, not zero.
     details_deleted_at: object = None
+    # A rectification, restriction or objection: answered by a decision letter.
+    decision: bool = False
 
 
 def completion_summary(request: DataSubjectRequest) -> CompletionSummary:
@@ -112,7 +114,8 @@ def completion_summary(request: DataSubjectRequest) -> CompletionSummary:
     erasure = getattr(request, "erasure", None) if request.request_type != "access" else None
     return CompletionSummary(
         access=request.request_type in ("access", "both"),
-        erasure=request.request_type in ("erasure", "both"),
+        erasure=approval_erases(request.request_type, request.outcome),
+        decision=request.request_type in DECIDED_TYPES,
         selfie_deleted_at=request.biometrics_purged_at,
         photos_found=confirmed.values("photo_id_snapshot").distinct().count(),
         photos_still_held=confirmed.filter(face__isnull=False).values("photo_id_snapshot").distinct().count(),
