@@ -384,7 +384,7 @@ def stepper(*, status: str, request_type: str, email_confirmed: bool) -> list[di
     done and no current step."""
     answer_label = _("Erased") if request_type == "erasure" else _("Answered")
     if request_type in DECIDED_TYPES:
-        answer_label = _("Decided")
+        answer_label = _("Decision sent")
     if request_type == "both":
         answer_label = _("Answered and erased")
     current = STEP_OF_STATUS.get(status)
