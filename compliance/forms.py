@@ -87,7 +87,8 @@ class RequestForm(forms.Form):
             (
                 RequestType.OBJECTION,
                 _(
-                    "Objection: stop processing photos of my face, for reasons of my particular situation (GDPR Art. 21)"
+                    "Objection: stop processing photos of my face, for reasons of my particular situation "
+                    "(GDPR Art. 21)"
                 ),
             ),
         ],
