@@ -397,3 +397,109 @@ def test_request_type_choices_name_the_articles():
     labels = dict(RequestType.choices)
     assert "16" in str(labels["rectification"]) and "18" in str(labels["restriction"])
     assert "21" in str(labels["objection"])
+
+
+# --- the letter in every language, the staff pages and the API -----------------------------------
+
+ARTICLE = {
+    "en": "GDPR Art. {n}",
+    "nl": "AVG art. {n}",
+    "fr": "RGPD, art. {n}",
+    "it": "RGPD, art. {n}",
+    "de": "Art. {n} DSGVO",
+    "es": "RGPD, art. {n}",
+    "el": "ΓΚΠΔ, άρθρο {n}",
+}
+OUTCOME_ARTICLE = {
+    "rectified": 16,
+    "not_rectified": 16,
+    "restricted": 18,
+    "not_restricted": 18,
+    "objection_upheld": 21,
+    "objection_rejected": 21,
+}
+TYPE_OF = {"16": "rectification", "18": "restriction", "21": "objection"}
+
+
+@pytest.mark.parametrize("language", list(ARTICLE))
+def test_the_decision_letter_exists_in_every_language_for_every_outcome(submit, language):
+    """The HTML of the letter (rendered as the PDF is, in the letter's language) names the
+    article of the decision and prints the reasons; the lift notice only with a rejected
+    objection whose faces are withheld."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from compliance.reports.letters import decision_context, subject_for
+
+    for outcome, article in OUTCOME_ARTICLE.items():
+        request, _token = submit(
+            data={"request_type": TYPE_OF[str(article)], "statement": STATEMENT, "language": language},
+            at=timezone.now(),
+        )
+        request.outcome = outcome
+        request.outcome_reason = f"Reasons for {outcome}."
+        request.approved_at = timezone.now()
+        lift = timezone.now() + timedelta(days=14)
+        context = decision_context(request, restricted_faces=2, lift_not_before=lift)
+        with translation.override(language):
+            html = render_to_string(
+                f"reports/letters/{language}/decision.html",
+                {**context, "subject": subject_for("decision", language), "report_meta": {"labels": context["t"]}},
+            )
+        assert ARTICLE[language].format(n=article) in html, (language, outcome)
+        assert f"Reasons for {outcome}." in html and 'id="outcome"' in html
+        assert ("lift-notice" in html) == (outcome == "objection_rejected")
+        if language != "en":
+            assert "Our decision" not in html and "Dear " not in html
+
+
+@pytest.mark.faces
+def test_staff_decide_on_the_approval_page(file_reviewed, staff_client, django_capture_on_commit_callbacks):
+    request = file_reviewed("rectification")
+    url = f"/requests/answer/{request.public_id}/approve/"
+    page = staff_client.get(url).content.decode()
+    assert (
+        "private album, which I never published" in page
+        and 'value="rectified"' in page
+        and 'value="restricted"' not in page
+    )
+    assert 'name="confirm"' not in page  # only an upheld objection erases
+    response = staff_client.post(url, {"outcome": "rectified", "reason": "short"})
+    assert response.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            url, {"outcome": "rectified", "reason": "The wrong page URL of one photo was rejected as a match."}
+        )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.outcome == "rectified" and request.status == RequestStatus.COMPLETED
+    assert request.documents.filter(kind=DocumentKind.DECISION_LETTER).exists()
+
+
+@pytest.mark.faces
+def test_the_api_decides_and_the_status_page_tells_the_requester(
+    file_reviewed, staff_client, client, django_capture_on_commit_callbacks
+):
+    request = file_reviewed("restriction", language="it")
+    api = f"/api/v1/requests/{request.public_id}/"
+    assert "announce_restriction_lift" not in staff_client.get(api).json()["allowed_actions"]
+    response = staff_client.post(
+        f"{api}decide/", {"outcome": "objection_upheld", "reason": "Wrong type."}, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"{api}decide/",
+            {"outcome": "restricted", "reason": "La sua contestazione dell'esattezza è in verifica."},
+            content_type="application/json",
+        )
+    assert response.status_code == 200, response.content
+    body = response.json()["request"]
+    assert body["outcome"] == "restricted" and "announce_restriction_lift" in body["allowed_actions"]
+    request.refresh_from_db()
+    session = client.session
+    intake.status_grant(session, request)  # what opening the status link does
+    session.save()
+    html = client.get(f"/requests/status/{request.public_id}/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "3 volti che la ritraggono sono conservati ma esclusi da ogni ricerca" in html
+    assert "decision-letter.pdf" in html or "La nostra decisione sulla sua richiesta" in html
