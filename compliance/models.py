@@ -295,18 +295,25 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
                 condition=models.Q(outcome="") | models.Q(outcome__in=RightsOutcome.values),
                 name="compliance_request_outcome_valid",
             ),
-            # A decision on a rectification, restriction or objection always states its reasons.
+            # A decision on a rectification, restriction or objection always states its reasons,
+            # and those rights are exercised on what the requester states (Art. 16, 18(1), 21(1));
+            # the texts may name the requester, so retention empties them (pseudonymised_at).
             models.CheckConstraint(
-                condition=models.Q(outcome="") | ~models.Q(outcome_reason=""),
+                condition=models.Q(outcome="")
+                | ~models.Q(outcome_reason="")
+                | models.Q(pseudonymised_at__isnull=False),
                 name="compliance_request_outcome_has_reason",
             ),
-            # Art. 16, 18(1) and 21(1) rights are exercised on what the requester states.
             models.CheckConstraint(
-                condition=~models.Q(request_type__in=sorted(DECIDED_TYPES)) | ~models.Q(statement=""),
+                condition=~models.Q(request_type__in=sorted(DECIDED_TYPES))
+                | ~models.Q(statement="")
+                | models.Q(pseudonymised_at__isnull=False),
                 name="compliance_request_statement_given",
             ),
             models.CheckConstraint(
-                condition=models.Q(restriction_lift_announced_at__isnull=True) | ~models.Q(restriction_lift_reason=""),
+                condition=models.Q(restriction_lift_announced_at__isnull=True)
+                | ~models.Q(restriction_lift_reason="")
+                | models.Q(pseudonymised_at__isnull=False),
                 name="compliance_request_restriction_lift_reasoned",
             ),
             models.CheckConstraint(

@@ -12,7 +12,8 @@ Where restrictions come from (compliance.workflow.rights decides the requests):
 2. an objection (Art. 21(1)), at once when the store search finishes: every face the search
    found, confident or possible, pending the decision (Art. 18(1)(d)); faces staff then reject
    as not the requester's are released when the review finishes (they are not the requester's
-   data), and the requester's own withdrawal of the request releases the rest.
+   data), and the requester's own withdrawal of the request releases the rest. A refusal to
+   act on the objection (Art. 12(5), (6)) keeps them withheld until staff lift them as below.
 
 Lifting (Art. 18(3)): the requester is told before, in their language, on the status page and by
 email (`restriction_lift_announce`, with the reasons); the faces are released no earlier than

@@ -503,3 +503,24 @@ def test_the_api_decides_and_the_status_page_tells_the_requester(
     html = client.get(f"/requests/status/{request.public_id}/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert "3 volti che la ritraggono sono conservati ma esclusi da ogni ricerca" in html
     assert "decision-letter.pdf" in html or "La nostra decisione sulla sua richiesta" in html
+
+
+def test_retention_empties_the_statement_and_the_reasons(submit, staff_user, django_capture_on_commit_callbacks):
+    from compliance.retention import request_pseudonymise
+
+    request, token = submit(data={"request_type": "objection", "statement": STATEMENT}, at=timezone.now())
+    request = intake.request_confirm_email(token=token)
+    request = to_status(
+        request, RequestStatus.AWAITING_APPROVAL, staff=staff_user, capture=django_capture_on_commit_callbacks
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rights.rights_decide(
+            request=request, user=staff_user, outcome="objection_rejected", reason="Legal claims of Anna de Vries."
+        )
+    request.refresh_from_db()
+    assert request.status == RequestStatus.COMPLETED
+    request_pseudonymise(request=request, now=timezone.now() + timedelta(days=400))
+    request.refresh_from_db()
+    assert request.pseudonymised_at is not None
+    assert (request.statement, request.outcome_reason) == ("", "")
+    assert request.outcome == "objection_rejected"  # the statistics keep the outcome
