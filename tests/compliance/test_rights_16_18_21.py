@@ -4,17 +4,27 @@ restricted face is withheld from customers' searches; an upheld objection erases
 decision letter in the requester's language."""
 
 import io
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 from pypdf import PdfReader
 
 from biometrics import selectors as store_selectors
 from biometrics.models import Face, SearchResult
-from biometrics.services import customer_ensure, customer_search
+from biometrics.services import (
+    customer_ensure,
+    customer_search,
+    face_restrictions_add,
+    face_restrictions_lift,
+    faces_delete,
+)
 from compliance.deadlines import due_date_for
 from compliance.models import DataSubjectRequest, DocumentKind, ErasureStatus, RequestStatus, RequestType
 from compliance.workflow import handling, intake, matching, restriction, review, rights
@@ -524,3 +534,83 @@ def test_retention_empties_the_statement_and_the_reasons(submit, staff_user, dja
     assert request.pseudonymised_at is not None
     assert (request.statement, request.outcome_reason) == ("", "")
     assert request.outcome == "objection_rejected"  # the statistics keep the outcome
+
+
+# --- the invariant, property-based: a restricted face never reaches a customer -----------------
+
+
+class RestrictionWorkflow(RuleBasedStateMachine):
+    """Random restrictions and lifts by two requests, erasures and customer searches, in any
+    order; after every step the search answers exactly the stored faces within tolerance less the
+    faces some request still restricts, and no customer ever received a restricted face."""
+
+    context: dict = {}
+    REQUESTS = (uuid.UUID(int=1), uuid.UUID(int=2))
+
+    @initialize()
+    def fill_the_store(self):
+        from biometrics.ingest import IngestItem, store_analysis
+        from biometrics.search.store import stores_forget
+
+        self.savepoint = transaction.savepoint()
+        stores_forget()
+        for path, (data, analysis) in self.context["analysed"].items():
+            store_analysis(
+                IngestItem(path=path, source_url=f"https://p.example.org/{path}", page_url=""), analysis, data
+            )
+        self.faces = sorted(Face.objects.values_list("pk", flat=True))
+        self.expected = {key: set() for key in self.REQUESTS}  # the model: active per request
+        self.customer = customer_ensure(name="Example Police", country="NL", kind="police")
+
+    def teardown(self):
+        if hasattr(self, "savepoint"):
+            transaction.savepoint_rollback(self.savepoint)
+
+    @rule(data=st.data(), which=st.sampled_from(REQUESTS))
+    def restrict(self, data, which):
+        faces = data.draw(st.sets(st.sampled_from(self.faces), max_size=3))
+        face_restrictions_add(face_ids=faces, request_public_id=which, basis="art_18_1")
+        self.expected[which] |= set(Face.objects.filter(pk__in=faces).values_list("pk", flat=True))
+
+    @rule(data=st.data(), which=st.sampled_from(REQUESTS), everything=st.booleans())
+    def lift(self, data, which, everything):
+        faces = None if everything else data.draw(st.sets(st.sampled_from(self.faces), max_size=3))
+        face_restrictions_lift(request_public_id=which, face_ids=faces)
+        self.expected[which] = set() if faces is None else self.expected[which] - faces
+
+    @rule(data=st.data())
+    def erase(self, data):
+        face = data.draw(st.sampled_from(self.faces))
+        faces_delete(face_ids=[face])
+        for key in self.REQUESTS:
+            self.expected[key].discard(face)
+
+    @rule()
+    def customer_searches(self):
+        event = customer_search(customer=self.customer, encoding=self.context["encoding"], tolerance=0.6)
+        received = set(SearchResult.objects.filter(search=event).values_list("face_id", flat=True))
+        assert not received & store_selectors.restricted_face_ids()
+
+    @invariant()
+    def only_unrestricted_faces_are_searchable(self):
+        if not hasattr(self, "expected"):
+            return
+        active = set().union(*self.expected.values())
+        assert store_selectors.restricted_face_ids() == active
+        within = set(store_selectors.faces_within(self.context["encoding"], tolerance=0.6).ids.tolist())
+        assert searchable_faces(self.context["encoding"]) == within - active
+
+
+@pytest.mark.faces
+def test_no_sequence_of_restrictions_lets_a_restricted_face_reach_a_customer(db, analysed, obama_encoding):
+    RestrictionWorkflow.context = {"analysed": analysed, "encoding": obama_encoding}
+    run_state_machine_as_test(
+        RestrictionWorkflow,
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=15,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
