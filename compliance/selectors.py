@@ -107,7 +107,8 @@ def request_allowed_actions(request: DataSubjectRequest, *, today: date | None =
         actions.append("resume_clock" if request.clock_suspended_at else "ask_information")
     if status in (*UNVERIFIED_STATUSES, *BEFORE_APPROVAL):
         actions.append("withdraw")
-    if restricted_faces(request):
+    # Only restriction and objection requests restrict faces (one query for those alone).
+    if request.request_type in (RequestType.RESTRICTION, RequestType.OBJECTION) and restricted_faces(request):
         # GDPR Art. 18(3): the requester is told first, the faces are released afterwards.
         actions.append("lift_restriction" if request.restriction_lift_announced_at else "announce_restriction_lift")
     if status not in (RequestStatus.EXPIRED, RequestStatus.WITHDRAWN):
