@@ -20,6 +20,10 @@ email (`restriction_lift_announce`, with the reasons); the faces are released no
 LIFT_NOTICE_DAYS later (`restriction_lift`). A rejected objection announces the lift in its
 decision letter. Erasing a face ends its restriction with it.
 
+Art. 19: when faces are restricted, every customer whose searches returned one of them is told
+by email (outbox, in the same transaction); customers without an address are counted in the
+audit record for staff to tell by other means.
+
 Every change writes the audit trail in the same transaction.
 """
 
@@ -34,12 +38,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from biometrics.models import SearchResult
 from biometrics.selectors import restrictions_of_request
 from biometrics.services import face_restrictions_add, face_restrictions_lift
 from compliance.i18n import in_requesters_language
 from compliance.models import DataSubjectRequest, RequestMessage, ReviewStatus
 from compliance.workflow import lifecycle
 from core.audit import audit_record
+from core.outbox import outbox_add
 
 # Days between telling the requester that a restriction will be lifted and lifting it. Art. 18(3)
 # only says "before"; two weeks leave the requester time to complain or go to court (Art. 77,
@@ -47,6 +53,7 @@ from core.audit import audit_record
 LIFT_NOTICE_DAYS = 14
 MIN_REASON_LENGTH = 10
 
+RESTRICTION_NOTICE_KIND = "restriction.art19_notice"  # rendered by compliance.emails
 BASIS_RESTRICTION = "art_18_1"  # granted on a restriction request
 BASIS_OBJECTION_PENDING = "art_18_1_d"  # an objection, pending the decision
 
@@ -60,21 +67,56 @@ def restricted_faces(request: DataSubjectRequest) -> list[int]:
     return [row.face_id for row in restrictions_of_request(request_public_id=request.public_id) if not row.lifted_at]
 
 
+def _recipients_notify(*, request: DataSubjectRequest, face_ids: list[int], now: datetime) -> tuple[int, int]:
+    """GDPR Art. 19: tell every customer whose searches returned one of these faces that their
+    processing is restricted (one email per customer with an address, through the outbox, in the
+    caller's transaction). Returns (customers told, customers without an address); the latter
+    are counted in the audit trail for staff to tell by other means."""
+    by_customer: dict[int, dict] = {}
+    for result in SearchResult.objects.filter(face_ref__in=face_ids).select_related("search__customer"):
+        entry = by_customer.setdefault(result.search.customer_id, {"customer": result.search.customer, "faces": set()})
+        entry["faces"].add(result.face_ref)
+    told = without_address = 0
+    for entry in by_customer.values():
+        customer = entry["customer"]
+        if not customer.contact_email:
+            without_address += 1
+            continue
+        outbox_add(
+            kind=RESTRICTION_NOTICE_KIND,
+            recipient=customer.contact_email,
+            language="en",
+            params={"request_id": request.pk, "customer": customer.name, "faces": len(entry["faces"])},
+            topic=str(request.public_id),
+            dedupe_key=f"restriction-recipient:{request.pk}:{customer.pk}",
+            now=now,
+        )
+        told += 1
+    return told, without_address
+
+
 def restriction_apply(
     *, request: DataSubjectRequest, face_ids: Iterable[int], basis: str, actor=None, now: datetime | None = None
 ) -> int:
-    """Withhold these faces from every search for customers; returns how many were added."""
+    """Withhold these faces from every search for customers and tell the customers that received
+    them (Art. 19); returns how many were added."""
     now = _now(now)
     face_ids = sorted(set(face_ids))
     with transaction.atomic():
         added = face_restrictions_add(face_ids=face_ids, request_public_id=request.public_id, basis=basis, now=now)
         if added:
+            told, without_address = _recipients_notify(request=request, face_ids=face_ids, now=now)
             audit_record(
                 action="request.faces_restricted",
                 actor=actor,
                 actor_label="" if actor else "worker",
                 request=request,
-                details={"faces": added, "basis": basis},
+                details={
+                    "faces": added,
+                    "basis": basis,
+                    "recipients_told": told,
+                    "recipients_without_address": without_address,
+                },
             )
     return added
 

@@ -614,3 +614,30 @@ def test_no_sequence_of_restrictions_lets_a_restricted_face_reach_a_customer(db,
             suppress_health_check=list(HealthCheck),
         ),
     )
+
+
+@pytest.mark.faces
+def test_customers_that_received_the_faces_are_told_of_the_restriction(
+    file_reviewed, store, staff_user, django_capture_on_commit_callbacks
+):
+    """GDPR Art. 19: every customer whose searches returned a restricted face is emailed; one
+    without an address is counted for staff; a customer that received other faces is not told."""
+    from django.core import mail
+
+    from biometrics.services import search_event_record
+
+    police = customer_ensure(name="Example Police", country="NL", kind="police", contact_email="dpo@police.example")
+    agency = customer_ensure(name="Border Agency", country="FR", kind="border")
+    bank = customer_ensure(name="Unrelated Bank", country="IT", contact_email="privacy@bank.example")
+    search_event_record(customer=police, matches=[(store["people/obama/obama2.jpg"], 0.3)])
+    search_event_record(customer=agency, matches=[(store["people/obama/obama4.jpg"], 0.4)])
+    search_event_record(customer=bank, matches=[(store["people/biden/biden.jpg"], 0.2)])
+    request = file_reviewed("restriction")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        rights.rights_decide(request=request, user=staff_user, outcome="restricted", reason="Art. 18(1)(a) applies.")
+    notices = [m for m in mail.outbox if "GDPR Art. 19" in m.subject]
+    assert [m.to for m in notices] == [["dpo@police.example"]]
+    assert "Example Police" in notices[0].body and "1 face(s)" in notices[0].body and "Art. 18" in notices[0].body
+    event = AuditEvent.objects.filter(request_public_id=request.public_id, action="request.faces_restricted").get()
+    assert (event.details["recipients_told"], event.details["recipients_without_address"]) == (1, 1)
