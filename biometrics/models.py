@@ -282,6 +282,37 @@ class SuppressionEntry(models.Model):
         return f"suppression {self.public_id}"
 
 
+class FaceRestriction(models.Model):
+    """A face whose processing is restricted (GDPR Art. 18): it stays stored but is withheld from
+    every search run for customers (biometrics.selectors.faces_searchable) until the restriction
+    is lifted. Set by a data-subject request (restriction, Art. 18(1); objection pending the
+    decision, Art. 18(1)(d)); `request_public_id` names it without a foreign key, as
+    SuppressionEntry does, so that the store does not depend on the compliance app. The row goes
+    with the face when the face is erased."""
+
+    face = models.ForeignKey(Face, on_delete=models.CASCADE, related_name="restrictions")
+    request_public_id = models.UUIDField(_("data-subject request"))
+    # The provision the restriction rests on, as the request recorded it (e.g. "art_18_1_d").
+    basis = models.CharField(_("basis"), max_length=40)
+    restricted_at = models.DateTimeField(_("restricted at"))
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["restricted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["face", "request_public_id"], name="biometrics_restriction_face_request"),
+        ]
+        indexes = [
+            # Every customer search: the faces under an active restriction (lifted_at IS NULL).
+            models.Index(fields=["lifted_at", "face"], name="biometrics_restriction_active"),
+            # A request's restrictions (apply, lift, the staff page).
+            models.Index(fields=["request_public_id"], name="biometrics_restriction_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"restriction of face {self.face_id}"
+
+
 class ErasedPhoto(models.Model):
     """The SHA-256 of photo bytes that an erasure (GDPR Art. 17) deleted, or replaced with a copy
     in which the requester's face is blurred. Ingestion refuses exactly these bytes, so that

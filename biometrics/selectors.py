@@ -12,6 +12,7 @@ from biometrics.models import (
     ENCODING_BYTES,
     ENCODING_DTYPE,
     Face,
+    FaceRestriction,
     SearchResult,
     SourcePhoto,
     SuppressionEntry,
@@ -206,3 +207,29 @@ def faces_within(encoding, *, tolerance: float) -> Hits:
 
         return search_faces(encoding, tolerance=tolerance)
     return temporary_exact_scan(encoding, tolerance=tolerance)
+
+
+def restricted_face_ids(*, face_ids: Iterable[int] | None = None) -> set[int]:
+    """Faces under an active restriction of processing (GDPR Art. 18), of `face_ids` or of all."""
+    rows = FaceRestriction.objects.filter(lifted_at__isnull=True)
+    if face_ids is not None:
+        rows = rows.filter(face_id__in=list(face_ids))
+    return set(rows.values_list("face_id", flat=True))
+
+
+def restrictions_of_request(*, request_public_id) -> list[FaceRestriction]:
+    return list(FaceRestriction.objects.filter(request_public_id=request_public_id).order_by("face_id"))
+
+
+def faces_searchable(encoding, *, tolerance: float) -> Hits:
+    """What a search for customers (or staff browsing the store) may return: every face within
+    `tolerance` (faces_within) less the restricted ones, which are only stored (GDPR Art. 18(2)).
+    The data-subject request workflow searches with faces_within itself: it must find a person's
+    restricted faces to answer them (access, erasure, lifting)."""
+    hits = faces_within(encoding, tolerance=tolerance)
+    if len(hits) == 0:
+        return hits
+    restricted = restricted_face_ids(face_ids=hits.ids.tolist())
+    if not restricted:
+        return hits
+    return hits.without(np.array(sorted(restricted), dtype=np.int64))

@@ -38,6 +38,7 @@ from biometrics.models import (
     Face,
     FaceChange,
     FaceChangeKind,
+    FaceRestriction,
     SearchEvent,
     SearchResult,
     SourcePhoto,
@@ -324,6 +325,70 @@ def search_event_record(
             ]
         )
     return event
+
+
+def customer_search(
+    *,
+    customer: Customer,
+    encoding,
+    tolerance: float,
+    reference: str = "",
+    now: datetime | None = None,
+) -> SearchEvent:
+    """A customer's search of the store: every face within `tolerance` that is not restricted
+    (GDPR Art. 18(2): a restricted face is only stored; biometrics.selectors.faces_searchable),
+    recorded as received by the customer (Art. 15(1)(c), Art. 19)."""
+    hits = selectors.faces_searchable(encoding, tolerance=tolerance)
+    return search_event_record(
+        customer=customer,
+        matches=list(hits),
+        searched_at=now,
+        reference=reference,
+        tolerance=tolerance,
+    )
+
+
+# --- restriction of processing (GDPR Art. 18) -------------------------------------------------
+
+
+def face_restrictions_add(
+    *, face_ids: Iterable[int], request_public_id: uuid.UUID | str, basis: str, now: datetime | None = None
+) -> int:
+    """Restrict these faces for a request (idempotent: a face already restricted for it, even if
+    lifted since, is restricted again from `now`). Returns how many faces are now restricted for
+    the request that were not before."""
+    now = now or timezone.now()
+    request_uuid = uuid.UUID(str(request_public_id))
+    wanted = set(Face.objects.filter(pk__in=list(face_ids)).values_list("pk", flat=True))
+    with transaction.atomic():
+        existing = dict(
+            FaceRestriction.objects.select_for_update()
+            .filter(request_public_id=request_uuid, face_id__in=wanted)
+            .values_list("face_id", "lifted_at")
+        )
+        again = [face for face, lifted in existing.items() if lifted is not None]
+        FaceRestriction.objects.filter(request_public_id=request_uuid, face_id__in=again).update(
+            lifted_at=None, restricted_at=now, basis=basis
+        )
+        FaceRestriction.objects.bulk_create(
+            [
+                FaceRestriction(face_id=face, request_public_id=request_uuid, basis=basis, restricted_at=now)
+                for face in sorted(wanted - set(existing))
+            ],
+            ignore_conflicts=True,
+        )
+    return len(wanted - set(existing)) + len(again)
+
+
+def face_restrictions_lift(
+    *, request_public_id: uuid.UUID | str, face_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> int:
+    """Lift the request's active restrictions (all, or those of `face_ids`). A face restricted
+    for another request as well stays withheld. Returns how many were lifted."""
+    rows = FaceRestriction.objects.filter(request_public_id=uuid.UUID(str(request_public_id)), lifted_at__isnull=True)
+    if face_ids is not None:
+        rows = rows.filter(face_id__in=list(face_ids))
+    return rows.update(lifted_at=now or timezone.now())
 
 
 # --- suppression (opt-in, GDPR Art. 9(2)(a) explicit consent) --------------------------------

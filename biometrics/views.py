@@ -210,7 +210,8 @@ def _search_page(request, form, *, results=None, preview=None, status: int = 200
 def _search_results(uploaded, tolerance: float) -> list[dict]:
     results = []
     for number, detected in enumerate(uploaded.faces, start=1):
-        hits = selectors.faces_within(detected.encoding, tolerance=tolerance)
+        # Restricted faces (GDPR Art. 18(2)) are only stored: staff browsing the store do not see them.
+        hits = selectors.faces_searchable(detected.encoding, tolerance=tolerance)
         face_ids = hits.ids.tolist()
         faces = Face.objects.select_related("photo").in_bulk(face_ids)
         rows = []

@@ -10,6 +10,8 @@
          reason, law, late_reason} | refuse-part/ {scope, basis, reason, law, late_reason}
          | extend/ {months, reason} | message/ {body, visible_to_requester}
          | withdraw/ | reissue-status-link/ | escalate/ {case} or {authority, respondent}
+         | decide/ {outcome, reason, confirm_erasure} (rectification, restriction, objection)
+         | announce-restriction-lift/ {reason} | lift-restriction/
 
 The answer's actions are the same guarded transitions as the review page
 (compliance/workflow/machine.py): there is no shortcut that skips matching, the identity
@@ -39,8 +41,9 @@ from compliance.models import (
     RefusalBasis,
     RequestMessage,
     RequestStatus,
+    RightsOutcome,
 )
-from compliance.workflow import approval, handling, intake, review
+from compliance.workflow import approval, handling, intake, restriction, review, rights
 from compliance.workflow.lifecycle import ActionNotAllowed
 from core.audit import audit_verify
 from core.models import AuditEvent
@@ -100,6 +103,12 @@ class RequestSerializer(serializers.ModelSerializer):
             "extension_reason",
             "extended_at",
             "extension_notified_at",
+            "statement",
+            "outcome",
+            "outcome_reason",
+            "restriction_lift_reason",
+            "restriction_lift_announced_at",
+            "restriction_lifted_at",
             "refusal_basis",
             "refusal_reason",
             "refusal_law",
@@ -237,6 +246,20 @@ class ApproveInput(serializers.Serializer):
     confirm_erasure = serializers.BooleanField(
         default=False, help_text="true confirms the erasure plan (what is deleted and blurred); needed for erasures"
     )
+
+
+class RightsDecisionInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=RightsOutcome.choices, help_text="one of the decisions of the request's type (rectification, ...)"
+    )
+    reason = serializers.CharField(max_length=10_000, help_text="the reasons; the letter prints them")
+    confirm_erasure = serializers.BooleanField(
+        default=False, help_text="true confirms the erasure plan; needed to uphold an objection"
+    )
+
+
+class LiftAnnounceInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, help_text="why the restriction is lifted; the requester reads it")
 
 
 class EscalateInput(serializers.Serializer):
@@ -414,6 +437,38 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             ),
             ApproveInput,
         )
+
+    @action_schema(
+        RightsDecisionInput,
+        summary="Decide a rectification, restriction or objection (the approval; an upheld objection erases)",
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, *args, **kwargs):
+        return self._act(
+            request,
+            lambda obj, d: rights.rights_decide(
+                request=obj,
+                user=request.user,
+                outcome=d["outcome"],
+                reason=d["reason"],
+                confirm_erasure=d["confirm_erasure"],
+            ),
+            RightsDecisionInput,
+        )
+
+    @action_schema(LiftAnnounceInput, summary="Tell the requester the restriction will be lifted (GDPR Art. 18(3))")
+    @action(detail=True, methods=["post"], url_path="announce-restriction-lift")
+    def announce_restriction_lift(self, request, *args, **kwargs):
+        return self._act(
+            request,
+            lambda obj, d: restriction.restriction_lift_announce(request=obj, user=request.user, reason=d["reason"]),
+            LiftAnnounceInput,
+        )
+
+    @action_schema(summary="Lift the restriction, once the notice period after the announcement has passed")
+    @action(detail=True, methods=["post"], url_path="lift-restriction")
+    def lift_restriction(self, request, *args, **kwargs):
+        return self._act(request, lambda obj, _d: restriction.restriction_lift(request=obj, user=request.user))
 
     # Handling.
 

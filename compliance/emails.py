@@ -16,6 +16,8 @@ after "#" so that it never reaches a server log), `site_url` and `language`, plu
     withdrawn, status_link
     staff_reminder    requests (list of {"req", "url"}), days -- to staff, in LANGUAGE_CODE
     art19_notice      recipient, erasure -- to a customer whose searches returned erased faces
+    restriction_art19_notice  customer_name, faces, reference -- to a customer whose searches
+                      returned faces now restricted (GDPR Art. 18, 19)
 
 A renderer returns None when the email no longer applies (it is then cancelled, not sent): a
 verification email for a request that is no longer waiting for it, a message since hidden.
@@ -37,7 +39,8 @@ from compliance.models import DataSubjectRequest, ErasureRecipient, Regime, Requ
 from compliance.regimes import regime_extension_citation, regime_period_citation
 from compliance.services.tokens import status_token_for, verification_token_for
 from compliance.workflow.extension_notice import NOTICE_KIND, extension_notice_sent
-from compliance.workflow.machine import UNVERIFIED_STATUSES
+from compliance.workflow.machine import DECIDED_TYPES, UNVERIFIED_STATUSES, approval_erases
+from compliance.workflow.restriction import RESTRICTION_NOTICE_KIND
 from core.models import OutboxEmail
 from core.outbox import RenderedEmail, outbox_register
 
@@ -116,6 +119,8 @@ class CompletionSummary:
     # Set when the match details were deleted at the end of their retention period: the counts
     # above are then unknown, not zero.
     details_deleted_at: object = None
+    # A rectification, restriction or objection: answered by a decision letter.
+    decision: bool = False
 
 
 def completion_summary(request: DataSubjectRequest) -> CompletionSummary:
@@ -125,7 +130,8 @@ def completion_summary(request: DataSubjectRequest) -> CompletionSummary:
     erasure = getattr(request, "erasure", None) if request.request_type != "access" else None
     return CompletionSummary(
         access=request.request_type in ("access", "both"),
-        erasure=request.request_type in ("erasure", "both"),
+        erasure=approval_erases(request.request_type, request.outcome),
+        decision=request.request_type in DECIDED_TYPES,
         selfie_deleted_at=request.biometrics_purged_at,
         photos_found=confirmed.values("photo_id_snapshot").distinct().count(),
         photos_still_held=confirmed.filter(face__isnull=False).values("photo_id_snapshot").distinct().count(),
@@ -232,10 +238,26 @@ def _render_art19_notice(email: OutboxEmail) -> RenderedEmail | None:
     )
 
 
+def _render_restriction_notice(email: OutboxEmail) -> RenderedEmail | None:
+    request = DataSubjectRequest.objects.filter(pk=email.params.get("request_id")).first()
+    if request is None:
+        return None
+    return email_render(
+        kind="restriction_art19_notice",
+        language=email.language,
+        context={
+            "customer_name": email.params.get("customer", ""),
+            "faces": email.params.get("faces", 0),
+            "reference": request.public_id,
+        },
+    )
+
+
 RENDERERS = {
     **{f"request.{kind}": _render_request_email(kind) for kind in REQUEST_KINDS},
     "request.staff_reminder": _render_staff_reminder,
     "erasure.art19_notice": _render_art19_notice,
+    RESTRICTION_NOTICE_KIND: _render_restriction_notice,
 }
 
 

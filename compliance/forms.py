@@ -17,6 +17,8 @@ from compliance.authorities import GERMAN_STATES, region_clean
 from compliance.consent import ID_CONSENT_MISSING
 from compliance.consent import LABELS as CONSENT_LABELS
 from compliance.models import COUNTRIES, ClockStop, IdentityAssessment, NotifiedHow, RefusalBasis, RequestType
+from compliance.workflow.intake import STATEMENT_MIN_LENGTH
+from compliance.workflow.machine import DECIDED_TYPES
 from compliance.workflow.photos import CheckedPhoto, photo_check
 from enforcement.models import Authority, Case, Respondent
 
@@ -71,12 +73,42 @@ class RequestForm(forms.Form):
                 _("Erasure: delete photos of my face and everything derived from them (GDPR Art. 17)"),
             ),
             (RequestType.BOTH, _("Both: first tell me what you hold, then delete it")),
+            (
+                RequestType.RECTIFICATION,
+                _("Rectification: correct data about me that is inaccurate or incomplete (GDPR Art. 16)"),
+            ),
+            (
+                RequestType.RESTRICTION,
+                _(
+                    "Restriction: keep photos of my face but stop using them in searches, for example while "
+                    "their accuracy is checked (GDPR Art. 18)"
+                ),
+            ),
+            (
+                RequestType.OBJECTION,
+                _(
+                    "Objection: stop processing photos of my face, for reasons of my particular situation "
+                    "(GDPR Art. 21)"
+                ),
+            ),
         ],
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose what you want to ask."),
             "invalid_choice": _("Choose one of the options."),
         },
+    )
+    statement = forms.CharField(
+        label=_("For rectification, restriction or objection: explain your request"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Rectification: what is inaccurate and what is right. Restriction: why the processing should be "
+            "restricted (for example, you contest the accuracy, or you need the data for a legal claim). "
+            "Objection: the reasons of your particular situation."
+        ),
+        error_messages={"max_length": _("Your explanation can have at most %(limit_value)d characters.")},
     )
     name = forms.CharField(
         label=_("Your full name"),
@@ -214,6 +246,14 @@ class RequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("request_type") in DECIDED_TYPES:
+            statement = (cleaned.get("statement") or "").strip()
+            if len(statement) < STATEMENT_MIN_LENGTH:
+                self.add_error(
+                    "statement",
+                    _("Tell us what your request is about (at least %(min)d characters).")
+                    % {"min": STATEMENT_MIN_LENGTH},
+                )
         has_id_document = bool(cleaned.get("id_document") or self.kept_id_document)
         if has_id_document and not cleaned.get("id_document_consent"):
             self.add_error("id_document_consent", ID_CONSENT_MISSING)
@@ -354,6 +394,42 @@ class ApproveForm(forms.Form):
     confirm = forms.BooleanField(
         label="I have checked the photos listed above and confirm that they are to be deleted or blurred",
         required=False,
+    )
+
+
+class DecisionForm(forms.Form):
+    """The decision on a rectification, restriction or objection, recorded with the approval
+    (compliance.workflow.rights.rights_decide)."""
+
+    outcome = forms.ChoiceField(label="Decision", choices=[], widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reasons (the requester reads them in the letter)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        help_text=(
+            "Rectified: what was corrected. Not rectified / not restricted: why. Objection rejected: the "
+            "compelling legitimate grounds that override the requester's interests, rights and freedoms, or the "
+            "legal claims (GDPR Art. 21(1))."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label="An upheld objection erases the faces: I have checked the photos listed above and confirm that they "
+        "are to be deleted or blurred",
+        required=False,
+    )
+
+    def __init__(self, *args, outcome_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = outcome_choices
+
+
+class RestrictionLiftForm(forms.Form):
+    """Tell the requester that the restriction of their faces will be lifted (GDPR Art. 18(3))."""
+
+    reason = forms.CharField(
+        label="Why the restriction is lifted (the requester reads it)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
     )
 
 

@@ -23,6 +23,7 @@ from compliance.storage import id_document_upload_to, pending_upload_to, private
 # The states and transitions live in compliance/workflow/machine.py (the one door is
 # compliance/workflow/lifecycle.py); re-exported here because every layer names them.
 from compliance.workflow.machine import (
+    DECIDED_TYPES,
     FINAL_STATUSES,
     OPEN_STATUSES,
     RequestMachine,
@@ -75,6 +76,20 @@ class RequestType(models.TextChoices):
     ACCESS = "access", _("Access (GDPR Art. 15)")
     ERASURE = "erasure", _("Erasure (GDPR Art. 17)")
     BOTH = "both", _("Access and erasure")
+    RECTIFICATION = "rectification", _("Rectification (GDPR Art. 16)")
+    RESTRICTION = "restriction", _("Restriction of processing (GDPR Art. 18)")
+    OBJECTION = "objection", _("Objection (GDPR Art. 21)")
+
+
+class RightsOutcome(models.TextChoices):
+    """What staff decided on a rectification, restriction or objection (compliance.workflow.rights)."""
+
+    RECTIFIED = "rectified", _("Rectified (GDPR Art. 16)")
+    NOT_RECTIFIED = "not_rectified", _("Not rectified: the data are accurate")
+    RESTRICTED = "restricted", _("Processing restricted (GDPR Art. 18)")
+    NOT_RESTRICTED = "not_restricted", _("Not restricted: no condition of GDPR Art. 18(1) applies")
+    OBJECTION_UPHELD = "objection_upheld", _("Objection upheld: processing stops, the faces are erased")
+    OBJECTION_REJECTED = "objection_rejected", _("Objection rejected: compelling legitimate grounds (GDPR Art. 21(1))")
 
 
 class Regime(models.TextChoices):
@@ -192,6 +207,21 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
     extension_notice_late_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_for = models.DateField(null=True, blank=True)  # due date the staff reminder covered
 
+    # What the requester states (rectification: what is inaccurate and what is right, Art. 16;
+    # restriction: which condition of Art. 18(1) applies; objection: the grounds relating to their
+    # particular situation, Art. 21(1)). Required for those types, blank for the others.
+    statement = models.TextField(blank=True)
+    # The decision on a rectification, restriction or objection (compliance.workflow.rights),
+    # recorded with the approval, and its stated reasons (what was corrected, why not, the
+    # compelling legitimate grounds...).
+    outcome = models.CharField(max_length=24, choices=RightsOutcome.choices, blank=True)
+    outcome_reason = models.TextField(blank=True)
+    # Lifting the restriction of the request's faces (GDPR Art. 18(3)): the requester is told
+    # first (announced), the faces are released no earlier than the notice period later.
+    restriction_lift_reason = models.TextField(blank=True)
+    restriction_lift_announced_at = models.DateTimeField(null=True, blank=True)
+    restriction_lifted_at = models.DateTimeField(null=True, blank=True)
+
     # Outcome
     refusal_reason = models.TextField(blank=True)
     refusal_basis = models.CharField(max_length=40, choices=RefusalBasis.choices, blank=True)
@@ -288,6 +318,31 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
                 condition=models.Q(request_type__in=RequestType.values), name="compliance_request_type_valid"
             ),
             models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(outcome__in=RightsOutcome.values),
+                name="compliance_request_outcome_valid",
+            ),
+            # A decision on a rectification, restriction or objection always states its reasons,
+            # and those rights are exercised on what the requester states (Art. 16, 18(1), 21(1));
+            # the texts may name the requester, so retention empties them (pseudonymised_at).
+            models.CheckConstraint(
+                condition=models.Q(outcome="")
+                | ~models.Q(outcome_reason="")
+                | models.Q(pseudonymised_at__isnull=False),
+                name="compliance_request_outcome_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(request_type__in=sorted(DECIDED_TYPES))
+                | ~models.Q(statement="")
+                | models.Q(pseudonymised_at__isnull=False),
+                name="compliance_request_statement_given",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(restriction_lift_announced_at__isnull=True)
+                | ~models.Q(restriction_lift_reason="")
+                | models.Q(pseudonymised_at__isnull=False),
+                name="compliance_request_restriction_lift_reasoned",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(identity_check__in=IdentityCheck.values),
                 name="compliance_request_identity_check_valid",
             ),
@@ -362,6 +417,11 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
         if self.status == RequestStatus.REFUSED:
             return [DocumentKind.REFUSAL_LETTER]
         kinds = []
+        if self.request_type in DECIDED_TYPES:
+            kinds.append(DocumentKind.DECISION_LETTER)
+            if self.outcome == RightsOutcome.OBJECTION_UPHELD:
+                kinds.append(DocumentKind.ERASURE_CERTIFICATE)
+            return kinds
         if self.request_type in (RequestType.ACCESS, RequestType.BOTH):
             kinds += [DocumentKind.ACCESS_LETTER, DocumentKind.ACCESS_DATA]
         if self.request_type in (RequestType.ERASURE, RequestType.BOTH):
@@ -429,6 +489,7 @@ class DocumentKind(models.TextChoices):
     ACCESS_DATA = "access_data", _("Your data, machine-readable (ZIP: JSON and photos)")
     ERASURE_CERTIFICATE = "erasure_certificate", _("Certificate of erasure (PDF)")
     REFUSAL_LETTER = "refusal_letter", _("Refusal letter (PDF)")
+    DECISION_LETTER = "decision_letter", _("Our decision on your request (PDF letter)")
 
 
 def document_upload_to(instance, filename: str) -> str:

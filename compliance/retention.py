@@ -157,6 +157,11 @@ def request_pseudonymise(*, request: DataSubjectRequest, now: datetime) -> dict[
             refusal_reason="",
             late_refusal_reason="",
             extension_reason="",
+            # Rectification, restriction, objection: the requester's statement and the reasons of
+            # the decision may name them (the outcome itself stays, for the statistics).
+            statement="",
+            outcome_reason="",
+            restriction_lift_reason="",
             last_error="",
             matches_purged_at=Coalesce("matches_purged_at", now),
             pseudonymised_at=now,

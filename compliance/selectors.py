@@ -25,6 +25,7 @@ from compliance.models import (
 )
 from compliance.workflow.lifecycle import guard_problems, transition_fits
 from compliance.workflow.machine import BEFORE_APPROVAL, UNVERIFIED_STATUSES
+from compliance.workflow.restriction import restricted_faces
 from compliance.workflow.review import review_allowed
 from core.models import AuditEvent
 
@@ -106,6 +107,10 @@ def request_allowed_actions(request: DataSubjectRequest, *, today: date | None =
         actions.append("resume_clock" if request.clock_suspended_at else "ask_information")
     if status in (*UNVERIFIED_STATUSES, *BEFORE_APPROVAL):
         actions.append("withdraw")
+    # Only restriction and objection requests restrict faces (one query for those alone).
+    if request.request_type in (RequestType.RESTRICTION, RequestType.OBJECTION) and restricted_faces(request):
+        # GDPR Art. 18(3): the requester is told first, the faces are released afterwards.
+        actions.append("lift_restriction" if request.restriction_lift_announced_at else "announce_restriction_lift")
     if status not in (RequestStatus.EXPIRED, RequestStatus.WITHDRAWN):
         actions.append("reissue_status_link")
     actions.append("message")
@@ -154,7 +159,9 @@ class AnswerOverview:
 
     @property
     def erasing(self) -> bool:
-        return self.request.request_type in (RequestType.ERASURE, RequestType.BOTH)
+        return self.request.request_type in (RequestType.ERASURE, RequestType.BOTH) or (
+            self.request.request_type == RequestType.OBJECTION and self.request.outcome == "objection_upheld"
+        )
 
 
 def answer_overview(request: DataSubjectRequest) -> AnswerOverview:
@@ -166,7 +173,8 @@ def answer_overview(request: DataSubjectRequest) -> AnswerOverview:
     erasure = ErasureRecord.objects.filter(request=request).select_related("approved_by", "confirmed_by").first()
     counts = {status: sum(1 for m in matches if m.review_status == status) for status in ReviewStatus.values}
     problems = {
-        name: guard_problems(request, name, skip=("erasure_confirmed",))
+        # The approval itself records the erasure's confirmation and a right's decision.
+        name: guard_problems(request, name, skip=("erasure_confirmed", "decision_recorded"))
         for name in ("finish_review", "approve", "finish_erasure")
         if transition_fits(request, name)
     }

@@ -26,6 +26,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from compliance.models import OPEN_STATUSES, DataSubjectRequest, RequestStatus, RequestType
+from compliance.workflow.machine import DECIDED_TYPES
 from core.audit import audit_verify
 from core.charts import bar_chart
 from core.models import AuditEvent
@@ -98,6 +99,8 @@ def compliance_audit_data(*, period_start: date, period_end: date, today: date |
             "access": counts[RequestType.ACCESS],
             "erasure": counts[RequestType.ERASURE],
             "both": counts[RequestType.BOTH],
+            # Rectification, restriction and objection (GDPR Art. 16, 18, 21), each a request.
+            "other_rights": sum(counts[value] for value in DECIDED_TYPES),
             "total": sum(counts.values()),
         }
         for country, counts in sorted(type_country.items(), key=lambda item: (-sum(item[1].values()), item[0]))
@@ -170,7 +173,14 @@ def compliance_audit_data(*, period_start: date, period_end: date, today: date |
         "as_of": as_of,
         "requests": requests,
         "received": len(requests),
-        "by_type": [(label, by_type[value]) for value, label in RequestType.choices],
+        # Access, erasure and both always; rectification, restriction and objection (issue 16)
+        # when the period received any, so that a quarter without them reads as before.
+        "by_type": [
+            (label, by_type[value])
+            for value, label in RequestType.choices
+            if value not in DECIDED_TYPES or by_type[value]
+        ],
+        "other_rights": sum(by_type[value] for value in DECIDED_TYPES),
         "by_country": sorted(by_country.items(), key=lambda item: (-item[1], item[0])),
         "country_rows": country_rows,
         "never_verified": sum(1 for dsr in requests if dsr.email_verified_at is None),

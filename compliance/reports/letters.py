@@ -105,6 +105,15 @@ SUBJECTS = {
         "es": "Certificado de supresión (%(cite_erasure)s)",
         "el": "Βεβαίωση διαγραφής (%(cite_erasure)s)",
     },
+    "decision": {
+        "en": "Your request: our decision",
+        "nl": "Uw verzoek: ons besluit",
+        "fr": "Votre demande : notre décision",
+        "it": "La sua richiesta: la nostra decisione",
+        "de": "Ihr Antrag: unsere Entscheidung",
+        "es": "Su solicitud: nuestra decisión",
+        "el": "Το αίτημά σας: η απόφασή μας",
+    },
 }
 
 
@@ -329,6 +338,25 @@ def erasure_certificate_context(dsr: DataSubjectRequest, *, consent_withdrawal_u
         consent_withdrawal_url=consent_withdrawal_url,
         blocklisted=sum(1 for action in actions if action.old_sha256),
         retention_request_days=settings.RETENTION_REQUEST_DAYS,
+    )
+
+
+# --- decision on a rectification, restriction or objection (GDPR Art. 16, 18, 21) -------------
+
+
+def decision_context(dsr: DataSubjectRequest, *, restricted_faces: int, lift_not_before: datetime | None) -> dict:
+    """The decision letter's facts (compliance.workflow.rights): the requester's statement, the
+    decision and its reasons as staff recorded them, how many photos of the requester were found,
+    how many faces are withheld from searches now (restriction, objection pending) and, for a
+    rejected objection, the earliest day the restriction may be lifted (Art. 18(3)); an upheld
+    objection's erasure is stated by its own certificate."""
+    confirmed = dsr.matches.filter(review_status=ReviewStatus.CONFIRMED)
+    return _letter_context(
+        dsr,
+        partial_refusals=partial_refusals_for(dsr, letter_language(dsr.language)),
+        photos_found=confirmed.values("photo_id_snapshot").distinct().count(),
+        restricted_faces=restricted_faces,
+        lift_not_before=lift_not_before,
     )
 
 

@@ -36,6 +36,9 @@ TEXT: dict[str, dict[str, str]] = {
         "type_access": "access to your personal data (GDPR Art. 15)",
         "type_erasure": "erasure of your personal data (GDPR Art. 17)",
         "type_both": "access to and erasure of your personal data (GDPR Art. 15 and 17)",
+        "type_rectification": "rectification of your personal data (GDPR Art. 16)",
+        "type_restriction": "restriction of the processing of your personal data (GDPR Art. 18)",
+        "type_objection": "objection to the processing of your personal data (GDPR Art. 21)",
         "basis_art_12_5_manifestly_unfounded": "the request is manifestly unfounded (GDPR Art. 12(5)(b))",
         "basis_art_12_5_excessive": "the request is excessive, in particular because of its repetitive character "
         "(GDPR Art. 12(5)(b))",
@@ -104,6 +107,9 @@ TEXT: dict[str, dict[str, str]] = {
         "type_access": "inzage in uw persoonsgegevens (AVG art. 15)",
         "type_erasure": "wissing van uw persoonsgegevens (AVG art. 17)",
         "type_both": "inzage in en wissing van uw persoonsgegevens (AVG art. 15 en 17)",
+        "type_rectification": "rectificatie van uw persoonsgegevens (AVG art. 16)",
+        "type_restriction": "beperking van de verwerking van uw persoonsgegevens (AVG art. 18)",
+        "type_objection": "bezwaar tegen de verwerking van uw persoonsgegevens (AVG art. 21)",
         "basis_art_12_5_manifestly_unfounded": "het verzoek is kennelijk ongegrond (AVG art. 12, lid 5, onder b)",
         "basis_art_12_5_excessive": "het verzoek is buitensporig, met name vanwege het repetitieve karakter "
         "(AVG art. 12, lid 5, onder b)",
@@ -174,6 +180,9 @@ TEXT: dict[str, dict[str, str]] = {
         "type_access": "accès à vos données personnelles (RGPD, art. 15)",
         "type_erasure": "effacement de vos données personnelles (RGPD, art. 17)",
         "type_both": "accès à vos données personnelles et leur effacement (RGPD, art. 15 et 17)",
+        "type_rectification": "rectification de vos données personnelles (RGPD, art. 16)",
+        "type_restriction": "limitation du traitement de vos données personnelles (RGPD, art. 18)",
+        "type_objection": "opposition au traitement de vos données personnelles (RGPD, art. 21)",
         "basis_art_12_5_manifestly_unfounded": "la demande est manifestement infondée (RGPD, art. 12, § 5, b)",
         "basis_art_12_5_excessive": "la demande est excessive, notamment en raison de son caractère répétitif "
         "(RGPD, art. 12, § 5, b)",
@@ -245,6 +254,9 @@ TEXT: dict[str, dict[str, str]] = {
         "type_access": "accesso ai suoi dati personali (RGPD, art. 15)",
         "type_erasure": "cancellazione dei suoi dati personali (RGPD, art. 17)",
         "type_both": "accesso ai suoi dati personali e loro cancellazione (RGPD, artt. 15 e 17)",
+        "type_rectification": "rettifica dei suoi dati personali (RGPD, art. 16)",
+        "type_restriction": "limitazione del trattamento dei suoi dati personali (RGPD, art. 18)",
+        "type_objection": "opposizione al trattamento dei suoi dati personali (RGPD, art. 21)",
         "basis_art_12_5_manifestly_unfounded": "la richiesta è manifestamente infondata (RGPD, art. 12, par. 5, "
         "lett. b)",
         "basis_art_12_5_excessive": "la richiesta è eccessiva, in particolare per il suo carattere ripetitivo "
@@ -318,6 +330,9 @@ TEXT: dict[str, dict[str, str]] = {
         "type_access": "Auskunft über Ihre personenbezogenen Daten (Art. 15 DSGVO)",
         "type_erasure": "Löschung Ihrer personenbezogenen Daten (Art. 17 DSGVO)",
         "type_both": "Auskunft über Ihre personenbezogenen Daten und deren Löschung (Art. 15 und 17 DSGVO)",
+        "type_rectification": "Berichtigung Ihrer personenbezogenen Daten (Art. 16 DSGVO)",
+        "type_restriction": "Einschränkung der Verarbeitung Ihrer personenbezogenen Daten (Art. 18 DSGVO)",
+        "type_objection": "Widerspruch gegen die Verarbeitung Ihrer personenbezogenen Daten (Art. 21 DSGVO)",
         "basis_art_12_5_manifestly_unfounded": "der Antrag ist offenkundig unbegründet (Art. 12 Abs. 5 Satz 2 "
         "lit. b DSGVO)",
         "basis_art_12_5_excessive": "der Antrag ist exzessiv, insbesondere im Fall häufiger Wiederholung "
@@ -392,6 +407,9 @@ TEXT: dict[str, dict[str, str]] = {
         "type_access": "acceso a sus datos personales (RGPD, art. 15)",
         "type_erasure": "supresión de sus datos personales (RGPD, art. 17)",
         "type_both": "acceso a sus datos personales y su supresión (RGPD, arts. 15 y 17)",
+        "type_rectification": "rectificación de sus datos personales (RGPD, art. 16)",
+        "type_restriction": "limitación del tratamiento de sus datos personales (RGPD, art. 18)",
+        "type_objection": "oposición al tratamiento de sus datos personales (RGPD, art. 21)",
         "basis_art_12_5_manifestly_unfounded": "la solicitud es manifiestamente infundada (RGPD, art. 12, apdo. 5, "
         "letra b)",
         "basis_art_12_5_excessive": "la solicitud es excesiva, en particular por su carácter repetitivo (RGPD, "
@@ -464,6 +482,9 @@ TEXT: dict[str, dict[str, str]] = {
         "type_access": "πρόσβαση στα δεδομένα προσωπικού χαρακτήρα σας (ΓΚΠΔ, άρθρο 15)",
         "type_erasure": "διαγραφή των δεδομένων προσωπικού χαρακτήρα σας (ΓΚΠΔ, άρθρο 17)",
         "type_both": "πρόσβαση στα δεδομένα προσωπικού χαρακτήρα σας και διαγραφή τους (ΓΚΠΔ, άρθρα 15 και 17)",
+        "type_rectification": "διόρθωση των δεδομένων προσωπικού χαρακτήρα σας (ΓΚΠΔ, άρθρο 16)",
+        "type_restriction": "περιορισμό της επεξεργασίας των δεδομένων προσωπικού χαρακτήρα σας (ΓΚΠΔ, άρθρο 18)",
+        "type_objection": "εναντίωση στην επεξεργασία των δεδομένων προσωπικού χαρακτήρα σας (ΓΚΠΔ, άρθρο 21)",
         "basis_art_12_5_manifestly_unfounded": "το αίτημα είναι προδήλως αβάσιμο (ΓΚΠΔ, άρθρο 12 παρ. 5 στοιχ. β)",
         "basis_art_12_5_excessive": "το αίτημα είναι υπερβολικό, ιδίως λόγω του επαναλαμβανόμενου χαρακτήρα του "
         "(ΓΚΠΔ, άρθρο 12 παρ. 5 στοιχ. β)",

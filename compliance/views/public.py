@@ -149,6 +149,7 @@ def request_new(request):
         request_submit(
             data={
                 "request_type": data["request_type"],
+                "statement": data.get("statement", ""),
                 "name": data["name"],
                 "email": data["email"],
                 "country": data["country"],
@@ -187,7 +188,15 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 
 def _initial_from(post) -> dict:
-    fields = ("request_type", "name", "email", "country", "region", *(f"{field}_token" for field in PHOTO_FIELDS))
+    fields = (
+        "request_type",
+        "statement",
+        "name",
+        "email",
+        "country",
+        "region",
+        *(f"{field}_token" for field in PHOTO_FIELDS),
+    )
     initial = {name: post.get(name, "") for name in fields}
     initial["selfie_consent"] = bool(post.get("selfie_consent"))
     initial["id_document_consent"] = bool(post.get("id_document_consent"))

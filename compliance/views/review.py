@@ -22,12 +22,13 @@ from biometrics.erasure import STORED_PHOTO_LIMITS
 from biometrics.images import ImageLimits, ImageRejected, load_image_checked
 from biometrics.models import Face
 from biometrics.redaction import expanded
-from compliance.forms import ApproveForm, IdentityAssessForm, MatchDecisionsForm, RecipientNotifiedForm
+from compliance.forms import ApproveForm, DecisionForm, IdentityAssessForm, MatchDecisionsForm, RecipientNotifiedForm
 from compliance.models import AccessPackage, DataSubjectRequest, ErasureRecipient, RequestMatch
 from compliance.selectors import answer_overview
 from compliance.views.status import DOCUMENT_NAMES
-from compliance.workflow import approval, disclosure, erasure, review
+from compliance.workflow import approval, disclosure, erasure, review, rights
 from compliance.workflow.lifecycle import ActionNotAllowed
+from compliance.workflow.machine import DECIDED_TYPES
 from compliance.workflow.matching import matching_restart
 from core.roles import Perm, can, require
 
@@ -222,6 +223,8 @@ def approve(request, public_id):
     """GET: what approval will do (for an erasure: every photo to delete or blur, with its
     thumbnail, and the confirmation box); POST: approve."""
     req = _get(public_id)
+    if req.request_type in DECIDED_TYPES:
+        return _decide(request, req)
     form = ApproveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -246,6 +249,45 @@ def approve(request, public_id):
     )
     status = 400 if form.errors else 200
     return _private(render(request, "compliance/answering/approve.html", context, status=status))
+
+
+def _decide(request, req):
+    """The approval of a rectification, restriction or objection: staff record the decision and
+    its reasons (compliance.workflow.rights); an upheld objection shows the erasure plan and asks
+    for its confirmation, as an erasure does."""
+    form = DecisionForm(request.POST if request.method == "POST" else None, outcome_choices=rights.outcome_choices(req))
+    if req.request_type != "objection":
+        del form.fields["confirm"]  # only an upheld objection erases
+    if request.method == "POST" and form.is_valid():
+        try:
+            rights.rights_decide(
+                request=req,
+                user=request.user,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                confirm_erasure=form.cleaned_data.get("confirm", False),
+            )
+        except ValidationError as error:
+            for field, texts in error.message_dict.items():
+                for text in texts:
+                    form.add_error(field if field in form.fields else None, text)
+        except (ActionNotAllowed, PermissionDenied) as error:
+            form.add_error(None, "; ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("answering:review", public_id=req.public_id)
+    plan = erasure.erasure_preview(req) if req.request_type == "objection" else []
+    context = _context(
+        request,
+        req,
+        decision_form=form,
+        plan=plan,
+        plan_deletes=sum(1 for item in plan if item.delete_photo),
+        plan_blurs=sum(1 for item in plan if not item.delete_photo),
+        plan_faces=sum(len(item.face_ids) for item in plan),
+    )
+    status = 400 if form.errors else 200
+    return _private(render(request, "compliance/answering/decide.html", context, status=status))
 
 
 @require(Perm.EDIT)

@@ -25,6 +25,7 @@ from compliance.forms import (
     MessageForm,
     RefuseForm,
     RefusePartForm,
+    RestrictionLiftForm,
 )
 from compliance.models import ClockStop, DataSubjectRequest, IdentityCheck, RequestStatus
 from compliance.selectors import (
@@ -35,7 +36,7 @@ from compliance.selectors import (
     request_messages_for_staff,
     request_queue_filterset,
 )
-from compliance.workflow import conversation, handling, intake
+from compliance.workflow import conversation, handling, intake, restriction
 from compliance.workflow.documents import documents_for_requester
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.machine import NEXT_FOR_REQUESTER
@@ -172,7 +173,36 @@ def _reissue(req, user, data, now):
     return "A new status link is on its way to the requester; the old one no longer works."
 
 
+def _announce_restriction_lift(req, user, data, now):
+    restriction.restriction_lift_announce(request=req, user=user, reason=data["reason"], now=now)
+    earliest = timezone.localdate(restriction.restriction_lift_earliest(req))
+    return f"The requester is told (GDPR Art. 18(3)); the restriction can be lifted from {earliest}."
+
+
+def _lift_restriction(req, user, data, now):
+    lifted = restriction.restriction_lift(request=req, user=user, now=now)
+    return f"Restriction lifted: {lifted} face(s) may be returned in searches again."
+
+
 ACTIONS: dict[str, Action] = {
+    "announce_restriction_lift": Action(
+        "Announce the lifting of the restriction",
+        "Tell the requester",
+        RestrictionLiftForm,
+        _announce_restriction_lift,
+        help=(
+            f"GDPR Art. 18(3): the requester is told, with the reasons, before the faces are released; the lift is "
+            f"possible {restriction.LIFT_NOTICE_DAYS} days later."
+        ),
+    ),
+    "lift_restriction": Action(
+        "Lift the restriction",
+        "Lift",
+        ConfirmForm,
+        _lift_restriction,
+        help="The faces may be returned in searches for customers again.",
+        danger=True,
+    ),
     "extend": Action(
         "Extend the deadline",
         "Extend and notify the requester",

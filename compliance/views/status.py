@@ -27,7 +27,15 @@ from compliance.forms import FollowUpErasureForm, RecoverForm, ReplyForm
 from compliance.models import DataSubjectRequest, DocumentKind, Regime, RequestStatus, RequestType
 from compliance.regimes import regime_period_text
 from compliance.services.tokens import DOWNLOAD_LINK_MAX_AGE, download_sign, download_unsign
-from compliance.workflow import blocklist, conversation, handling, intake, suppression, template_copy
+from compliance.workflow import (
+    blocklist,
+    conversation,
+    handling,
+    intake,
+    restriction,
+    suppression,
+    template_copy,
+)
 from compliance.workflow.documents import documents_for_requester
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.machine import BEFORE_APPROVAL, NEXT_FOR_REQUESTER, OPEN_STATUSES, UNVERIFIED_STATUSES, stepper
@@ -38,6 +46,7 @@ DOCUMENT_NAMES = {
     DocumentKind.ACCESS_DATA: ("access-data.zip", "application/zip"),
     DocumentKind.ERASURE_CERTIFICATE: ("erasure-certificate.pdf", "application/pdf"),
     DocumentKind.REFUSAL_LETTER: ("refusal-letter.pdf", "application/pdf"),
+    DocumentKind.DECISION_LETTER: ("decision-letter.pdf", "application/pdf"),
 }
 
 
@@ -145,6 +154,9 @@ def status(request, public_id):
             summary and summary.access and not summary.erasure and summary.photos_still_held and follow_up is None
         ),
         "follow_up": follow_up,
+        # GDPR Art. 18: faces withheld from every search while the restriction lasts.
+        "restricted_faces": len(restriction.restricted_faces(req)),
+        "restriction_lift_from": restriction.restriction_lift_earliest(req) if not req.restriction_lifted_at else None,
         "suppression_active": bool(req.suppression_consent_at) and req.suppression_withdrawn_at is None,
         "blocklisted": len(blocklist.blocklisted_hashes(req)) if req.request_type != "access" else 0,
         "blocklist_leave": blocklist.blocklist_opt_out_possible(req) if req.request_type != "access" else False,

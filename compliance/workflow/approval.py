@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from compliance.models import DataSubjectRequest, ErasureRecord, RequestStatus
 from compliance.workflow import documents, erasure, lifecycle
-from compliance.workflow.machine import ERASURE_TYPES
+from compliance.workflow.machine import approval_erases
 from compliance.workflow.review import require_staff
 from core.audit import audit_record
 
@@ -50,18 +50,28 @@ def _confirm_erasure(request: DataSubjectRequest, user, now: datetime) -> None:
 
 
 def answer_approve(
-    *, request: DataSubjectRequest, user, confirm_erasure: bool = False, now: datetime | None = None
+    *,
+    request: DataSubjectRequest,
+    user,
+    confirm_erasure: bool = False,
+    outcome: str = "",
+    outcome_reason: str = "",
+    now: datetime | None = None,
 ) -> bool:
-    """Approve (see the module docstring). False when it was already approved."""
+    """Approve (see the module docstring). A rectification, restriction or objection is approved
+    with its decision (compliance.workflow.rights validates it and calls this). False when it
+    was already approved."""
     require_staff(user)
     now = now or timezone.now()
-    erasing = request.request_type in ERASURE_TYPES
+    erasing = approval_erases(request.request_type, outcome or request.outcome)
     if erasing and not confirm_erasure and request.status == RequestStatus.AWAITING_APPROVAL:
         raise ValidationError({"confirm": "Confirm the erasure: what will be deleted and blurred is listed above."})
     with transaction.atomic():
         if erasing and request.status == RequestStatus.AWAITING_APPROVAL:
             _confirm_erasure(request, user, now)
-        moved = lifecycle.request_approve(request=request, user=user, now=now)
+        moved = lifecycle.request_approve(
+            request=request, user=user, outcome=outcome, outcome_reason=outcome_reason, now=now
+        )
         if moved and request.status == RequestStatus.ERASING:
             erasure.erasure_schedule(request=request)
         elif moved:

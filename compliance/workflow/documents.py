@@ -5,6 +5,8 @@
 - erasure, both: the Art. 17 certificate, stating the erasure's end, the re-check, every Art. 19
   notice as actually sent, the deletion of the selfie, and the permanent link to withdraw the
   suppression consent;
+- rectification, restriction, objection: the decision letter (compliance.workflow.rights), and
+  for an upheld objection the erasure certificate too;
 - refused: the refusal letter.
 
 `documents_issue` (its task calls it) renders only for a request whose facts are final (status
@@ -42,10 +44,15 @@ from compliance.models import (
     RequestStatus,
 )
 from compliance.reports.controller import controller_problems
-from compliance.reports.letters import erasure_certificate_context, refusal_context, render_letter
+from compliance.reports.letters import (
+    decision_context,
+    erasure_certificate_context,
+    refusal_context,
+    render_letter,
+)
 from compliance.reports.texts import letter_language
 from compliance.storage import private_storage
-from compliance.workflow import access, lifecycle, suppression
+from compliance.workflow import access, lifecycle, restriction, suppression
 from compliance.workflow.machine import FACTS_FINAL_STATUSES
 from core.audit import audit_record
 from core.queue import enqueue_on_commit
@@ -152,6 +159,22 @@ def _issue_refusal(request: DataSubjectRequest, work: Path, now: datetime) -> No
     )
 
 
+def _issue_decision(request: DataSubjectRequest, work: Path, now: datetime) -> None:
+    context = decision_context(
+        request,
+        restricted_faces=len(restriction.restricted_faces(request)),
+        lift_not_before=restriction.restriction_lift_earliest(request),
+    )
+    rendered = render_letter(kind="decision", dsr=request, context=context, target=work / "decision.pdf", issued_at=now)
+    _store(
+        request=request,
+        kind=DocumentKind.DECISION_LETTER,
+        source=work / "decision.pdf",
+        pages=rendered.page_count,
+        now=now,
+    )
+
+
 def _issued(request: DataSubjectRequest) -> set[str]:
     return set(request.documents.values_list("kind", flat=True))
 
@@ -176,6 +199,8 @@ def documents_issue(*, request_id: int, now: datetime | None = None) -> list[str
                 _issue_certificate(request, work, now)
             if DocumentKind.REFUSAL_LETTER in missing:
                 _issue_refusal(request, work, now)
+            if DocumentKind.DECISION_LETTER in missing:
+                _issue_decision(request, work, now)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     request.refresh_from_db()

@@ -35,7 +35,7 @@ from compliance.models import (
     RequestMessage,
 )
 from compliance.regimes import regime_extension_citation, request_deadlines
-from compliance.workflow import access, documents, lifecycle
+from compliance.workflow import access, documents, lifecycle, restriction
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.machine import BEFORE_APPROVAL, ERASURE_TYPES
 from core.audit import audit_record
@@ -225,6 +225,7 @@ def request_withdraw(*, request: DataSubjectRequest, user=None, now: datetime | 
     moved = lifecycle.request_withdraw(request=request, user=user, now=now)
     if moved:
         access.package_discard_for(request=request, reason="request withdrawn", now=now)
+        restriction.restriction_release_withdrawn(request=request, now=now)
     return moved
 
 

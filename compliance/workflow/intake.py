@@ -43,7 +43,7 @@ from compliance.regimes import Clock, regime_for, request_due_dates
 from compliance.services.identity import request_check_identity
 from compliance.services.tokens import ip_hash_for, status_token_derive, token_hash, verification_token_derive
 from compliance.workflow import lifecycle, matching
-from compliance.workflow.machine import UNVERIFIED_STATUSES
+from compliance.workflow.machine import DECIDED_TYPES, UNVERIFIED_STATUSES
 from compliance.workflow.photos import JPEG_QUALITY
 from core.audit import audit_record
 from core.queue import enqueue_on_commit
@@ -51,6 +51,9 @@ from core.queue import enqueue_on_commit
 EMAIL_VERIFICATION_DAYS = 7
 SESSION_GRANTS = "dsr_status_grants"
 MAX_GRANTS = 20
+# What a rectification, restriction or objection states (DataSubjectRequest.statement).
+STATEMENT_MIN_LENGTH = 10
+STATEMENT_MAX_LENGTH = 5000
 
 
 class VerificationFailed(Exception):
@@ -85,7 +88,7 @@ def _submission_fields(data: Mapping) -> dict:
     errors: dict[str, str] = {}
     request_type = data.get("request_type")
     if request_type not in RequestType.values:
-        errors["request_type"] = _("Choose access, erasure or both.")
+        errors["request_type"] = _("Choose one of the options.")
     name = " ".join(str(data.get("name") or "").split())
     if not name:
         errors["name"] = _("Enter your name.")
@@ -110,9 +113,23 @@ def _submission_fields(data: Mapping) -> dict:
         language = settings.LANGUAGE_CODE
     if not data.get("selfie_consent"):
         errors["selfie_consent"] = _("We can only use your photo with your explicit consent.")
+    statement = str(data.get("statement") or "").strip()
+    if request_type in DECIDED_TYPES:
+        # GDPR Art. 16, 18(1), 21(1): the right is exercised on what the requester states.
+        if len(statement) < STATEMENT_MIN_LENGTH:
+            errors["statement"] = _("Tell us what your request is about (at least %(min)d characters).") % {
+                "min": STATEMENT_MIN_LENGTH
+            }
+        elif len(statement) > STATEMENT_MAX_LENGTH:
+            errors["statement"] = _("Your explanation can have at most %(max)d characters.") % {
+                "max": STATEMENT_MAX_LENGTH
+            }
+    else:
+        statement = ""
     if errors:
         raise ValidationError(errors)
     return {
+        "statement": statement,
         "request_type": request_type,
         "name": name,
         "email": email,
@@ -131,6 +148,7 @@ def _new_request(
     due_date, _extended = request_due_dates(regime=regime, clock=Clock(received=received, started=received))
     request = DataSubjectRequest(
         request_type=fields["request_type"],
+        statement=fields.get("statement", ""),
         name=fields["name"],
         email=fields["email"],
         country=fields["country"],

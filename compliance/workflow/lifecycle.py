@@ -24,8 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compliance.models import DataSubjectRequest, RequestType
-from compliance.workflow.machine import ACCESS_TYPES, GUARDS, RequestStatus
+from compliance.models import DataSubjectRequest
+from compliance.workflow.machine import ACCESS_TYPES, DECIDED_TYPES, GUARDS, RequestStatus, approval_erases
 from core.audit import audit_record
 from core.outbox import outbox_add
 
@@ -250,19 +250,28 @@ def request_reopen_review(*, request: DataSubjectRequest, user, now: datetime | 
     return _fire(request, "reopen_review", now=_now(now), actor=user)
 
 
-def request_approve(*, request: DataSubjectRequest, user, now: datetime | None = None) -> bool:
-    """awaiting_approval -> issuing (access: the answer's facts are final and the selfie goes) or
-    -> erasing (erasure, both: the confirmed plan runs; the selfie stays for the re-check)."""
+def request_approve(
+    *, request: DataSubjectRequest, user, outcome: str = "", outcome_reason: str = "", now: datetime | None = None
+) -> bool:
+    """awaiting_approval -> issuing (access, and a decided rectification, restriction or rejected
+    objection: the answer's facts are final and the selfie goes) or -> erasing (erasure, both,
+    upheld objection: the confirmed plan runs; the selfie stays for the re-check). A decided
+    right is approved with its `outcome` and `outcome_reason` (the caller validated them:
+    compliance.workflow.rights); the guard `decision_recorded` checks them again."""
     now = _now(now)
-    fields = {"approved_at": now, "approved_by": user}
-    if request.request_type not in (RequestType.ERASURE, RequestType.BOTH):
+    fields: dict = {"approved_at": now, "approved_by": user}
+    details = {}
+    if request.request_type in DECIDED_TYPES:
+        fields.update(outcome=outcome, outcome_reason=outcome_reason.strip())
+        details = {"outcome": outcome, "reason": outcome_reason.strip()}
+    if not approval_erases(request.request_type, fields.get("outcome", request.outcome)):
         fields["facts_final_at"] = now
 
     def after(locked: DataSubjectRequest) -> None:
         if locked.status == RequestStatus.ISSUING:
             _purge_biometrics(locked, now=now)
 
-    return _fire(request, "approve", now=now, actor=user, fields=fields, after=after)
+    return _fire(request, "approve", now=now, actor=user, fields=fields, details=details, after=after)
 
 
 def request_finish_erasure(*, request: DataSubjectRequest, now: datetime | None = None) -> bool:

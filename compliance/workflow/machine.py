@@ -5,7 +5,8 @@
                                                                   | awaiting_approval (erasure)
       preparing --answer_prepared--> awaiting_approval
       preparing | awaiting_approval --reopen_review--> awaiting_staff_review
-      awaiting_approval --approve--> issuing (access) | erasing (erasure, both)
+      awaiting_approval --approve--> issuing (access, decided rights)
+                                     | erasing (erasure, both, objection upheld)
       erasing --finish_erasure--> issuing --complete--> completed
       awaiting_email_verification --expire--> expired
       verified .. awaiting_approval --refuse--> refused
@@ -61,6 +62,24 @@ FACTS_FINAL_STATUSES = (S.ISSUING, S.COMPLETED, S.REFUSED)
 
 ACCESS_TYPES = ("access", "both")
 ERASURE_TYPES = ("erasure", "both")
+# Rights staff decide on the requester's statement (GDPR Art. 16, 18, 21): the decision is
+# recorded with the approval (compliance.workflow.rights).
+DECIDED_TYPES = ("rectification", "restriction", "objection")
+OUTCOMES_OF_TYPE = {
+    "rectification": ("rectified", "not_rectified"),
+    "restriction": ("restricted", "not_restricted"),
+    "objection": ("objection_upheld", "objection_rejected"),
+}
+
+
+def approval_erases(request_type: str, outcome: str) -> bool:
+    """The approval runs an erasure: erasure and both requests, and an upheld objection (GDPR
+    Art. 21(1): processing stops, and in this store that means erasing the faces)."""
+    return request_type in ERASURE_TYPES or (request_type == "objection" and outcome == "objection_upheld")
+
+
+def erases(req) -> bool:
+    return approval_erases(req.request_type, req.outcome)
 
 
 # --- guards -----------------------------------------------------------------------------------
@@ -140,8 +159,19 @@ def _draft_matches_decisions(req) -> str | None:
     return None
 
 
+def _decision_recorded(req) -> str | None:
+    """A rectification, restriction or objection is approved with its decision and reasons."""
+    if req.request_type not in DECIDED_TYPES:
+        return None
+    if req.outcome not in OUTCOMES_OF_TYPE[req.request_type]:
+        return "The decision on the request has not been recorded."
+    if not req.outcome_reason.strip():
+        return "The decision needs its reasons."
+    return None
+
+
 def _erasure_confirmed(req) -> str | None:
-    if req.request_type not in ERASURE_TYPES:
+    if not erases(req):
         return None
     erasure = _one(req, "erasure")
     if erasure is None or erasure.confirmed_at is None:
@@ -196,6 +226,7 @@ GUARDS: dict[str, tuple[Guard, ...]] = {
         Guard("identity_check_finished", _identity_check_finished),
         Guard("identity_consistent", _identity_consistent),
         Guard("draft_matches_decisions", _draft_matches_decisions),
+        Guard("decision_recorded", _decision_recorded),
         Guard("erasure_confirmed", _erasure_confirmed),
     ),
     "finish_erasure": (Guard("erasure_finished", _erasure_finished),),
@@ -213,7 +244,7 @@ def _after_review(req) -> str:
 
 
 def _after_approval(req) -> str:
-    return S.ERASING if req.request_type in ERASURE_TYPES else S.ISSUING
+    return S.ERASING if erases(req) else S.ISSUING
 
 
 class RequestMachine:
@@ -352,6 +383,8 @@ def stepper(*, status: str, request_type: str, email_confirmed: bool) -> list[di
     a request that ended early (refused, withdrawn, expired) shows the steps it had passed as
     done and no current step."""
     answer_label = _("Erased") if request_type == "erasure" else _("Answered")
+    if request_type in DECIDED_TYPES:
+        answer_label = _("Decision sent")
     if request_type == "both":
         answer_label = _("Answered and erased")
     current = STEP_OF_STATUS.get(status)

@@ -78,9 +78,10 @@ from compliance.models import (
     RequestMatch,
     RequestMessage,
     RequestStatus,
+    RequestType,
     ReviewStatus,
 )
-from compliance.workflow import lifecycle
+from compliance.workflow import lifecycle, restriction
 from compliance.workflow.disclosure import auto_confirm_allowed
 from core.audit import audit_record
 from core.queue import enqueue_on_commit
@@ -281,6 +282,14 @@ def _record_done(request: DataSubjectRequest, run: MatchingRun, faces: list[Dete
                 "confirmed_by_rule": matches.filter(review_status=ReviewStatus.CONFIRMED).count(),
             }
             audit_record(action="answering.matching_done", actor_label="worker", request=request, details=details)
+            if request.request_type == RequestType.OBJECTION:
+                # GDPR Art. 18(1)(d), 21(1): withheld from customers at once, pending the decision
+                # (compliance.workflow.restriction).
+                restriction.restriction_apply(
+                    request=request,
+                    face_ids=[face for face in matches.values_list("face_id", flat=True) if face is not None],
+                    basis=restriction.BASIS_OBJECTION_PENDING,
+                )
             staff_note(
                 request,
                 f"The store was searched: {confident} confident and {possible} possible matches "

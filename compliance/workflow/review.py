@@ -31,7 +31,7 @@ from compliance.models import (
     RequestStatus,
     ReviewStatus,
 )
-from compliance.workflow import access, lifecycle
+from compliance.workflow import access, lifecycle, restriction
 from core.audit import audit_record
 from core.roles import Perm, can
 
@@ -147,6 +147,8 @@ def review_finish(*, request: DataSubjectRequest, user, now: datetime | None = N
     """Finish the review; an access answer is then prepared as a draft (a worker)."""
     require_staff(user)
     moved = lifecycle.request_finish_review(request=request, user=user, now=now)
+    if moved and request.request_type == "objection":
+        restriction.restriction_release_unconfirmed(request=request, now=now)
     if moved and request.status == RequestStatus.PREPARING:
         with transaction.atomic():
             access.package_schedule(request=request)
