@@ -337,7 +337,7 @@ def _uk_cited(text: str, lang: str) -> str:
 
 def regime_law_texts(regime: str, lang: str) -> dict[str, str]:
     """What a letter in `lang` cites for the request's law: the keys of CITATIONS, the request
-    types (`type_access`, `type_erasure`, `type_both`) and, for the UK GDPR, the refusal grounds
+    types (`type_<request type>`) and, for the UK GDPR, the refusal grounds
     (`basis_<value>`, same articles, UK GDPR's name)."""
     regime = Regime(regime)
     lang = lang if lang in EU_NAME else "en"
@@ -345,7 +345,7 @@ def regime_law_texts(regime: str, lang: str) -> dict[str, str]:
     law = dict(CITATIONS[regime][lang])
     law["regime"] = regime.value
     if regime == Regime.EU_GDPR:
-        law.update({key: texts[key] for key in ("type_access", "type_erasure", "type_both")})
+        law.update({key: value for key, value in texts.items() if key.startswith("type_")})
     elif regime == Regime.UK_GDPR:
         law.update({key: _uk_cited(value, lang) for key, value in texts.items() if key.startswith(("type_", "basis_"))})
     else:
@@ -353,6 +353,11 @@ def regime_law_texts(regime: str, lang: str) -> dict[str, str]:
             ("access", (law["cite_access"],)),
             ("erasure", (law["cite_erasure"],)),
             ("both", (law["cite_access"], law["cite_erasure"])),
+            # Art. 32 FADP: rectification (para. 1) and claims to prohibit a processing (para. 2),
+            # which is what restriction and objection ask of this store.
+            ("rectification", (law["cite_erasure"],)),
+            ("restriction", (law["cite_erasure"],)),
+            ("objection", (law["cite_erasure"],)),
         ):
             # The phrase without its GDPR citation, then the FADP's.
             words = re.sub(r"\s*\([^()]*\)\s*$", "", texts[f"type_{kind}"])

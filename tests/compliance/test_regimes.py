@@ -481,3 +481,20 @@ def test_staff_filter_requests_by_law(client, staff_user, submit, settings):
     client.force_login(staff_user)
     html = client.get(reverse("compliance:queue"), {"regime": "ch_fadp"}).content.decode()
     assert str(swiss.public_id)[:8] in html and str(dutch.public_id)[:8] not in html
+
+
+@pytest.mark.parametrize("request_type", ["rectification", "restriction", "objection"])
+@pytest.mark.parametrize("lang", ["en", "nl", "fr", "it", "de", "es", "el"])
+def test_every_request_type_is_cited_under_each_law(request_type, lang):
+    # The rights of Art. 16, 18 and 21 under each law: the GDPR's and the UK GDPR's own article,
+    # Art. 32 FADP (rectification, and a claim to prohibit a processing) in Switzerland.
+    from compliance.reports.regime_texts import regime_law_texts
+    from compliance.reports.texts import text_for
+
+    article = {"rectification": "16", "restriction": "18", "objection": "21"}[request_type]
+    eu = regime_law_texts(Regime.EU_GDPR, lang)[f"type_{request_type}"]
+    uk = regime_law_texts(Regime.UK_GDPR, lang)[f"type_{request_type}"]
+    ch = regime_law_texts(Regime.CH_FADP, lang)[f"type_{request_type}"]
+    assert eu == text_for(lang)[f"type_{request_type}"] and article in eu
+    assert "UK GDPR" in uk and article in uk
+    assert "32" in ch and article not in ch.replace("32", "")
