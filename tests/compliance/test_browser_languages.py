@@ -54,12 +54,13 @@ WALKS = [
 ]
 COUNTRY = {"en": "IE", "nl": "NL", "fr": "BE", "it": "IT", "de": "AT", "es": "ES", "el": "GR"}
 # How a date is written in a letter in each language; `month` is Django's month name in that
-# language, `month_genitive` the form Greek uses inside a date.
+# language, `month_genitive` the form Greek uses inside a date; Italian writes months in lower case
+# (Django's catalogue capitalises them).
 LETTER_DATE = {
     "en": "{day} {month} {year}",
     "nl": "{day} {month} {year}",
     "fr": "{day} {month} {year}",
-    "it": "{day} {month} {year}",
+    "it": "{day} {month_lower} {year}",
     "de": "{day}. {month} {year}",
     "es": "{day} de {month} de {year}",
     "el": "{day} {month_genitive} {year}",
@@ -76,7 +77,9 @@ def letter_date(lang: str, day: date) -> str:
     with translation.override(lang):
         month = str(dates.MONTHS[day.month])
         month_genitive = str(dates.MONTHS_ALT[day.month])
-    return LETTER_DATE[lang].format(day=day.day, month=month, month_genitive=month_genitive, year=day.year)
+    return LETTER_DATE[lang].format(
+        day=day.day, month=month, month_lower=month.lower(), month_genitive=month_genitive, year=day.year
+    )
 
 
 def english_left_on_the_status_page(page) -> list[str]:
