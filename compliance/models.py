@@ -353,14 +353,21 @@ class DataSubjectRequest(ConcurrentTransitionMixin, RequestMachine, models.Model
                 condition=models.Q(refusal_basis="") | models.Q(refusal_basis__in=RefusalBasis.values),
                 name="compliance_request_refusal_basis_valid",
             ),
-            # A refusal always carries a basis and a reason (GDPR Art. 12(4)).
+            # A refusal always carries a basis and a reason (GDPR Art. 12(4)); once the request
+            # is pseudonymised (compliance.retention) the reasons, which may name the person, are
+            # gone and only the basis stays.
             models.CheckConstraint(
                 condition=~models.Q(status=RequestStatus.REFUSED)
-                | (~models.Q(refusal_basis="") & ~models.Q(refusal_reason="")),
+                | (
+                    ~models.Q(refusal_basis="")
+                    & (~models.Q(refusal_reason="") | models.Q(pseudonymised_at__isnull=False))
+                ),
                 name="compliance_request_refusal_has_reasons",
             ),
             models.CheckConstraint(
-                condition=models.Q(refused_late=False) | ~models.Q(late_refusal_reason=""),
+                condition=models.Q(refused_late=False)
+                | ~models.Q(late_refusal_reason="")
+                | models.Q(pseudonymised_at__isnull=False),
                 name="compliance_request_late_refusal_explained",
             ),
             # Art. 23 and Art. 17(3)(b) rest on a law: the refusal names it.
