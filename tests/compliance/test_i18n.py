@@ -229,3 +229,15 @@ def test_the_extension_message_is_in_the_requesters_language_whoever_extends(sub
     assert "17 marzo 2025" in message.body.lower() and "2025-03" not in message.body
     with translation.override("en"):
         assert date_format(date(2026, 12, 4), "DATE_FORMAT") == "4 December 2026"
+
+
+def test_italian_dates_write_month_names_in_lower_case():
+    # Letters, certificates (with a time) and emails format dates with Django's "F": Django's own
+    # Italian catalogue capitalises month names, ours overrides them.
+    import datetime
+
+    from django.utils import dateformat
+
+    with translation.override("it"):
+        assert dateformat.format(datetime.datetime(2026, 12, 6, 14, 0), "j F Y, H:i") == "6 dicembre 2026, 14:00"
+        assert dateformat.format(datetime.date(2027, 1, 1), "j E Y") == "1 gennaio 2027"
