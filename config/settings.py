@@ -321,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "enforcement.models.Case.Status",
         "RequestStatusEnum": "compliance.models.RequestStatus",
         "RequestTypeEnum": "compliance.models.RequestType",
+        "RightsOutcomeEnum": "compliance.models.RightsOutcome",
     },
 }
 

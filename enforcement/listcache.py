@@ -108,12 +108,16 @@ def data_version() -> str | None:
     return row[0] if row else None
 
 
-def _key(name: str, queryset: QuerySet, version: str) -> str | None:
-    """None for a query that selects nothing by construction (.none(), an empty page)."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return None
+def _key(name: str, queryset: QuerySet | None, version: str) -> str | None:
+    """None for a query that selects nothing by construction (.none(), an empty page). Without a
+    queryset, `name` alone says what is cached."""
+    if queryset is None:
+        sql, params = "", ()
+    else:
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return None
     digest = hashlib.sha256(repr((name, connection.vendor, sql, params)).encode()).hexdigest()
     return f"{KEY_PREFIX}{version}:{digest}"
 
@@ -137,7 +141,7 @@ def _cache_set(key: str, value) -> None:
             raise
 
 
-def cached(*, name: str, queryset: QuerySet, compute: Callable[[], T], version: object = _UNSET) -> T:
+def cached(*, name: str, queryset: QuerySet | None, compute: Callable[[], T], version: object = _UNSET) -> T:
     """compute(), or its value for the same `name` and `queryset` at the current data version.
     `version` may be passed when the caller has read it already (one query less)."""
     current = current_version() if version is _UNSET else version

@@ -146,3 +146,12 @@ def test_a_cached_page_follows_a_new_order_and_an_unpublished_case(api, fines, s
     assert references() == [small, large]
     Case.objects.filter(reference=small).update(published=False)
     assert references() == [large]
+
+
+def test_the_ids_kept_for_a_text_follow_new_and_renamed_cases(api):
+    CaseFactory(title="Needle in a haystack")
+    assert api.get("/api/v1/cases/", {"q": "needle"}).json()["count"] == 1
+    second = CaseFactory(title="Another needle")
+    assert api.get("/api/v1/cases/", {"q": "needle"}).json()["count"] == 2
+    Case.objects.filter(pk=second.pk).update(title="A pin")
+    assert api.get("/api/v1/cases/", {"q": "needle"}).json()["count"] == 1
