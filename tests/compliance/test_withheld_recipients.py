@@ -11,14 +11,17 @@ import zipfile
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 import tests.answering.conftest as answering_fixtures
 from biometrics.models import Face
 from biometrics.services import customer_ensure, search_event_record
 from compliance.models import DocumentKind, PartialRefusal, RefusalBasis, RequestStatus
+from compliance.reports.art15 import art15_texts
+from compliance.reports.letters import access_response_data
 from compliance.withholding import withheld_customer_ids
-from compliance.workflow import approval, erasure, handling, review
+from compliance.workflow import access, approval, erasure, handling, review
 from core.models import AuditEvent
 from tests.reports.conftest import has, pdf_text
 from tests.workflow import assess_identity, decide_all
@@ -153,3 +156,25 @@ def test_a_withheld_recipient_is_named_nowhere_the_requester_reads(
     certificate = pdf_text(documents[DocumentKind.ERASURE_CERTIFICATE].file.path)
     assert has(certificate, "Border Agency") and not has(certificate, "Example Police")
     assert has(certificate, SCOPE)
+
+
+def test_withholding_every_recipient_never_says_nobody_received_the_face(world, staff_user):
+    """With all recipients withheld the answer must not claim that no customer received the face:
+    that would be untrue; the partial refusal says that something is withheld."""
+    request, police, agency, _bank = world
+    handling.request_refuse_part(
+        request=request,
+        user=staff_user,
+        scope=SCOPE,
+        basis=RefusalBasis.ART_23,
+        reason=REASON,
+        law=POLICE_LAW,
+        withheld_customers=[police, agency, police],
+    )
+    data = access_response_data(request)
+    assert data.recipients == [] and data.recipients_withheld
+    document = access.package_json(
+        request=request, matches=list(access.disclosed_matches(request)), copies={}, now=timezone.now()
+    )
+    assert document["recipients"]["list"] == []
+    assert document["recipients"]["statement"] == art15_texts(request.language)["recipients"]
