@@ -32,6 +32,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from biometrics.models import Customer
 from compliance import selectors
 from compliance.filters import RequestFilterSet
 from compliance.models import (
@@ -57,10 +58,27 @@ class PartialRefusalSerializer(serializers.ModelSerializer):
     # A plain string: the same choice set as Request.refusal_basis would get a second enum name.
     basis = serializers.CharField(read_only=True, help_text="A value of Request.refusal_basis (RefusalBasisEnum).")
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    withheld_customers = serializers.SlugRelatedField(
+        slug_field="public_id",
+        many=True,
+        read_only=True,
+        help_text="Public ids of the recipients the answer leaves out (Art. 23).",
+    )
 
     class Meta:
         model = PartialRefusal
-        fields = ["id", "scope", "basis", "reason", "law", "late", "late_reason", "recorded_at", "recorded_by"]
+        fields = [
+            "id",
+            "scope",
+            "basis",
+            "reason",
+            "law",
+            "late",
+            "late_reason",
+            "withheld_customers",
+            "recorded_at",
+            "recorded_by",
+        ]
         read_only_fields = fields
 
 
@@ -213,6 +231,17 @@ class RefuseInput(serializers.Serializer):
 class RefusePartInput(RefuseInput):
     scope = serializers.CharField(
         max_length=4000, trim_whitespace=True, help_text="What is not acted on, in words the requester is shown."
+    )
+    withheld_customers = serializers.SlugRelatedField(
+        slug_field="public_id",
+        queryset=Customer.objects.all(),
+        many=True,
+        required=False,
+        default=list,
+        help_text=(
+            "Public ids of recipients (customers whose searches returned this request's matched faces) the answer "
+            "must not name; only with basis art_23_restriction."
+        ),
     )
 
 
@@ -501,6 +530,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
                 reason=d["reason"],
                 law=d["law"],
                 late_reason=d["late_reason"],
+                withheld_customers=d.get("withheld_customers") or (),
             ),
             RefusePartInput,
         )

@@ -13,10 +13,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from biometrics.images import ACCEPT_ATTRIBUTE, ImageRejected
+from biometrics.models import Customer
 from compliance.authorities import GERMAN_STATES, region_clean
 from compliance.consent import ID_CONSENT_MISSING
 from compliance.consent import LABELS as CONSENT_LABELS
-from compliance.models import COUNTRIES, ClockStop, IdentityAssessment, NotifiedHow, RefusalBasis, RequestType
+from compliance.models import (
+    COUNTRIES,
+    ClockStop,
+    DataSubjectRequest,
+    IdentityAssessment,
+    NotifiedHow,
+    RefusalBasis,
+    RequestType,
+)
+from compliance.withholding import request_recipient_customers
 from compliance.workflow.intake import STATEMENT_MIN_LENGTH
 from compliance.workflow.machine import DECIDED_TYPES
 from compliance.workflow.photos import CheckedPhoto, photo_check
@@ -363,7 +373,7 @@ class RefuseForm(forms.Form):
 class RefusePartForm(RefuseForm):
     """Refuse part of the request and answer the rest (handling.request_refuse_part)."""
 
-    field_order = ["scope", "basis", "reason", "law", "late_reason"]
+    field_order = ["scope", "basis", "reason", "law", "late_reason", "withheld_customers"]
 
     scope = forms.CharField(
         label="What is not acted on (the requester reads this)",
@@ -372,6 +382,27 @@ class RefusePartForm(RefuseForm):
         max_length=4000,
         help_text='e.g. "the names of recipients that are police forces investigating a crime".',
     )
+    withheld_customers = forms.ModelMultipleChoiceField(
+        label="Recipients not to name to the requester",
+        queryset=Customer.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Art. 23 only: the access letter, the package and the erasure certificate leave these recipients out "
+            "(they are still told of an erasure under Art. 19). The choices are the customers whose searches "
+            "returned this request's matched faces."
+        ),
+    )
+
+    def __init__(self, *args, dsr: DataSubjectRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["withheld_customers"]
+        field.queryset = request_recipient_customers(dsr)
+        field.label_from_instance = _recipient_label
+
+
+def _recipient_label(customer: Customer) -> str:
+    return f"{customer.name} ({customer.get_kind_display()}, {customer.country})"
 
 
 class IdentityAssessForm(forms.Form):

@@ -463,6 +463,11 @@ class PartialRefusal(models.Model):
     # GDPR Art. 12(4): recorded after the first month from receipt, with the reason for the delay.
     late = models.BooleanField(default=False)
     late_reason = models.TextField(blank=True)
+    # The recipients (customers whose searches returned the requester's faces) this refusal
+    # withholds from the answer, e.g. a police force investigating a crime (Art. 23 only; checked
+    # by request_refuse_part). Every letter and package that names recipients leaves them out
+    # (compliance.withholding); the Art. 19 notice to them still goes out and staff still see it.
+    withheld_customers = models.ManyToManyField("biometrics.Customer", blank=True, related_name="+")
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -26,6 +26,7 @@ from compliance.models import COUNTRIES, DataSubjectRequest, Regime, ReviewStatu
 from compliance.reports.controller import controller, lawful_basis_texts, retention_text
 from compliance.reports.regime_texts import regime_law_texts
 from compliance.reports.texts import letter_language, text_for
+from compliance.withholding import withheld_customer_ids
 from core.pdf import ARCHIVAL_VARIANT, RenderedPdf, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -216,18 +217,25 @@ class AccessResponseData:
     recipients: list[AccessRecipient] = field(default_factory=list)
     encodings_held: int = 0
     package_available: bool = False
+    # A partial refusal withholds some recipients (Art. 23): the letter then never says that
+    # nobody received the requester's face.
+    recipients_withheld: bool = False
 
     @property
     def processing_confirmed(self) -> bool:
         return bool(self.photos or self.encodings_held)
 
 
-def access_recipients_for_faces(face_refs: list[int]) -> list[AccessRecipient]:
-    """Customers whose searches returned any of these faces, with how often and when."""
+def access_recipients_for_faces(
+    face_refs: list[int], *, withheld: set[int] | frozenset[int] = frozenset()
+) -> list[AccessRecipient]:
+    """Customers whose searches returned any of these faces, with how often and when; the
+    customers in `withheld` (compliance.withholding.withheld_customer_ids) are left out."""
     if not face_refs:
         return []
     rows = (
         Customer.objects.filter(searches__results__face_ref__in=face_refs)
+        .exclude(pk__in=withheld)
         .annotate(
             search_count=Count("searches", filter=Q(searches__results__face_ref__in=face_refs), distinct=True),
             first=Min("searches__searched_at", filter=Q(searches__results__face_ref__in=face_refs)),
@@ -291,10 +299,13 @@ def access_response_data(dsr: DataSubjectRequest, *, image_paths: dict[str, str]
             )
         )
     run = getattr(dsr, "matching_run", None)
+    withheld = withheld_customer_ids(dsr)
     return AccessResponseData(
         searched_at=getattr(run, "finished_at", None),
         photos=photos,
-        recipients=access_recipients_for_faces([match.face_id_snapshot for match in matches]),
+        # Without the recipients a partial refusal withholds (Art. 23); the refusal itself is printed.
+        recipients=access_recipients_for_faces([match.face_id_snapshot for match in matches], withheld=withheld),
+        recipients_withheld=bool(withheld),
         encodings_held=sum(1 for match in matches if match.face_id is not None),
         package_available=True,
     )
@@ -327,13 +338,17 @@ def erasure_certificate_context(dsr: DataSubjectRequest, *, consent_withdrawal_u
     biometric: no photo, no encoding, no face box."""
     erasure = dsr.erasure
     actions = list(erasure.actions.order_by("photo_ref"))
-    recipients = list(erasure.recipients.order_by("customer_name"))
+    # The certificate names no recipient a partial refusal withholds (Art. 23); it was still told
+    # (Art. 19) and staff still see that on the review page.
+    withheld = withheld_customer_ids(dsr)
+    recipients = list(erasure.recipients.exclude(customer_id__in=withheld).order_by("customer_name"))
     return _letter_context(
         dsr,
         partial_refusals=partial_refusals_for(dsr, letter_language(dsr.language)),
         erasure=erasure,
         actions=actions,
         recipients=recipients,
+        recipients_withheld=bool(withheld),
         approved_by_label=erasure.confirmed_by.get_username() if erasure.confirmed_by_id else "",
         consent_withdrawal_url=consent_withdrawal_url,
         blocklisted=sum(1 for action in actions if action.old_sha256),

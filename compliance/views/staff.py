@@ -108,6 +108,12 @@ class Action:
     perform: Callable  # (request, user, cleaned_data, now) -> success message
     help: str = ""
     danger: bool = False
+    # Extra keyword arguments of the form for this request (e.g. the request's recipients).
+    form_kwargs: Callable[[DataSubjectRequest], dict] | None = None
+
+    def form(self, req: DataSubjectRequest, *args, **kwargs) -> forms.Form:
+        extra = self.form_kwargs(req) if self.form_kwargs else {}
+        return self.form_class(*args, **kwargs, **extra)
 
 
 def _escalate(req, user, data, now):
@@ -144,6 +150,7 @@ def _refuse_part(req, user, data, now):
         reason=data["reason"],
         law=data["law"],
         late_reason=data["late_reason"],
+        withheld_customers=data.get("withheld_customers") or (),
         now=now,
     )
     return "Partial refusal recorded; the final letter states it with its ground and the remedies."
@@ -227,6 +234,7 @@ ACTIONS: dict[str, Action] = {
         RefusePartForm,
         _refuse_part,
         help="The rest is answered as usual; the final letter says what is not acted on, why, and the remedies.",
+        form_kwargs=lambda req: {"dsr": req},
     ),
     "withdraw": Action(
         "Withdraw on the requester's behalf",
@@ -348,7 +356,7 @@ def _detail_context(request, req: DataSubjectRequest, *, bound: dict | None = No
                     "button": action.button,
                     "help": action.help,
                     "danger": action.danger,
-                    "form": (bound or {}).get(name) or action.form_class(prefix=name),
+                    "form": (bound or {}).get(name) or action.form(req, prefix=name),
                     "url": reverse("compliance:request_action", kwargs={"public_id": req.public_id, "action": name}),
                 }
             )
@@ -411,7 +419,7 @@ def request_action(request, public_id, action: str):
     if action not in request_allowed_actions(req, today=timezone.localdate()):
         messages.error(request, f"“{spec.title}” is not possible while the request is {req.get_status_display()}.")
         return redirect("compliance:request_detail", public_id=req.public_id)
-    form = spec.form_class(request.POST, prefix=action)
+    form = spec.form(req, request.POST, prefix=action)
     if form.is_valid():
         try:
             done = spec.perform(req, request.user, form.cleaned_data, timezone.now())

@@ -63,6 +63,7 @@ from compliance.reports.letters import (
 )
 from compliance.reports.texts import text_for
 from compliance.storage import private_storage
+from compliance.withholding import withheld_customer_ids
 from compliance.workflow import lifecycle
 from core.audit import audit_record
 from core.pdf import file_sha256
@@ -166,7 +167,9 @@ def package_json(
                 ],
             }
         )
-    recipients = access_recipients_for_faces([m.face_id_snapshot for m in matches])
+    # Without the recipients a partial refusal withholds (Art. 23), as in the letter.
+    withheld = withheld_customer_ids(request)
+    recipients = access_recipients_for_faces([m.face_id_snapshot for m in matches], withheld=withheld)
     partial = partial_refusals_for(request, lang)
     run = getattr(request, "matching_run", None)
     return {
@@ -197,7 +200,8 @@ def package_json(
         "source": texts["source"],
         "photos": photos,
         "recipients": {
-            "statement": texts["recipients"] if recipients else texts["no_recipients"],
+            # Never "no recipients" when a partial refusal withholds some (it is stated below).
+            "statement": texts["recipients"] if recipients or withheld else texts["no_recipients"],
             "list": [
                 {
                     "name": r.name,

@@ -8,6 +8,7 @@ cause are written to the outbox in the same transaction (compliance.workflow.lif
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from biometrics.models import Customer
 from compliance.deadlines import extension_allowed
 from compliance.i18n import in_requesters_language
 from compliance.models import (
@@ -35,6 +37,7 @@ from compliance.models import (
     RequestMessage,
 )
 from compliance.regimes import regime_extension_citation, request_deadlines
+from compliance.withholding import request_recipient_customers
 from compliance.workflow import access, documents, lifecycle, restriction
 from compliance.workflow.lifecycle import ActionNotAllowed
 from compliance.workflow.machine import BEFORE_APPROVAL, ERASURE_TYPES
@@ -167,6 +170,7 @@ def request_refuse_part(
     reason: str,
     law: str = "",
     late_reason: str = "",
+    withheld_customers: Iterable[Customer] = (),
     now: datetime | None = None,
 ) -> PartialRefusal:
     """Refuse part of a request and answer the rest (GDPR Art. 12(4) with Art. 12(5), 17(3) or
@@ -178,7 +182,11 @@ def request_refuse_part(
     3. only before approval (the answer's facts are not final yet): afterwards the letter is
        issued from them and a part can no longer be taken out (checked first, and again under
        the row lock);
-    4. the record and its audit entry are written in one transaction; the final letters (access
+    4. `withheld_customers` are recipients the answer must not name (e.g. that police force):
+       only on the ground of Art. 23, and each must be a recipient of this request's matched
+       faces (compliance.withholding); the access letter, the package and the erasure
+       certificate then leave them out (the Art. 19 notice to them still goes out);
+    5. the record and its audit entry are written in one transaction; the final letters (access
        answer, erasure certificate) and the access package state it with its ground, reasons,
        law and the remedies."""
     now = _now(now)
@@ -194,6 +202,7 @@ def request_refuse_part(
         )
     basis, reason, law = _clean_grounds(request=request, basis=basis, reason=reason, law=law)
     late_reason = _late_reason(request=request, late_reason=late_reason, now=now)
+    withheld = _clean_withheld_customers(request=request, basis=basis, customers=withheld_customers)
     with transaction.atomic():
         locked = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
         _require_before_approval(locked)
@@ -208,15 +217,55 @@ def request_refuse_part(
             recorded_at=now,
             recorded_by=user,
         )
+        partial.withheld_customers.set(withheld)
         audit_record(
             action="request.partially_refused",
             actor=user,
             request=locked,
             object_type="compliance.partialrefusal",
             object_id=partial.pk,
-            details={"scope": scope, "basis": basis, "reason": reason, "law": law, "late": partial.late},
+            details={
+                "scope": scope,
+                "basis": basis,
+                "reason": reason,
+                "law": law,
+                "late": partial.late,
+                "withheld_customers": [str(customer.public_id) for customer in withheld],
+            },
         )
     return partial
+
+
+def _clean_withheld_customers(
+    *, request: DataSubjectRequest, basis: str, customers: Iterable[Customer]
+) -> list[Customer]:
+    """The recipients a partial refusal withholds: only on the ground of GDPR Art. 23 (a
+    restriction by law, e.g. not tipping off a criminal investigation), and only customers whose
+    searches returned a face matched for this request. Returns them without duplicates."""
+    customers = list({customer.pk: customer for customer in customers}.values())
+    if not customers:
+        return []
+    if basis != RefusalBasis.ART_23:
+        raise ValidationError(
+            {
+                "withheld_customers": _(
+                    "Recipients can be withheld from the answer only on the ground of GDPR Art. 23 (a restriction "
+                    "by law); choose that basis or withhold no recipient."
+                )
+            }
+        )
+    recipients = set(request_recipient_customers(request).values_list("pk", flat=True))
+    strangers = sorted(customer.name for customer in customers if customer.pk not in recipients)
+    if strangers:
+        raise ValidationError(
+            {
+                "withheld_customers": _(
+                    "Only a recipient of this request's matched faces can be withheld; these are none: %(names)s."
+                )
+                % {"names": ", ".join(strangers)}
+            }
+        )
+    return customers
 
 
 def request_withdraw(*, request: DataSubjectRequest, user=None, now: datetime | None = None) -> bool:

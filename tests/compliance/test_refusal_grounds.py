@@ -191,6 +191,7 @@ def test_partial_refusal_is_recorded_and_audited_and_the_rest_goes_on(request_in
         "reason": "Disclosing them would alert the suspects.",
         "law": POLICE_LAW,
         "late": False,
+        "withheld_customers": [],
     }
     assert audit_verify().ok
 
