@@ -13,7 +13,6 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from enforcement import listcache
 from enforcement.currencies import country_code_from_text, country_name
 from enforcement.models import ArticleReference, Authority, Case, Decision, Fine, Respondent, Sector, ViolationCode
 
@@ -118,25 +117,6 @@ def case_ids_matching_text(value: str) -> QuerySet:
     return own.order_by().values("pk").union(*others)
 
 
-# Above this many matches the ids are not kept: the list would make every query of the page
-# longer than the text match it replaces.
-TEXT_IDS_KEPT = 20_000
-
-
-def case_ids_for_text(value: str) -> list[int] | None:
-    """The ids of the cases matching `value` (case_ids_matching_text), evaluated once per text and
-    kept until enforcement data changes (enforcement.listcache): a list page evaluates its filter
-    several times (the count, the EUR breakdown, each facet, the rows), and a text matching
-    thousands of cases costs hundreds of milliseconds each time. None when more than
-    TEXT_IDS_KEPT match: the text match is then used as a subquery."""
-
-    def compute() -> list[int] | None:
-        ids = [row["pk"] for row in case_ids_matching_text(value)[: TEXT_IDS_KEPT + 1]]
-        return None if len(ids) > TEXT_IDS_KEPT else sorted(ids)
-
-    return listcache.cached(name=f"case_text_ids:{value}", queryset=None, compute=compute)
-
-
 def decision_ids_matching_text(value: str) -> QuerySet:
     """Ids of the decisions whose reference or summary, or whose case's title or reference,
     contains `value` (ignoring case)."""
@@ -230,8 +210,7 @@ class CaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        ids = case_ids_for_text(value)
-        return queryset.filter(pk__in=case_ids_matching_text(value) if ids is None else ids)
+        return queryset.filter(pk__in=case_ids_matching_text(value))
 
     def filter_decision_kind(self, queryset, name, value):
         return queryset.filter(Exists(Decision.objects.filter(case=OuterRef("pk"), kind=value)))

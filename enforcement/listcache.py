@@ -108,16 +108,12 @@ def data_version() -> str | None:
     return row[0] if row else None
 
 
-def _key(name: str, queryset: QuerySet | None, version: str) -> str | None:
-    """None for a query that selects nothing by construction (.none(), an empty page). Without a
-    queryset, `name` alone says what is cached."""
-    if queryset is None:
-        sql, params = "", ()
-    else:
-        try:
-            sql, params = queryset.query.sql_with_params()
-        except EmptyResultSet:
-            return None
+def _key(name: str, queryset: QuerySet, version: str) -> str | None:
+    """None for a query that selects nothing by construction (.none(), an empty page)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
     digest = hashlib.sha256(repr((name, connection.vendor, sql, params)).encode()).hexdigest()
     return f"{KEY_PREFIX}{version}:{digest}"
 
@@ -141,7 +137,7 @@ def _cache_set(key: str, value) -> None:
             raise
 
 
-def cached(*, name: str, queryset: QuerySet | None, compute: Callable[[], T], version: object = _UNSET) -> T:
+def cached(*, name: str, queryset: QuerySet, compute: Callable[[], T], version: object = _UNSET) -> T:
     """compute(), or its value for the same `name` and `queryset` at the current data version.
     `version` may be passed when the caller has read it already (one query less)."""
     current = current_version() if version is _UNSET else version
@@ -154,6 +150,12 @@ def cached(*, name: str, queryset: QuerySet | None, compute: Callable[[], T], ve
     value = compute()
     _cache_set(key, value)
     return value
+
+
+def cached_count(queryset: QuerySet, *, version: object = _UNSET) -> int:
+    """COUNT of the queryset, cached like every aggregate (ordering and prefetches play no part)."""
+    counted = queryset.order_by().prefetch_related(None)
+    return cached(name="count", queryset=counted, compute=counted.count, version=version)
 
 
 class CachedCountPaginator(Paginator):
@@ -186,8 +188,7 @@ class CachedCountPaginator(Paginator):
     def count(self) -> int:
         if not self.version:
             return super().count
-        counted = self.object_list.order_by().prefetch_related(None)
-        return cached(name="count", queryset=counted, compute=counted.count, version=self.version)
+        return cached_count(self.object_list, version=self.version)
 
     def page(self, number):
         if self.rows_from is None or not self.version:

@@ -30,7 +30,7 @@ from enforcement.api.serializers import (
     as_of_from,
 )
 from enforcement.filters import CaseFilterSet, DecisionFilterSet
-from enforcement.listcache import CachedCountPaginator, cached, one_version
+from enforcement.listcache import CachedCountPaginator, cached, cached_count, one_version
 from enforcement.models import (
     Appeal,
     Authority,
@@ -229,7 +229,7 @@ class CaseViewSet(ServiceViewSet):
         queryset = filterset.qs
         breakdown = case_eur_breakdown(queryset)
         data = {
-            "count": cached(name="count", queryset=queryset.order_by().prefetch_related(None), compute=queryset.count),
+            "count": cached_count(queryset),
             "total_eur": breakdown.total_eur,
             "lines": breakdown.lines,
             "unconverted": breakdown.unconverted,

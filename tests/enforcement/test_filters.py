@@ -205,9 +205,8 @@ def test_free_text_list_query_count_does_not_grow_with_matches(who, staff_user):
     _needle_cases(9, 3)
     many, many_queries = _free_text_queries(user)
     assert (few, many) == (3, 12)
-    # The data version, the matching authorities and the matching ids (kept per text until the
-    # data change: enforcement.filters.case_ids_for_text), the page, decisions, fines, articles.
-    assert few_queries == many_queries <= 7
+    # The matching authorities, the page, decisions, fines, articles.
+    assert few_queries == many_queries <= 5
 
 
 # --- issue 15, item 5: the country filter, the menus ---------------------------------------------
