@@ -90,6 +90,8 @@ class RequestSerializer(serializers.ModelSerializer):
     has_selfie = serializers.SerializerMethodField()
     # Empty ("") until the request is refused.
     refusal_basis = serializers.ChoiceField(choices=RefusalBasis.choices, allow_blank=True, read_only=True)
+    # Blank until staff decide (rectification, restriction, objection; always for access/erasure).
+    outcome = serializers.ChoiceField(choices=RightsOutcome.choices, allow_blank=True, read_only=True)
     approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     enforcement_case = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
     allowed_actions = serializers.SerializerMethodField()

@@ -798,12 +798,15 @@ EXPECTED: dict[str, list[Variant]] = {
 # lifecycle (start-processing, mark-awaiting-*, verify-identity) no longer exist, and
 # test_every_url_has_an_expectation fails if one comes back.
 for _action, _body in {
+    "announce-restriction-lift": {"reason": "the objection was rejected on compelling grounds"},
     "approve": {"confirm_erasure": True},
     "assess-identity": {"outcome": "established", "note": "seen passport"},
+    "decide": {"outcome": "rectified", "reason": "the page address was corrected"},
     "decide-matches": {"decision": "confirm", "matches": [1]},
     "escalate": {},
     "extend": {"months": 1, "reason": "complex"},
     "finish-review": {},
+    "lift-restriction": {},
     "message": {"body": "hello"},
     "refuse": {"basis": "other", "reason": "no"},
     "refuse-part": {"scope": "names of recipients", "basis": "other", "reason": "no"},
