@@ -242,13 +242,20 @@ def approve(request, public_id):
         request,
         req,
         approve_form=form,
-        plan=plan,
-        plan_deletes=sum(1 for item in plan if item.delete_photo),
-        plan_blurs=sum(1 for item in plan if not item.delete_photo),
-        plan_faces=sum(len(item.face_ids) for item in plan),
+        **_plan_context(plan),
     )
     status = 400 if form.errors else 200
     return _private(render(request, "compliance/answering/approve.html", context, status=status))
+
+
+def _plan_context(plan) -> dict:
+    """The erasure plan and its totals, as the approve and decide pages show them."""
+    return {
+        "plan": plan,
+        "plan_deletes": sum(1 for item in plan if item.delete_photo),
+        "plan_blurs": sum(1 for item in plan if not item.delete_photo),
+        "plan_faces": sum(len(item.face_ids) for item in plan),
+    }
 
 
 def _decide(request, req):
@@ -281,10 +288,7 @@ def _decide(request, req):
         request,
         req,
         decision_form=form,
-        plan=plan,
-        plan_deletes=sum(1 for item in plan if item.delete_photo),
-        plan_blurs=sum(1 for item in plan if not item.delete_photo),
-        plan_faces=sum(len(item.face_ids) for item in plan),
+        **_plan_context(plan),
     )
     status = 400 if form.errors else 200
     return _private(render(request, "compliance/answering/decide.html", context, status=status))
