@@ -311,11 +311,14 @@ def matching_run(*, request_id: int, now: datetime | None = None) -> MatchingRun
     request = DataSubjectRequest.objects.filter(pk=request_id).first()
     if request is None or request.status not in (RequestStatus.VERIFIED, RequestStatus.PROCESSING):
         return MatchingRun.objects.filter(request_id=request_id).first()  # past matching, or closed
-    run = _claim(request, now)
+    with transaction.atomic():  # the run is claimed and the request is processing, or neither
+        DataSubjectRequest.objects.select_for_update().filter(pk=request.pk).first()  # request first, as _fire
+        run = _claim(request, now)
+        if run is not None and run.status == MatchingStatus.RUNNING:
+            lifecycle.request_start_matching(request=request, now=now)
     if run is None:
         return MatchingRun.objects.filter(request=request).first()  # failed: staff restart it
     if run.status == MatchingStatus.RUNNING:
-        lifecycle.request_start_matching(request=request, now=now)
         try:
             faces = selfie_faces(request)
         except MatchingError as error:
