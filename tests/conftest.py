@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -48,6 +49,29 @@ TEST_CONTROLLER = {
 }
 for _name, _value in TEST_CONTROLLER.items():
     setattr(settings, _name, _value)
+
+
+def _broker_of_this_xdist_worker(url: str, worker: str) -> str:
+    """Under pytest-xdist (`make test` runs with -n), each test process sends tasks through a
+    Redis database of its own: a worker process one test starts on the shared "celery" queue must
+    never take a task another test sent (they use different test databases). gw0 keeps the
+    configured database; gwN uses the next ones, wrapping within Redis's 16."""
+    parts = urlsplit(url)
+    base = int(parts.path.lstrip("/") or 0)
+    number = (base + int(worker.removeprefix("gw"))) % 16
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+if os.environ.get("PYTEST_XDIST_WORKER") and settings.CELERY_BROKER_URL.startswith("redis://"):
+    from config.celery import app as _celery_app
+
+    _own = _broker_of_this_xdist_worker(settings.CELERY_BROKER_URL, os.environ["PYTEST_XDIST_WORKER"])
+    if settings.CELERY_RESULT_BACKEND == settings.CELERY_BROKER_URL:
+        settings.CELERY_RESULT_BACKEND = _own
+        _celery_app.conf.result_backend = _own
+    settings.CELERY_BROKER_URL = _own
+    os.environ["CELERY_BROKER_URL"] = _own  # Celery lets the environment override the app's broker
+    _celery_app.conf.broker_url = _own
 
 
 def controller_env() -> dict[str, str]:

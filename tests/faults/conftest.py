@@ -20,6 +20,7 @@ against PostgreSQL (CI); on SQLite they skip unless REQUIRE_SERVICES=1.
 import csv
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,12 +207,16 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def service_stack(tmp_path_factory):
+def service_stack():
+    """The folder is made outside pytest's temporary tree: under pytest-xdist another test
+    process creating its own temporary folder resets `pytest-of-<user>` to 0700, and the
+    `postgres` user could no longer reach this cluster's data mid-test."""
     services_or_skip()
-    folder = Path(tmp_path_factory.mktemp("faults-stack"))
+    folder = Path(tempfile.mkdtemp(prefix="faults-stack-"))
     running = Stack(folder)
     try:
         running.up()
         yield running
     finally:
         running.down()
+        shutil.rmtree(folder, ignore_errors=True)
