@@ -36,7 +36,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from compliance.models import DataSubjectRequest, ErasureRecipient, Regime, RequestMessage, RequestStatus
-from compliance.regimes import refusal_basis_label, regime_extension_citation, regime_period_citation
+from compliance.regimes import (
+    refusal_basis_label,
+    regime_extension_citation,
+    regime_period_citation,
+    request_type_label,
+)
 from compliance.services.tokens import status_token_for, verification_token_for
 from compliance.workflow.extension_notice import NOTICE_KIND, extension_notice_sent
 from compliance.workflow.machine import DECIDED_TYPES, UNVERIFIED_STATUSES, approval_erases
@@ -87,7 +92,7 @@ def refusal_letter(request) -> str:
             "(reference %(reference)s)."
         )
         % {
-            "type": request.get_request_type_display(),
+            "type": request_type_label(request_type=request.request_type, regime=request.regime),
             "received": date_format(request.received_at, "DATE_FORMAT"),
             "reference": request.public_id,
         },

@@ -359,3 +359,25 @@ def refusal_basis_label(*, basis: str, regime: str, request_type: str) -> str:
         return "; ".join(str(FADP_GROUND_LABELS[key]) for key in fadp_grounds(basis=basis, request_type=request_type))
     label = str(RefusalBasis(basis).label)
     return _EU_NAMES.sub("UK GDPR", label) if regime == Regime.UK_GDPR else label
+
+
+# The request types as a Swiss requester is shown them: the right of access (Art. 25 FADP) and the
+# claims of Art. 32 FADP (regime_texts.py cites the same in the letters).
+FADP_REQUEST_TYPE_LABELS: dict[str, Promise] = {
+    RequestType.ACCESS: _("Access (Art. 25 FADP)"),
+    RequestType.ERASURE: _("Erasure (Art. 32 FADP)"),
+    RequestType.BOTH: RequestType.BOTH.label,
+    RequestType.RECTIFICATION: _("Rectification (Art. 32 FADP)"),
+    RequestType.RESTRICTION: _("Restriction of processing (Art. 32 FADP)"),
+    RequestType.OBJECTION: _("Objection (Art. 32 FADP)"),
+}
+
+
+def request_type_label(*, request_type: str, regime: str) -> str:
+    """The request's type as the refusal email and the status page name it, citing the request's law
+    (the GDPR's article, the UK GDPR's, or the FADP's)."""
+    regime = Regime(regime)
+    if regime == Regime.CH_FADP:
+        return str(FADP_REQUEST_TYPE_LABELS[RequestType(request_type)])
+    label = str(RequestType(request_type).label)
+    return _EU_NAMES.sub("UK GDPR", label) if regime == Regime.UK_GDPR else label
