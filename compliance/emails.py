@@ -41,6 +41,7 @@ from compliance.regimes import (
     regime_extension_citation,
     regime_period_citation,
     request_type_label,
+    uk_named,
 )
 from compliance.services.tokens import status_token_for, verification_token_for
 from compliance.workflow.extension_notice import NOTICE_KIND, extension_notice_sent
@@ -114,10 +115,11 @@ def refusal_letter(request) -> str:
             % {"why": request.late_refusal_reason}
         )
     elif request.refused_late:
-        parts.append(
-            _("We are answering after the one month the law allows for a refusal (GDPR Art. 12(4)). Why: %(why)s")
-            % {"why": request.late_refusal_reason}
-        )
+        late = _(
+            "We are answering after the one month the law allows for a refusal (GDPR Art. 12(4)). Why: %(why)s"
+        ) % {"why": request.late_refusal_reason}
+        # The UK GDPR has the same Art. 12(4) under its own name.
+        parts.append(uk_named(late) if request.regime == Regime.UK_GDPR else late)
     parts.append(remedies_text(request.regime))
     return "\n\n".join(parts)
 

@@ -304,9 +304,9 @@ FADP_GROUND_OF_BASIS: dict[RefusalBasis, tuple[str, str]] = {
 
 def fadp_grounds(*, basis: str, request_type: str) -> tuple[str, ...]:
     """The FADP grounds a refusal on `basis` of a request of `request_type` cites, as keys of
-    FADP_GROUND_TEXTS: the access ground (Art. 25-26 FADP) for access, the claim ground (Art. 30-32)
-    for the other rights, both for a request for access and erasure (an Art. 17(3) exception
-    concerns its erasure only)."""
+    FADP_GROUND_LABELS and of compliance/reports/regime_texts.py FADP_GROUNDS: the access ground
+    (Art. 25-26 FADP) for access, the claim ground (Art. 30-32) for the other rights, both for a
+    request for access and erasure (an Art. 17(3) exception concerns its erasure only)."""
     access, claim = FADP_GROUND_OF_BASIS[RefusalBasis(basis)]
     if request_type == RequestType.ACCESS:
         return (access,)
@@ -348,6 +348,11 @@ FADP_GROUND_LABELS: dict[str, Promise] = {
 _EU_NAMES = re.compile(r"(?<!UK )\b(GDPR|AVG|RGPD|DSGVO|ΓΚΠΔ)(?!\w)")
 
 
+def uk_named(text: str) -> str:
+    """A translated GDPR citation turned into the UK GDPR's: the same articles, the UK's name."""
+    return _EU_NAMES.sub("UK GDPR", text)
+
+
 def refusal_basis_label(*, basis: str, regime: str, request_type: str) -> str:
     """The refusal ground as the emails and the status page name it, in the active language,
     citing the request's law: the GDPR's label; the same articles of the UK GDPR; the FADP's own
@@ -358,7 +363,7 @@ def refusal_basis_label(*, basis: str, regime: str, request_type: str) -> str:
     if regime == Regime.CH_FADP:
         return "; ".join(str(FADP_GROUND_LABELS[key]) for key in fadp_grounds(basis=basis, request_type=request_type))
     label = str(RefusalBasis(basis).label)
-    return _EU_NAMES.sub("UK GDPR", label) if regime == Regime.UK_GDPR else label
+    return uk_named(label) if regime == Regime.UK_GDPR else label
 
 
 # The request types as a Swiss requester is shown them: the right of access (Art. 25 FADP) and the
@@ -380,4 +385,4 @@ def request_type_label(*, request_type: str, regime: str) -> str:
     if regime == Regime.CH_FADP:
         return str(FADP_REQUEST_TYPE_LABELS[RequestType(request_type)])
     label = str(RequestType(request_type).label)
-    return _EU_NAMES.sub("UK GDPR", label) if regime == Regime.UK_GDPR else label
+    return uk_named(label) if regime == Regime.UK_GDPR else label

@@ -8,6 +8,9 @@ erasure claims Art. 32 FADP; the FDPIC investigates on a report (Art. 49 FADP) a
 courts decide claims (Art. 20 Civil Procedure Code: the court at either party's domicile or seat).
 A Swiss letter says so at its head (`statement`), because its section headings keep the GDPR's
 list of information, which covers everything Art. 25(2) FADP requires.
+A Swiss refusal cites the FADP's own ground (FADP_GROUNDS: Art. 26(1)(a) or (c) for access,
+Art. 31(1) with Art. 32 for erasure; the mapping and its limits are in compliance/regimes.py), and
+its phrases of a partial or late refusal cite Art. 26(4) FADP and Art. 18 FADO, not GDPR Art. 12(4).
 """
 
 from __future__ import annotations
@@ -348,8 +351,15 @@ def regime_law_texts(regime: str, lang: str, request_type: str | None = None) ->
     law["regime"] = regime.value
     if regime == Regime.EU_GDPR:
         law.update({key: value for key, value in texts.items() if key.startswith("type_")})
+        law["late_refusal"] = texts["late_refusal"]
     elif regime == Regime.UK_GDPR:
-        law.update({key: _uk_cited(value, lang) for key, value in texts.items() if key.startswith(("type_", "basis_"))})
+        law.update(
+            {
+                key: _uk_cited(value, lang)
+                for key, value in texts.items()
+                if key.startswith(("type_", "basis_", "partial_")) or key == "late_refusal"
+            }
+        )
     else:
         for kind, cites in (
             ("access", (law["cite_access"],)),

@@ -273,3 +273,42 @@ def test_a_swiss_partial_refusal_cites_the_fadp_in_the_letter_and_the_package(
     partial = document["partial_refusals"]
     assert partial["statement"] == words["partial_intro"]
     assert [item["basis_statement"] for item in partial["list"]] == [words["formal_law"]]
+
+
+# --- the UK GDPR: the same articles, the UK's name -------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_late_uk_refusal_letter_names_the_uk_gdpr(lang):
+    dsr = RequestFactory(
+        language=lang,
+        country="GB",
+        regime=Regime.UK_GDPR,
+        refusal_basis=RefusalBasis.EXCESSIVE,
+        refused_at=LATE,
+        refused_late=True,
+        late_refusal_reason="The file was with our lawyers.",
+    )
+    text = _render("refusal", dsr, refusal_context(dsr))
+    late = text.split('id="late-refusal">')[1].split("</p>")[0]
+    assert "UK GDPR" in late and "12" in late and "The file was with our lawyers." in late
+    assert TEXT[lang]["late_refusal"] not in text
+
+
+def test_the_uk_partial_refusal_phrases_and_late_email_name_the_uk_gdpr():
+    from compliance.reports.regime_texts import regime_law_texts
+
+    law = regime_law_texts(Regime.UK_GDPR, "de", RequestType.ACCESS)
+    assert all("UK GDPR" in law[key] and "DSGVO" not in law[key] for key in ("partial_intro", "partial_remedies"))
+    dsr = RequestFactory(
+        language="en",
+        country="GB",
+        regime=Regime.UK_GDPR,
+        refusal_basis=RefusalBasis.EXCESSIVE,
+        refusal_reason=REASON,
+        refused_late=True,
+        late_refusal_reason="x",
+    )
+    rendered = email_render(kind="refusal", language="en", context={"req": dsr, "status_url": "https://x/"})
+    assert "(UK GDPR Art. 12(4)). Why: x" in rendered.text
+    assert "Access (UK GDPR Art. 15)" in rendered.text
