@@ -36,7 +36,13 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from compliance.models import DataSubjectRequest, ErasureRecipient, Regime, RequestMessage, RequestStatus
-from compliance.regimes import regime_extension_citation, regime_period_citation
+from compliance.regimes import (
+    refusal_basis_label,
+    regime_extension_citation,
+    regime_period_citation,
+    request_type_label,
+    uk_named,
+)
 from compliance.services.tokens import status_token_for, verification_token_for
 from compliance.workflow.extension_notice import NOTICE_KIND, extension_notice_sent
 from compliance.workflow.machine import DECIDED_TYPES, UNVERIFIED_STATUSES, approval_erases
@@ -87,21 +93,33 @@ def refusal_letter(request) -> str:
             "(reference %(reference)s)."
         )
         % {
-            "type": request.get_request_type_display(),
+            "type": request_type_label(request_type=request.request_type, regime=request.regime),
             "received": date_format(request.received_at, "DATE_FORMAT"),
             "reference": request.public_id,
         },
-        _("Legal basis: %(basis)s.") % {"basis": request.get_refusal_basis_display()},
+        # The ground under the request's law: the FADP's own for a Swiss request (compliance/regimes.py).
+        _("Legal basis: %(basis)s.")
+        % {
+            "basis": refusal_basis_label(
+                basis=request.refusal_basis, regime=request.regime, request_type=request.request_type
+            )
+        },
         _("Our reasons: %(reason)s") % {"reason": request.refusal_reason},
     ]
     if request.refusal_law:
         # GDPR Art. 23(2), 17(3)(b): the provision of law the refusal rests on.
         parts.append(_("The provision of law we rely on: %(law)s") % {"law": request.refusal_law})
-    if request.refused_late:
+    if request.refused_late and request.regime == Regime.CH_FADP:
         parts.append(
-            _("We are answering after the one month the law allows for a refusal (GDPR Art. 12(4)). Why: %(why)s")
+            _("We are answering after the 30 days within which the law asks us to answer (FADO Art. 18). Why: %(why)s")
             % {"why": request.late_refusal_reason}
         )
+    elif request.refused_late:
+        late = _(
+            "We are answering after the one month the law allows for a refusal (GDPR Art. 12(4)). Why: %(why)s"
+        ) % {"why": request.late_refusal_reason}
+        # The UK GDPR has the same Art. 12(4) under its own name.
+        parts.append(uk_named(late) if request.regime == Regime.UK_GDPR else late)
     parts.append(remedies_text(request.regime))
     return "\n\n".join(parts)
 

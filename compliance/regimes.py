@@ -66,12 +66,55 @@ Simplified, and stated here so nobody mistakes it for more:
 - the UK clarification pause counts the days between question and answer the way the EU pause
   does (the answer's day not counted), which is one day shorter than Art. 12A's inclusive
   period: the deadline kept is never later than the law's;
-- the refusal grounds in letters keep the GDPR's article numbers, which are the UK GDPR's too; for
-  the FADP they are not mapped to Art. 26 FADP one by one.
+- the refusal grounds keep the GDPR's article numbers under the UK GDPR (the same numbers, the UK
+  GDPR's name); under the FADP each ground is cited as the FADP's own (below).
+
+Refusal grounds under the FADP (fadp_grounds; letters, emails, the status page and the access
+package all cite through it). Art. 26 FADP restricts the right of access only: (1)(a) a formal law
+provides for it, (1)(b) third parties' overriding interests require it, (1)(c) the request is
+manifestly unfounded, in particular for a purpose contrary to data protection, or manifestly
+querulous; (2)(a) a private controller's own overriding interests, provided it discloses the data to
+no third party ((2)(b) is for federal bodies, which this controller is not); (4) the controller states
+why it refuses, restricts or defers. Erasure, rectification, restriction and objection are claims
+under Art. 32 FADP, which fail where the processing breaches no personality right unlawfully
+(Art. 30) or is justified by law or an overriding private or public interest (Art. 31(1)).
+
+  basis (RefusalBasis)       access (access, both)            claims (erasure and the others)
+  Art. 12(5) unfounded       Art. 26(1)(c) manifestly unfounded  Art. 30 to 32, reasons stated
+  Art. 12(5) excessive       Art. 26(1)(c) manifestly querulous  Art. 30 to 32, reasons stated
+  Art. 11(2), 12(6) identity Art. 25(1): the right is the data   Art. 30 to 32, reasons stated
+                             subject's only (no Art. 26 ground)
+  Art. 17(3)(a) expression   -                                   Art. 31(1) overriding interest, and 32
+  Art. 17(3)(b) legal oblig. -                                   Art. 31(1) the law or an overriding
+                                                                 public interest, and 32
+  Art. 17(3)(c) health       -                                   Art. 31(1) overriding public interest, 32
+  Art. 17(3)(d) research     -                                   Art. 31(1) overriding interest, and 32
+  Art. 17(3)(e) legal claims -                                   Art. 31(1) overriding private interest, 32
+  Art. 23 restriction by law Art. 26(1)(a) a formal law          Art. 30 to 32, reasons stated
+  other (stated)             Art. 26, reasons stated             Art. 30 to 32, reasons stated
+
+Decisions behind the table, so nobody mistakes them for more:
+- "excessive" has no FADP ground of its own: a repeated request is refused only where it is
+  manifestly querulous (Art. 26(1)(c)), a stricter test than the GDPR's, which staff apply to a Swiss
+  request before choosing that basis;
+- Art. 23 maps to Art. 26(1)(a) only for a formal law (Gesetz im formellen Sinn); the law staff name
+  is printed, and a Swiss request must name such a law. An investigation that must not be disclosed
+  is a ground of Art. 26(2)(b)(2) for federal bodies only, so it is not cited for this controller;
+- no identity ground exists in Art. 26: the right of access is the data subject's (Art. 25(1)), so
+  the FADP's article on the right is cited, not an invented restriction;
+- the 17(3) exceptions are cited as the justification of Art. 31(1) they correspond to, not as one
+  of the examples of Art. 31(2), whose conditions (e.g. (e) for research) differ from the GDPR's;
+- where a ground has no FADP equivalent, the letter cites the FADP generally (Art. 26 for access,
+  Art. 30 to 32 for the claims) beside the reasons staff wrote; a request for access and erasure
+  cites both;
+- the system has no basis for third parties' overriding interests (GDPR Art. 15(4), FADP Art.
+  26(1)(b)) or the controller's own (Art. 26(2)(a)): staff use "other" with their reasons, cited as
+  Art. 26 FADP generally.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -89,7 +132,7 @@ from compliance.deadlines import (
     holidays_for,
     next_working_day,
 )
-from compliance.models import DataSubjectRequest, Regime
+from compliance.models import ERASURE_ONLY_BASES, DataSubjectRequest, RefusalBasis, Regime, RequestType
 
 # FADO Art. 18(1): the answer is given within 30 days of receipt.
 FADP_PERIOD_DAYS = 30
@@ -241,3 +284,105 @@ def regime_period_text(regime: str) -> str | Promise:
         ),
         Regime.CH_FADP: _("(Swiss FADP Art. 25 with FADO Art. 18: 30 days from receipt)"),
     }[Regime(regime)]
+
+
+# The FADP ground of each refusal basis (module docstring, "Refusal grounds under the FADP"): the
+# ground cited when access is refused, and the one cited when a claim (Art. 32 FADP) is refused.
+FADP_GROUND_OF_BASIS: dict[RefusalBasis, tuple[str, str]] = {
+    RefusalBasis.MANIFESTLY_UNFOUNDED: ("unfounded", "claim_other"),
+    RefusalBasis.EXCESSIVE: ("querulous", "claim_other"),
+    RefusalBasis.IDENTITY_NOT_ESTABLISHED: ("identity", "claim_other"),
+    RefusalBasis.ART_17_3_A: ("expression", "expression"),
+    RefusalBasis.ART_17_3_B: ("legal_obligation", "legal_obligation"),
+    RefusalBasis.ART_17_3_C: ("public_health", "public_health"),
+    RefusalBasis.ART_17_3_D: ("research", "research"),
+    RefusalBasis.ART_17_3_E: ("legal_claims", "legal_claims"),
+    RefusalBasis.ART_23: ("formal_law", "claim_other"),
+    RefusalBasis.OTHER: ("access_other", "claim_other"),
+}
+
+
+def fadp_grounds(*, basis: str, request_type: str) -> tuple[str, ...]:
+    """The FADP grounds a refusal on `basis` of a request of `request_type` cites, as keys of
+    FADP_GROUND_LABELS and of compliance/reports/regime_texts.py FADP_GROUNDS: the access ground
+    (Art. 25-26 FADP) for access, the claim ground (Art. 30-32) for the other rights, both for a
+    request for access and erasure (an Art. 17(3) exception concerns its erasure only)."""
+    access, claim = FADP_GROUND_OF_BASIS[RefusalBasis(basis)]
+    if request_type == RequestType.ACCESS:
+        return (access,)
+    if request_type == RequestType.BOTH and basis not in ERASURE_ONLY_BASES:
+        return (access, claim)
+    return (claim,)
+
+
+# What the emails and the status page print for an FADP ground (the letters use their own phrases,
+# compliance/reports/regime_texts.py).
+FADP_GROUND_LABELS: dict[str, Promise] = {
+    "unfounded": _("Manifestly unfounded (Art. 26(1)(c) FADP)"),
+    "querulous": _("Manifestly querulous (Art. 26(1)(c) FADP)"),
+    "identity": _(
+        "Identity could not be established; the right of access is the data subject's only (Art. 25(1) FADP)"
+    ),
+    "formal_law": _("Restriction provided for by a formal law (Art. 26(1)(a) FADP)"),
+    "access_other": _("Other reason, stated below (Art. 26 FADP)"),
+    "expression": _(
+        "Processing justified by an overriding interest in freedom of expression and information "
+        "(Art. 31(1) and 32 FADP)"
+    ),
+    "legal_obligation": _("Processing justified by law or by an overriding public interest (Art. 31(1) and 32 FADP)"),
+    "public_health": _(
+        "Processing justified by an overriding public interest in public health (Art. 31(1) and 32 FADP)"
+    ),
+    "research": _(
+        "Processing justified by an overriding interest in archiving in the public interest, research or statistics "
+        "(Art. 31(1) and 32 FADP)"
+    ),
+    "legal_claims": _(
+        "Processing justified by an overriding interest in establishing, exercising or defending legal claims "
+        "(Art. 31(1) and 32 FADP)"
+    ),
+    "claim_other": _("Reason stated below (Art. 30 to 32 FADP)"),
+}
+
+# The GDPR's name in a translated refusal label, which the UK GDPR's replaces (same articles).
+_EU_NAMES = re.compile(r"(?<!UK )\b(GDPR|AVG|RGPD|DSGVO|ΓΚΠΔ)(?!\w)")
+
+
+def uk_named(text: str) -> str:
+    """A translated GDPR citation turned into the UK GDPR's: the same articles, the UK's name."""
+    return _EU_NAMES.sub("UK GDPR", text)
+
+
+def refusal_basis_label(*, basis: str, regime: str, request_type: str) -> str:
+    """The refusal ground as the emails and the status page name it, in the active language,
+    citing the request's law: the GDPR's label; the same articles of the UK GDPR; the FADP's own
+    ground (fadp_grounds)."""
+    if not basis:
+        return ""
+    regime = Regime(regime)
+    if regime == Regime.CH_FADP:
+        return "; ".join(str(FADP_GROUND_LABELS[key]) for key in fadp_grounds(basis=basis, request_type=request_type))
+    label = str(RefusalBasis(basis).label)
+    return uk_named(label) if regime == Regime.UK_GDPR else label
+
+
+# The request types as a Swiss requester is shown them: the right of access (Art. 25 FADP) and the
+# claims of Art. 32 FADP (regime_texts.py cites the same in the letters).
+FADP_REQUEST_TYPE_LABELS: dict[str, Promise] = {
+    RequestType.ACCESS: _("Access (Art. 25 FADP)"),
+    RequestType.ERASURE: _("Erasure (Art. 32 FADP)"),
+    RequestType.BOTH: RequestType.BOTH.label,
+    RequestType.RECTIFICATION: _("Rectification (Art. 32 FADP)"),
+    RequestType.RESTRICTION: _("Restriction of processing (Art. 32 FADP)"),
+    RequestType.OBJECTION: _("Objection (Art. 32 FADP)"),
+}
+
+
+def request_type_label(*, request_type: str, regime: str) -> str:
+    """The request's type as the refusal email and the status page name it, citing the request's law
+    (the GDPR's article, the UK GDPR's, or the FADP's)."""
+    regime = Regime(regime)
+    if regime == Regime.CH_FADP:
+        return str(FADP_REQUEST_TYPE_LABELS[RequestType(request_type)])
+    label = str(RequestType(request_type).label)
+    return uk_named(label) if regime == Regime.UK_GDPR else label

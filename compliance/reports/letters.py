@@ -38,7 +38,7 @@ def _letter_context(dsr: DataSubjectRequest, **extra) -> dict:
     lang = letter_language(dsr.language)
     texts = text_for(lang)
     # The law the request is handled under (compliance/regimes.py) and what the letter cites of it.
-    law = regime_law_texts(dsr.regime, lang)
+    law = regime_law_texts(dsr.regime, lang, dsr.request_type)
     return {
         "dsr": dsr,
         "lang": lang,
@@ -159,7 +159,7 @@ class PartialRefusalStatement:
 def partial_refusals_for(dsr: DataSubjectRequest, lang: str) -> list[PartialRefusalStatement]:
     """The partial refusals of a request (GDPR Art. 12(4)), oldest first, with the ground's text in
     the letter's language, citing the request's law."""
-    law = regime_law_texts(dsr.regime, lang)
+    law = regime_law_texts(dsr.regime, lang, dsr.request_type)
     return [
         PartialRefusalStatement(
             scope=item.scope,

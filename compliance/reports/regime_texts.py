@@ -8,13 +8,17 @@ erasure claims Art. 32 FADP; the FDPIC investigates on a report (Art. 49 FADP) a
 courts decide claims (Art. 20 Civil Procedure Code: the court at either party's domicile or seat).
 A Swiss letter says so at its head (`statement`), because its section headings keep the GDPR's
 list of information, which covers everything Art. 25(2) FADP requires.
+A Swiss refusal cites the FADP's own ground (FADP_GROUNDS: Art. 26(1)(a) or (c) for access,
+Art. 31(1) with Art. 32 for erasure; the mapping and its limits are in compliance/regimes.py), and
+its phrases of a partial or late refusal cite Art. 26(4) FADP and Art. 18 FADO, not GDPR Art. 12(4).
 """
 
 from __future__ import annotations
 
 import re
 
-from compliance.models import Regime
+from compliance.models import RefusalBasis, Regime
+from compliance.regimes import fadp_grounds
 from compliance.reports.texts import text_for
 
 # What every language calls the EU GDPR in a citation.
@@ -335,10 +339,11 @@ def _uk_cited(text: str, lang: str) -> str:
     return re.sub(rf"\b{re.escape(EU_NAME[lang])}\b", "UK GDPR", text)
 
 
-def regime_law_texts(regime: str, lang: str) -> dict[str, str]:
+def regime_law_texts(regime: str, lang: str, request_type: str | None = None) -> dict[str, str]:
     """What a letter in `lang` cites for the request's law: the keys of CITATIONS, the request
-    types (`type_<request type>`) and, for the UK GDPR, the refusal grounds
-    (`basis_<value>`, same articles, UK GDPR's name)."""
+    types (`type_<request type>`) and the refusal grounds (`basis_<value>`): for the UK GDPR the
+    same articles under the UK GDPR's name; for the FADP, given the request's type, its own grounds
+    (FADP_GROUNDS) and its phrases of a partial or late refusal (`partial_*`, `late_refusal`)."""
     regime = Regime(regime)
     lang = lang if lang in EU_NAME else "en"
     texts = text_for(lang)
@@ -346,8 +351,15 @@ def regime_law_texts(regime: str, lang: str) -> dict[str, str]:
     law["regime"] = regime.value
     if regime == Regime.EU_GDPR:
         law.update({key: value for key, value in texts.items() if key.startswith("type_")})
+        law["late_refusal"] = texts["late_refusal"]
     elif regime == Regime.UK_GDPR:
-        law.update({key: _uk_cited(value, lang) for key, value in texts.items() if key.startswith(("type_", "basis_"))})
+        law.update(
+            {
+                key: _uk_cited(value, lang)
+                for key, value in texts.items()
+                if key.startswith(("type_", "basis_", "partial_")) or key == "late_refusal"
+            }
+        )
     else:
         for kind, cites in (
             ("access", (law["cite_access"],)),
@@ -362,4 +374,244 @@ def regime_law_texts(regime: str, lang: str) -> dict[str, str]:
             # The phrase without its GDPR citation, then the FADP's.
             words = re.sub(r"\s*\([^()]*\)\s*$", "", texts[f"type_{kind}"])
             law[f"type_{kind}"] = f"{words} ({'; '.join(cites)})"
+        phrases = FADP_GROUNDS[lang]
+        law.update({key: phrases[key] for key in ("partial_intro", "partial_late", "partial_remedies", "late_refusal")})
+        if request_type:
+            law.update(
+                {
+                    f"basis_{basis}": fadp_basis_text(basis=basis, request_type=request_type, lang=lang)
+                    for basis in RefusalBasis.values
+                }
+            )
     return law
+
+
+# The FADP's own refusal grounds as a Swiss letter states them (compliance/regimes.py, "Refusal
+# grounds under the FADP"; fadp_grounds picks the keys), in the terms of the official German, French
+# and Italian texts of the FADP (DSG, LPD), and the FADP's version of the phrases of a partial or a
+# late refusal, which the GDPR letters take from texts.py.
+FADP_GROUNDS: dict[str, dict[str, str]] = {
+    "en": {
+        "unfounded": "the request is manifestly unfounded (Art. 26(1)(c) FADP)",
+        "querulous": "the request is manifestly querulous (Art. 26(1)(c) FADP)",
+        "identity": "we could not establish that you are the person the data is about, and only that person has the "
+        "right of access (Art. 25(1) FADP)",
+        "formal_law": "a formal law provides for this restriction of the right of access (Art. 26(1)(a) FADP)",
+        "access_other": "the reason stated below (Art. 26 FADP)",
+        "expression": "the processing is justified by an overriding interest in freedom of expression and "
+        "information, so erasure is not owed (Art. 31(1) and 32 FADP)",
+        "legal_obligation": "the processing is justified by law, namely a legal obligation to which we are subject, or "
+        "by an overriding public interest, so erasure is not owed (Art. 31(1) and 32 FADP)",
+        "public_health": "the processing is justified by an overriding public interest in the area of public health, "
+        "so erasure is not owed (Art. 31(1) and 32 FADP)",
+        "research": "the processing is justified by an overriding interest in archiving in the public interest, in "
+        "scientific or historical research or in statistics, so erasure is not owed (Art. 31(1) and 32 FADP)",
+        "legal_claims": "the processing is justified by our overriding interest in the establishment, exercise or "
+        "defence of legal claims, so erasure is not owed (Art. 31(1) and 32 FADP)",
+        "claim_other": "the reason stated below (Art. 30 to 32 FADP)",
+        "as_to_erasure": "as to erasure, ",
+        "partial_intro": "We answer the rest of your request in this document, but not the part described below; we "
+        "state our reasons (for access, as Art. 26(4) FADP requires).",
+        "partial_late": "This reaches you after the 30 days within which the law asks us to answer (Art. 18 FADO). "
+        "Why it comes late",
+        "partial_remedies": "If you disagree, you may report the matter to the FDPIC (Art. 49 FADP) and bring your "
+        "claims before the civil courts (Art. 32 FADP): see below.",
+        "late_refusal": "This answer reaches you after the 30 days within which the law asks us to answer "
+        "(Art. 18 FADO). Why it comes late:",
+    },
+    "nl": {
+        "unfounded": "het verzoek is kennelijk ongegrond (art. 26, lid 1, onder c, FADP)",
+        "querulous": "het verzoek is kennelijk querulant (art. 26, lid 1, onder c, FADP)",
+        "identity": "wij konden niet vaststellen dat u de persoon bent op wie de gegevens betrekking hebben, en alleen "
+        "die persoon heeft recht op inzage (art. 25, lid 1, FADP)",
+        "formal_law": "een wet in formele zin voorziet in deze beperking van het recht op inzage (art. 26, lid 1, "
+        "onder a, FADP)",
+        "access_other": "de hieronder vermelde reden (art. 26 FADP)",
+        "expression": "de verwerking is gerechtvaardigd door een zwaarder wegend belang bij de vrijheid van "
+        "meningsuiting en informatie, zodat wissing niet verschuldigd is (art. 31, lid 1, en 32 FADP)",
+        "legal_obligation": "de verwerking is gerechtvaardigd door de wet, namelijk een wettelijke verplichting die op "
+        "ons rust, of door een zwaarder wegend openbaar belang, zodat wissing niet verschuldigd is (art. 31, lid 1, "
+        "en 32 FADP)",
+        "public_health": "de verwerking is gerechtvaardigd door een zwaarder wegend openbaar belang op het gebied van "
+        "de volksgezondheid, zodat wissing niet verschuldigd is (art. 31, lid 1, en 32 FADP)",
+        "research": "de verwerking is gerechtvaardigd door een zwaarder wegend belang bij archivering in het algemeen "
+        "belang, wetenschappelijk of historisch onderzoek of statistiek, zodat wissing niet verschuldigd is (art. 31, "
+        "lid 1, en 32 FADP)",
+        "legal_claims": "de verwerking is gerechtvaardigd door ons zwaarder wegend belang bij de instelling, "
+        "uitoefening of onderbouwing van een rechtsvordering, zodat wissing niet verschuldigd is (art. 31, lid 1, en "
+        "32 FADP)",
+        "claim_other": "de hieronder vermelde reden (art. 30 tot en met 32 FADP)",
+        "as_to_erasure": "wat de wissing betreft, ",
+        "partial_intro": "Wij beantwoorden de rest van uw verzoek in dit document, maar niet het hieronder beschreven "
+        "deel; wij geven onze redenen (voor inzage, zoals art. 26, lid 4, FADP vraagt).",
+        "partial_late": "Dit bereikt u na de 30 dagen waarbinnen de wet ons vraagt te antwoorden (art. 18 FADO). "
+        "Waarom het laat komt",
+        "partial_remedies": "Bent u het er niet mee eens, dan kunt u dat melden bij de FDPIC (art. 49 FADP) en uw "
+        "vorderingen voorleggen aan de burgerlijke rechter (art. 32 FADP): zie hieronder.",
+        "late_refusal": "Dit antwoord bereikt u na de 30 dagen waarbinnen de wet ons vraagt te antwoorden "
+        "(art. 18 FADO). Waarom het laat komt:",
+    },
+    "fr": {
+        "unfounded": "la demande d'accès est manifestement infondée (art. 26, al. 1, let. c, LPD)",
+        "querulous": "la demande d'accès est manifestement procédurière (art. 26, al. 1, let. c, LPD)",
+        "identity": "nous n'avons pas pu établir que vous êtes la personne concernée par les données, et seule cette "
+        "personne a le droit d'accès (art. 25, al. 1, LPD)",
+        "formal_law": "une loi au sens formel prévoit cette restriction du droit d'accès (art. 26, al. 1, let. a, LPD)",
+        "access_other": "le motif indiqué ci-dessous (art. 26 LPD)",
+        "expression": "le traitement est justifié par un intérêt prépondérant à la liberté d'expression et "
+        "d'information, de sorte que l'effacement n'est pas dû (art. 31, al. 1, et 32 LPD)",
+        "legal_obligation": "le traitement est justifié par la loi, à savoir une obligation légale à laquelle nous "
+        "sommes soumis, ou par un intérêt public prépondérant, de sorte que l'effacement n'est pas dû (art. 31, "
+        "al. 1, et 32 LPD)",
+        "public_health": "le traitement est justifié par un intérêt public prépondérant dans le domaine de la santé "
+        "publique, de sorte que l'effacement n'est pas dû (art. 31, al. 1, et 32 LPD)",
+        "research": "le traitement est justifié par un intérêt prépondérant à l'archivage dans l'intérêt public, à la "
+        "recherche scientifique ou historique ou à la statistique, de sorte que l'effacement n'est pas dû (art. 31, "
+        "al. 1, et 32 LPD)",
+        "legal_claims": "le traitement est justifié par notre intérêt prépondérant à la constatation, à l'exercice ou "
+        "à la défense de droits en justice, de sorte que l'effacement n'est pas dû (art. 31, al. 1, et 32 LPD)",
+        "claim_other": "le motif indiqué ci-dessous (art. 30 à 32 LPD)",
+        "as_to_erasure": "quant à l'effacement, ",
+        "partial_intro": "Nous répondons au reste de votre demande dans ce document, mais pas à la partie décrite "
+        "ci-dessous ; nous en indiquons les motifs (pour l'accès, comme l'exige l'art. 26, al. 4, LPD).",
+        "partial_late": "Ceci vous parvient après les 30 jours dans lesquels la loi nous demande de répondre "
+        "(art. 18 OPDo). Raison du retard",
+        "partial_remedies": "Si vous n'êtes pas d'accord, vous pouvez le dénoncer au PFPDT (art. 49 LPD) et faire "
+        "valoir vos prétentions devant les tribunaux civils (art. 32 LPD) : voir ci-dessous.",
+        "late_refusal": "Cette réponse vous parvient après les 30 jours dans lesquels la loi nous demande de répondre "
+        "(art. 18 OPDo). Raison du retard :",
+    },
+    "it": {
+        "unfounded": "la domanda d'accesso è manifestamente infondata (art. 26 cpv. 1 lett. c LPD)",
+        "querulous": "la domanda d'accesso è manifestamente querulosa (art. 26 cpv. 1 lett. c LPD)",
+        "identity": "non abbiamo potuto accertare che lei sia la persona cui i dati si riferiscono, e il diritto "
+        "d'accesso spetta soltanto a tale persona (art. 25 cpv. 1 LPD)",
+        "formal_law": "una legge in senso formale prevede questa limitazione del diritto d'accesso (art. 26 cpv. 1 "
+        "lett. a LPD)",
+        "access_other": "il motivo indicato di seguito (art. 26 LPD)",
+        "expression": "il trattamento è giustificato da un interesse preponderante alla libertà di espressione e di "
+        "informazione, per cui la cancellazione non è dovuta (art. 31 cpv. 1 e 32 LPD)",
+        "legal_obligation": "il trattamento è giustificato dalla legge, ossia da un obbligo legale cui siamo soggetti, "
+        "o da un interesse pubblico preponderante, per cui la cancellazione non è dovuta (art. 31 cpv. 1 e 32 LPD)",
+        "public_health": "il trattamento è giustificato da un interesse pubblico preponderante nel settore della "
+        "sanità pubblica, per cui la cancellazione non è dovuta (art. 31 cpv. 1 e 32 LPD)",
+        "research": "il trattamento è giustificato da un interesse preponderante all'archiviazione nel pubblico "
+        "interesse, alla ricerca scientifica o storica o alla statistica, per cui la cancellazione non è dovuta "
+        "(art. 31 cpv. 1 e 32 LPD)",
+        "legal_claims": "il trattamento è giustificato dal nostro interesse preponderante all'accertamento, "
+        "all'esercizio o alla difesa di un diritto in sede giudiziaria, per cui la cancellazione non è dovuta "
+        "(art. 31 cpv. 1 e 32 LPD)",
+        "claim_other": "il motivo indicato di seguito (art. 30-32 LPD)",
+        "as_to_erasure": "quanto alla cancellazione, ",
+        "partial_intro": "Rispondiamo al resto della sua richiesta in questo documento, ma non alla parte descritta di "
+        "seguito; ne indichiamo i motivi (per l'accesso, come richiede l'art. 26 cpv. 4 LPD).",
+        "partial_late": "Questo le giunge dopo i 30 giorni entro i quali la legge ci chiede di rispondere "
+        "(art. 18 OPDa). Perché arriva in ritardo",
+        "partial_remedies": "Se non è d'accordo, può segnalarlo all'IFPDT (art. 49 LPD) e far valere le sue pretese "
+        "davanti ai tribunali civili (art. 32 LPD): vedi sotto.",
+        "late_refusal": "Questa risposta le giunge dopo i 30 giorni entro i quali la legge ci chiede di rispondere "
+        "(art. 18 OPDa). Perché arriva in ritardo:",
+    },
+    "de": {
+        "unfounded": "das Auskunftsgesuch ist offensichtlich unbegründet (Art. 26 Abs. 1 Bst. c DSG)",
+        "querulous": "das Auskunftsgesuch ist offensichtlich querulatorisch (Art. 26 Abs. 1 Bst. c DSG)",
+        "identity": "wir konnten nicht feststellen, dass Sie die Person sind, auf die sich die Daten beziehen, und das "
+        "Auskunftsrecht steht nur dieser Person zu (Art. 25 Abs. 1 DSG)",
+        "formal_law": "ein Gesetz im formellen Sinn sieht diese Einschränkung des Auskunftsrechts vor (Art. 26 Abs. 1 "
+        "Bst. a DSG)",
+        "access_other": "der unten angegebene Grund (Art. 26 DSG)",
+        "expression": "die Bearbeitung ist durch ein überwiegendes Interesse an der Meinungs- und Informationsfreiheit "
+        "gerechtfertigt, weshalb keine Löschung geschuldet ist (Art. 31 Abs. 1 und Art. 32 DSG)",
+        "legal_obligation": "die Bearbeitung ist durch Gesetz, nämlich eine rechtliche Pflicht, der wir unterliegen, "
+        "oder durch ein überwiegendes öffentliches Interesse gerechtfertigt, weshalb keine Löschung geschuldet ist "
+        "(Art. 31 Abs. 1 und Art. 32 DSG)",
+        "public_health": "die Bearbeitung ist durch ein überwiegendes öffentliches Interesse im Bereich der "
+        "öffentlichen Gesundheit gerechtfertigt, weshalb keine Löschung geschuldet ist (Art. 31 Abs. 1 und Art. 32 "
+        "DSG)",
+        "research": "die Bearbeitung ist durch ein überwiegendes Interesse an im öffentlichen Interesse liegenden "
+        "Archivzwecken, an wissenschaftlicher oder historischer Forschung oder an Statistik gerechtfertigt, weshalb "
+        "keine Löschung geschuldet ist (Art. 31 Abs. 1 und Art. 32 DSG)",
+        "legal_claims": "die Bearbeitung ist durch unser überwiegendes Interesse an der Geltendmachung, Ausübung oder "
+        "Verteidigung von Rechtsansprüchen gerechtfertigt, weshalb keine Löschung geschuldet ist (Art. 31 Abs. 1 und "
+        "Art. 32 DSG)",
+        "claim_other": "der unten angegebene Grund (Art. 30–32 DSG)",
+        "as_to_erasure": "hinsichtlich der Löschung ",
+        "partial_intro": "Den übrigen Teil Ihres Antrags beantworten wir in diesem Dokument, nicht aber den unten "
+        "beschriebenen Teil; wir geben unsere Gründe an (für die Auskunft, wie Art. 26 Abs. 4 DSG es verlangt).",
+        "partial_late": "Dies erreicht Sie nach Ablauf der 30 Tage, innert derer das Gesetz eine Antwort verlangt "
+        "(Art. 18 DSV). Warum es später kommt",
+        "partial_remedies": "Wenn Sie nicht einverstanden sind, können Sie dies dem EDÖB anzeigen (Art. 49 DSG) und "
+        "Ihre Ansprüche vor den Zivilgerichten geltend machen (Art. 32 DSG): siehe unten.",
+        "late_refusal": "Diese Antwort erreicht Sie nach Ablauf der 30 Tage, innert derer das Gesetz eine Antwort "
+        "verlangt (Art. 18 DSV). Warum sie später kommt:",
+    },
+    "es": {
+        "unfounded": "la solicitud de acceso es manifiestamente infundada (LPD suiza, art. 26, apdo. 1, letra c)",
+        "querulous": "la solicitud de acceso es manifiestamente querulante (LPD suiza, art. 26, apdo. 1, letra c)",
+        "identity": "no hemos podido determinar que usted sea la persona a la que se refieren los datos, y solo esa "
+        "persona tiene derecho de acceso (LPD suiza, art. 25, apdo. 1)",
+        "formal_law": "una ley en sentido formal prevé esta limitación del derecho de acceso (LPD suiza, art. 26, "
+        "apdo. 1, letra a)",
+        "access_other": "el motivo indicado a continuación (LPD suiza, art. 26)",
+        "expression": "el tratamiento está justificado por un interés preponderante en la libertad de expresión e "
+        "información, por lo que no procede la supresión (LPD suiza, arts. 31, apdo. 1, y 32)",
+        "legal_obligation": "el tratamiento está justificado por la ley, a saber, una obligación legal a la que "
+        "estamos sujetos, o por un interés público preponderante, por lo que no procede la supresión (LPD suiza, "
+        "arts. 31, apdo. 1, y 32)",
+        "public_health": "el tratamiento está justificado por un interés público preponderante en el ámbito de la "
+        "salud pública, por lo que no procede la supresión (LPD suiza, arts. 31, apdo. 1, y 32)",
+        "research": "el tratamiento está justificado por un interés preponderante en el archivo en interés público, la "
+        "investigación científica o histórica o la estadística, por lo que no procede la supresión (LPD suiza, "
+        "arts. 31, apdo. 1, y 32)",
+        "legal_claims": "el tratamiento está justificado por nuestro interés preponderante en la formulación, el "
+        "ejercicio o la defensa de reclamaciones, por lo que no procede la supresión (LPD suiza, arts. 31, apdo. 1, "
+        "y 32)",
+        "claim_other": "el motivo indicado a continuación (LPD suiza, arts. 30 a 32)",
+        "as_to_erasure": "en cuanto a la supresión, ",
+        "partial_intro": "Respondemos al resto de su solicitud en este documento, pero no a la parte descrita a "
+        "continuación; indicamos nuestros motivos (para el acceso, como exige el art. 26, apdo. 4, LPD).",
+        "partial_late": "Esto le llega después de los 30 días en los que la ley nos pide responder (art. 18 de la "
+        "Ordenanza de protección de datos). Por qué llega tarde",
+        "partial_remedies": "Si no está de acuerdo, puede denunciarlo ante el FDPIC (art. 49 LPD) y hacer valer sus "
+        "pretensiones ante los tribunales civiles (art. 32 LPD): véase más abajo.",
+        "late_refusal": "Esta respuesta le llega después de los 30 días en los que la ley nos pide responder (art. 18 "
+        "de la Ordenanza de protección de datos). Por qué llega tarde:",
+    },
+    "el": {
+        "unfounded": "το αίτημα πρόσβασης είναι προδήλως αβάσιμο (άρθρο 26 παρ. 1 στοιχ. γ FADP)",
+        "querulous": "το αίτημα πρόσβασης είναι προδήλως φιλόδικο (άρθρο 26 παρ. 1 στοιχ. γ FADP)",
+        "identity": "δεν μπορέσαμε να διαπιστώσουμε ότι είστε το πρόσωπο στο οποίο αφορούν τα δεδομένα, και δικαίωμα "
+        "πρόσβασης έχει μόνο το πρόσωπο αυτό (άρθρο 25 παρ. 1 FADP)",
+        "formal_law": "νόμος με την τυπική έννοια προβλέπει τον περιορισμό αυτόν του δικαιώματος πρόσβασης (άρθρο 26 "
+        "παρ. 1 στοιχ. α FADP)",
+        "access_other": "ο λόγος που αναφέρεται παρακάτω (άρθρο 26 FADP)",
+        "expression": "η επεξεργασία δικαιολογείται από υπέρτερο συμφέρον για την ελευθερία έκφρασης και "
+        "πληροφόρησης, οπότε η διαγραφή δεν οφείλεται (άρθρα 31 παρ. 1 και 32 FADP)",
+        "legal_obligation": "η επεξεργασία δικαιολογείται από τον νόμο, δηλαδή από νομική υποχρέωση στην οποία "
+        "υποκείμεθα, ή από υπέρτερο δημόσιο συμφέρον, οπότε η διαγραφή δεν οφείλεται (άρθρα 31 παρ. 1 και 32 FADP)",
+        "public_health": "η επεξεργασία δικαιολογείται από υπέρτερο δημόσιο συμφέρον στον τομέα της δημόσιας υγείας, "
+        "οπότε η διαγραφή δεν οφείλεται (άρθρα 31 παρ. 1 και 32 FADP)",
+        "research": "η επεξεργασία δικαιολογείται από υπέρτερο συμφέρον για αρχειοθέτηση προς το δημόσιο συμφέρον, "
+        "επιστημονική ή ιστορική έρευνα ή στατιστική, οπότε η διαγραφή δεν οφείλεται (άρθρα 31 παρ. 1 και 32 FADP)",
+        "legal_claims": "η επεξεργασία δικαιολογείται από το υπέρτερο συμφέρον μας για τη θεμελίωση, άσκηση ή "
+        "υποστήριξη νομικών αξιώσεων, οπότε η διαγραφή δεν οφείλεται (άρθρα 31 παρ. 1 και 32 FADP)",
+        "claim_other": "ο λόγος που αναφέρεται παρακάτω (άρθρα 30 έως 32 FADP)",
+        "as_to_erasure": "όσον αφορά τη διαγραφή, ",
+        "partial_intro": "Απαντάμε στο υπόλοιπο αίτημά σας με το παρόν έγγραφο, όχι όμως στο μέρος που περιγράφεται "
+        "παρακάτω· αναφέρουμε τους λόγους μας (για την πρόσβαση, όπως απαιτεί το άρθρο 26 παρ. 4 FADP).",
+        "partial_late": "Αυτό σας φτάνει μετά τις 30 ημέρες εντός των οποίων ο νόμος μάς ζητά να απαντήσουμε "
+        "(άρθρο 18 FADO). Γιατί καθυστερεί",
+        "partial_remedies": "Αν διαφωνείτε, μπορείτε να το καταγγείλετε στον FDPIC (άρθρο 49 FADP) και να προβάλετε "
+        "τις αξιώσεις σας ενώπιον των πολιτικών δικαστηρίων (άρθρο 32 FADP): βλ. παρακάτω.",
+        "late_refusal": "Η απάντηση αυτή σας φτάνει μετά τις 30 ημέρες εντός των οποίων ο νόμος μάς ζητά να "
+        "απαντήσουμε (άρθρο 18 FADO). Γιατί καθυστερεί:",
+    },
+}
+
+
+def fadp_basis_text(*, basis: str, request_type: str, lang: str) -> str:
+    """A refusal ground as a Swiss letter in `lang` states it: the FADP ground (or both, for a request
+    for access and erasure) of compliance.regimes.fadp_grounds."""
+    phrases = FADP_GROUNDS[lang if lang in FADP_GROUNDS else "en"]
+    first, *rest = (phrases[key] for key in fadp_grounds(basis=basis, request_type=request_type))
+    return "; ".join([first, *(phrases["as_to_erasure"] + text for text in rest)])

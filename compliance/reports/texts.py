@@ -73,6 +73,8 @@ TEXT: dict[str, dict[str, str]] = {
         "partial_remedies": "If you disagree, you have the right to lodge a complaint with a supervisory authority "
         "and to go to court (GDPR Art. 12(4), 77 and 79): see “Your right to complain and to go to court” below.",
         "basis_other": "the reason stated below",
+        "late_refusal": "This answer reaches you after the one month in which the law asks us to tell you of a "
+        "refusal (GDPR Art. 12(4)); an extension of the time to answer does not extend it. Why it comes late:",
         "yes": "yes",
         "no": "no",
         "none": "none",
@@ -146,6 +148,8 @@ TEXT: dict[str, dict[str, str]] = {
         "toezichthoudende autoriteit en naar de rechter te stappen (AVG art. 12, lid 4, art. 77 en 79): zie "
         "hieronder.",
         "basis_other": "de hieronder vermelde reden",
+        "late_refusal": "Dit antwoord bereikt u na de maand waarin de wet ons verplicht u een weigering mee te delen "
+        "(AVG art. 12, lid 4); een verlenging van de antwoordtermijn verlengt die maand niet. Waarom het laat komt:",
         "yes": "ja",
         "no": "nee",
         "none": "geen",
@@ -220,6 +224,9 @@ TEXT: dict[str, dict[str, str]] = {
         "d'une autorité de contrôle et de former un recours juridictionnel (RGPD, art. 12, § 4, art. 77 et 79) : "
         "voir ci-dessous.",
         "basis_other": "le motif indiqué ci-dessous",
+        "late_refusal": "Cette réponse vous parvient après le délai d'un mois dans lequel la loi nous impose de vous "
+        "informer d'un refus (article 12, paragraphe 4, du RGPD) ; une prolongation du délai de réponse ne prolonge "
+        "pas ce délai. Raison du retard :",
         "yes": "oui",
         "no": "non",
         "none": "aucun",
@@ -296,6 +303,9 @@ TEXT: dict[str, dict[str, str]] = {
         "partial_remedies": "Se non è d'accordo, ha il diritto di proporre reclamo a un'autorità di controllo e di "
         "proporre ricorso giurisdizionale (RGPD, art. 12, par. 4, artt. 77 e 79): si veda più avanti.",
         "basis_other": "il motivo indicato di seguito",
+        "late_refusal": "Questa risposta le giunge dopo il mese entro il quale la legge ci impone di comunicarle un "
+        "rifiuto (art. 12, par. 4, RGPD); una proroga del termine di risposta non proroga tale mese. Motivo del "
+        "ritardo:",
         "yes": "sì",
         "no": "no",
         "none": "nessuno",
@@ -373,6 +383,9 @@ TEXT: dict[str, dict[str, str]] = {
         "Aufsichtsbehörde und das Recht, ein Gericht anzurufen (Art. 12 Abs. 4, Art. 77 und 79 DSGVO): siehe "
         "unten.",
         "basis_other": "der unten angegebene Grund",
+        "late_refusal": "Diese Antwort erreicht Sie nach Ablauf des einen Monats, innerhalb dessen das Gesetz uns "
+        "verpflichtet, Sie über eine Ablehnung zu unterrichten (Art. 12 Abs. 4 DSGVO); eine Verlängerung der "
+        "Antwortfrist verlängert diesen Monat nicht. Warum sie verspätet kommt:",
         "yes": "ja",
         "no": "nein",
         "none": "keine",
@@ -448,6 +461,9 @@ TEXT: dict[str, dict[str, str]] = {
         "partial_remedies": "Si no está de acuerdo, tiene derecho a presentar una reclamación ante una autoridad de "
         "control y a la tutela judicial (RGPD, arts. 12, apdo. 4, 77 y 79): véase más abajo.",
         "basis_other": "el motivo indicado a continuación",
+        "late_refusal": "Esta respuesta le llega después del plazo de un mes en el que la ley nos exige informarle de "
+        "una denegación (RGPD, art. 12, apdo. 4); una prórroga del plazo de respuesta no prorroga ese mes. Por qué "
+        "llega tarde:",
         "yes": "sí",
         "no": "no",
         "none": "ninguno",
@@ -523,6 +539,9 @@ TEXT: dict[str, dict[str, str]] = {
         "partial_remedies": "Αν διαφωνείτε, έχετε δικαίωμα να υποβάλετε καταγγελία σε εποπτική αρχή και να "
         "προσφύγετε στη δικαιοσύνη (ΓΚΠΔ, άρθρα 12 παρ. 4, 77 και 79): βλ. παρακάτω.",
         "basis_other": "ο λόγος που αναφέρεται παρακάτω",
+        "late_refusal": "Η απάντηση αυτή σας φτάνει μετά τον έναν μήνα εντός του οποίου ο νόμος μάς υποχρεώνει να σας "
+        "ενημερώσουμε για απόρριψη (ΓΚΠΔ, άρθρο 12 παρ. 4)· η παράταση της προθεσμίας απάντησης δεν παρατείνει τον "
+        "μήνα αυτόν. Γιατί καθυστερεί:",
         "yes": "ναι",
         "no": "όχι",
         "none": "κανένα",

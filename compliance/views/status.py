@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from compliance import ratelimit
 from compliance.emails import completion_summary
 from compliance.forms import FollowUpErasureForm, RecoverForm, ReplyForm
-from compliance.models import DataSubjectRequest, DocumentKind, Regime, RequestStatus, RequestType
-from compliance.regimes import regime_period_text
+from compliance.models import DataSubjectRequest, DocumentKind, Regime, RequestStatus
+from compliance.regimes import refusal_basis_label, regime_period_text, request_type_label
 from compliance.services.tokens import DOWNLOAD_LINK_MAX_AGE, download_sign, download_unsign
 from compliance.workflow import (
     blocklist,
@@ -141,8 +141,11 @@ def status(request, public_id):
         "status_label": req.get_status_display(),
         "next_text": NEXT_FOR_REQUESTER.get(req.status, ""),
         "steps": stepper(status=req.status, request_type=req.request_type, email_confirmed=bool(req.email_verified_at)),
-        "type_label": RequestType(req.request_type).label,
-        "refusal_basis_label": req.get_refusal_basis_display(),
+        "type_label": request_type_label(request_type=req.request_type, regime=req.regime),
+        # Under the request's law: the FADP's own ground for a Swiss request (compliance/regimes.py).
+        "refusal_basis_label": refusal_basis_label(
+            basis=req.refusal_basis, regime=req.regime, request_type=req.request_type
+        ),
         "messages_for_requester": req.messages.filter(visible_to_requester=True).order_by("created_at", "id"),
         "reply_form": ReplyForm() if req.email_verified_at and not req.pseudonymised_at else None,
         "templates_available": template_copy.templates_available(req),

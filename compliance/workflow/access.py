@@ -61,6 +61,7 @@ from compliance.reports.letters import (
     render_letter,
     transfer_statement,
 )
+from compliance.reports.regime_texts import regime_law_texts
 from compliance.reports.texts import text_for
 from compliance.storage import private_storage
 from compliance.withholding import withheld_customer_ids
@@ -232,7 +233,12 @@ def package_json(
         "rights_of_others": texts["third_parties"],
         # What is not acted on (GDPR Art. 12(4)), as the letter states it.
         "partial_refusals": {
-            "statement": text_for(lang)["partial_intro"] if partial else None,
+            # The request's law's phrase (a Swiss package cites the FADP, regime_texts.py).
+            "statement": regime_law_texts(request.regime, lang, request.request_type).get(
+                "partial_intro", text_for(lang)["partial_intro"]
+            )
+            if partial
+            else None,
             "list": [
                 {
                     "scope": item.scope,
