@@ -16,8 +16,11 @@ after "#" so that it never reaches a server log), `site_url` and `language`, plu
     withdrawn, status_link
     staff_reminder    requests (list of {"req", "url"}), days -- to staff, in LANGUAGE_CODE
     art19_notice      recipient, erasure -- to a customer whose searches returned erased faces
-    restriction_art19_notice  customer_name, faces, reference -- to a customer whose searches
-                      returned faces now restricted (GDPR Art. 18, 19)
+    restriction_art19_notice  customer_name, faces, reference, law, swiss -- to a customer whose
+                      searches returned faces now restricted (GDPR Art. 18, 19)
+    restriction_lift_art19_notice  the same, when that restriction is lifted (Art. 18(3), 19)
+    rectification_art19_notice  the same and `corrected` (the staff's reasons: what was
+                      corrected) -- faces whose data were rectified (Art. 16, 19)
 
 A renderer returns None when the email no longer applies (it is then cancelled, not sent): a
 verification email for a request that is no longer waiting for it, a message since hidden.
@@ -25,6 +28,7 @@ verification email for a request that is no longer waiting for it, a message sin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -46,7 +50,11 @@ from compliance.regimes import (
 from compliance.services.tokens import status_token_for, verification_token_for
 from compliance.workflow.extension_notice import NOTICE_KIND, extension_notice_sent
 from compliance.workflow.machine import DECIDED_TYPES, UNVERIFIED_STATUSES, approval_erases
-from compliance.workflow.restriction import RESTRICTION_NOTICE_KIND
+from compliance.workflow.recipients import (
+    RECTIFICATION_NOTICE_KIND,
+    RESTRICTION_LIFT_NOTICE_KIND,
+    RESTRICTION_NOTICE_KIND,
+)
 from core.models import OutboxEmail
 from core.outbox import RenderedEmail, outbox_register
 
@@ -256,26 +264,57 @@ def _render_art19_notice(email: OutboxEmail) -> RenderedEmail | None:
     )
 
 
-def _render_restriction_notice(email: OutboxEmail) -> RenderedEmail | None:
-    request = DataSubjectRequest.objects.filter(pk=email.params.get("request_id")).first()
-    if request is None:
-        return None
-    return email_render(
-        kind="restriction_art19_notice",
-        language=email.language,
-        context={
-            "customer_name": email.params.get("customer", ""),
-            "faces": email.params.get("faces", 0),
-            "reference": request.public_id,
-        },
-    )
+def recipient_notice_law(regime: str) -> dict:
+    """What an Art. 19 notice to a customer cites (compliance.workflow.recipients): the GDPR's or
+    the UK GDPR's Art. 16, 18 and 19 (the same numbers); the Swiss FADP has no Art. 19, so a Swiss
+    notice names only the requester's claim (Art. 32 FADP)."""
+    if regime == Regime.CH_FADP:
+        return {"swiss": True, "law": "FADP"}
+    return {"swiss": False, "law": "UK GDPR" if regime == Regime.UK_GDPR else "GDPR"}
+
+
+def _without_requester_name(text: str, name: str) -> str:
+    """The staff's reasons as a recipient reads them: the requester's full name, should the reasons
+    repeat it, replaced (the notice identifies the request by its reference only). A safeguard; the
+    decision form tells staff that recipients read the reasons of a rectification."""
+    name = " ".join((name or "").split())
+    if not text or len(name) < 2:
+        return text
+    pattern = r"\s+".join(re.escape(part) for part in name.split())
+    return re.sub(pattern, "[the data subject]", text, flags=re.IGNORECASE)
+
+
+def _render_recipient_notice(template: str):
+    """A notice to a customer whose searches returned the faces of a rectification, a restriction
+    or its lift (GDPR Art. 19): the request's reference, how many faces, for a rectification the
+    staff's statement of what was corrected; nothing biometric and not the requester's name."""
+
+    def render(email: OutboxEmail) -> RenderedEmail | None:
+        request = DataSubjectRequest.objects.filter(pk=email.params.get("request_id")).first()
+        if request is None:
+            return None
+        return email_render(
+            kind=template,
+            language=email.language,
+            context={
+                "customer_name": email.params.get("customer", ""),
+                "faces": email.params.get("faces", 0),
+                "reference": request.public_id,
+                "corrected": _without_requester_name(request.outcome_reason, request.name),
+                **recipient_notice_law(request.regime),
+            },
+        )
+
+    return render
 
 
 RENDERERS = {
     **{f"request.{kind}": _render_request_email(kind) for kind in REQUEST_KINDS},
     "request.staff_reminder": _render_staff_reminder,
     "erasure.art19_notice": _render_art19_notice,
-    RESTRICTION_NOTICE_KIND: _render_restriction_notice,
+    RESTRICTION_NOTICE_KIND: _render_recipient_notice("restriction_art19_notice"),
+    RESTRICTION_LIFT_NOTICE_KIND: _render_recipient_notice("restriction_lift_art19_notice"),
+    RECTIFICATION_NOTICE_KIND: _render_recipient_notice("rectification_art19_notice"),
 }
 
 

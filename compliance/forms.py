@@ -438,7 +438,8 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10_000,
         help_text=(
-            "Rectified: what was corrected. Not rectified / not restricted: why. Objection rejected: the "
+            "Rectified: what was corrected (the customers that received the faces are sent it too, GDPR Art. 19: "
+            "do not name the requester). Not rectified / not restricted: why. Objection rejected: the "
             "compelling legitimate grounds that override the requester's interests, rights and freedoms, or the "
             "legal claims (GDPR Art. 21(1))."
         ),

@@ -1,7 +1,8 @@
 """Recipients a partial refusal withholds from the requester (GDPR Art. 23 with Art. 12(4)).
 
 One place answers "who may the requester not be told about": the access letter and package
-(Art. 15(1)(c)) and the erasure certificate (Art. 19) all leave these customers out. The partial
+(Art. 15(1)(c)), the erasure certificate and the decision letter on a rectification or a
+restriction (Art. 19) all leave these customers out. The partial
 refusal itself is still printed with its ground and law, so the requester learns that something is
 withheld, not who. Staff pages and the Art. 19 notice to the recipient itself are unaffected.
 """

@@ -359,12 +359,20 @@ def erasure_certificate_context(dsr: DataSubjectRequest, *, consent_withdrawal_u
 # --- decision on a rectification, restriction or objection (GDPR Art. 16, 18, 21) -------------
 
 
-def decision_context(dsr: DataSubjectRequest, *, restricted_faces: int, lift_not_before: datetime | None) -> dict:
+def decision_context(
+    dsr: DataSubjectRequest,
+    *,
+    restricted_faces: int,
+    lift_not_before: datetime | None,
+    notice_recipients: list | None = None,
+) -> dict:
     """The decision letter's facts (compliance.workflow.rights): the requester's statement, the
     decision and its reasons as staff recorded them, how many photos of the requester were found,
     how many faces are withheld from searches now (restriction, objection pending) and, for a
     rejected objection, the earliest day the restriction may be lifted (Art. 18(3)); an upheld
-    objection's erasure is stated by its own certificate."""
+    objection's erasure is stated by its own certificate. For a rectification or a restriction,
+    `notice_recipients` (compliance.workflow.recipients.letter_recipients) are the recipients told
+    of it (Art. 19), already without those a partial refusal withholds (Art. 23)."""
     confirmed = dsr.matches.filter(review_status=ReviewStatus.CONFIRMED)
     return _letter_context(
         dsr,
@@ -372,6 +380,9 @@ def decision_context(dsr: DataSubjectRequest, *, restricted_faces: int, lift_not
         photos_found=confirmed.values("photo_id_snapshot").distinct().count(),
         restricted_faces=restricted_faces,
         lift_not_before=lift_not_before,
+        art19_notice=notice_recipients is not None,
+        notice_recipients=notice_recipients or [],
+        recipients_withheld=bool(withheld_customer_ids(dsr)),
     )
 
 

@@ -2,6 +2,7 @@
 
     machine      states, transitions, guards (imports no model)
     lifecycle    the one door: fires the transitions, audit, outbox emails
+    recipients   Art. 19 notices of a rectification, a restriction and its lift to customers
     restriction  faces withheld from searches (GDPR Art. 18), and lifting them after notice
     intake       form, email confirmation, status-page grants, lost links, follow-up erasure
     matching     the store search

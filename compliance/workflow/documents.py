@@ -5,8 +5,10 @@
 - erasure, both: the Art. 17 certificate, stating the erasure's end, the re-check, every Art. 19
   notice as actually sent, the deletion of the selfie, and the permanent link to withdraw the
   suppression consent;
-- rectification, restriction, objection: the decision letter (compliance.workflow.rights), and
-  for an upheld objection the erasure certificate too;
+- rectification, restriction, objection: the decision letter (compliance.workflow.rights), naming
+  for a rectification or a restriction the recipients told of it (Art. 19, without those withheld
+  under Art. 23: compliance.workflow.recipients), and for an upheld objection the erasure
+  certificate too;
 - refused: the refusal letter.
 
 `documents_issue` (its task calls it) renders only for a request whose facts are final (status
@@ -52,7 +54,7 @@ from compliance.reports.letters import (
 )
 from compliance.reports.texts import letter_language
 from compliance.storage import private_storage
-from compliance.workflow import access, lifecycle, restriction, suppression
+from compliance.workflow import access, lifecycle, recipients, restriction, suppression
 from compliance.workflow.machine import FACTS_FINAL_STATUSES
 from core.audit import audit_record
 from core.queue import enqueue_on_commit
@@ -160,10 +162,12 @@ def _issue_refusal(request: DataSubjectRequest, work: Path, now: datetime) -> No
 
 
 def _issue_decision(request: DataSubjectRequest, work: Path, now: datetime) -> None:
+    notice = recipients.NOTICE_OF_OUTCOME.get(request.outcome)
     context = decision_context(
         request,
         restricted_faces=len(restriction.restricted_faces(request)),
         lift_not_before=restriction.restriction_lift_earliest(request),
+        notice_recipients=recipients.letter_recipients(request, kind=notice) if notice else None,
     )
     rendered = render_letter(kind="decision", dsr=request, context=context, target=work / "decision.pdf", issued_at=now)
     _store(

@@ -184,8 +184,9 @@ def request_refuse_part(
        the row lock);
     4. `withheld_customers` are recipients the answer must not name (e.g. that police force):
        only on the ground of Art. 23, and each must be a recipient of this request's matched
-       faces (compliance.withholding); the access letter, the package and the erasure
-       certificate then leave them out (the Art. 19 notice to them still goes out);
+       faces (compliance.withholding); the access letter, the package, the erasure
+       certificate and the decision letter then leave them out (the Art. 19 notice to them still
+       goes out);
     5. the record and its audit entry are written in one transaction; the final letters (access
        answer, erasure certificate) and the access package state it with its ground, reasons,
        law and the remedies."""

@@ -20,9 +20,11 @@ email (`restriction_lift_announce`, with the reasons); the faces are released no
 LIFT_NOTICE_DAYS later (`restriction_lift`). A rejected objection announces the lift in its
 decision letter. Erasing a face ends its restriction with it.
 
-Art. 19: when faces are restricted, every customer whose searches returned one of them is told
-by email (outbox, in the same transaction); customers without an address are counted in the
-audit record for staff to tell by other means.
+Art. 19 (compliance.workflow.recipients): when faces are restricted, and again when the
+restriction is lifted, every customer whose searches returned one of them is told by email
+(outbox, in the same transaction), so that a customer told of the restriction does not keep
+treating the faces as restricted; customers without an address are counted in the audit record
+for staff to tell by other means.
 
 Every change writes the audit trail in the same transaction.
 """
@@ -38,14 +40,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from biometrics.models import SearchResult
 from biometrics.selectors import restrictions_of_request
 from biometrics.services import face_restrictions_add, face_restrictions_lift
 from compliance.i18n import in_requesters_language
 from compliance.models import DataSubjectRequest, RequestMessage, ReviewStatus
 from compliance.workflow import lifecycle
+from compliance.workflow.recipients import (
+    RESTRICTION_LIFT_NOTICE_KIND,
+    RESTRICTION_NOTICE_KIND,
+    recipients_notify,
+)
 from core.audit import audit_record
-from core.outbox import outbox_add
 
 # Days between telling the requester that a restriction will be lifted and lifting it. Art. 18(3)
 # only says "before"; two weeks leave the requester time to complain or go to court (Art. 77,
@@ -53,7 +58,6 @@ from core.outbox import outbox_add
 LIFT_NOTICE_DAYS = 14
 MIN_REASON_LENGTH = 10
 
-RESTRICTION_NOTICE_KIND = "restriction.art19_notice"  # rendered by compliance.emails
 BASIS_RESTRICTION = "art_18_1"  # granted on a restriction request
 BASIS_OBJECTION_PENDING = "art_18_1_d"  # an objection, pending the decision
 
@@ -67,34 +71,6 @@ def restricted_faces(request: DataSubjectRequest) -> list[int]:
     return [row.face_id for row in restrictions_of_request(request_public_id=request.public_id) if not row.lifted_at]
 
 
-def _recipients_notify(*, request: DataSubjectRequest, face_ids: list[int], now: datetime) -> tuple[int, int]:
-    """GDPR Art. 19: tell every customer whose searches returned one of these faces that their
-    processing is restricted (one email per customer with an address, through the outbox, in the
-    caller's transaction). Returns (customers told, customers without an address); the latter
-    are counted in the audit trail for staff to tell by other means."""
-    by_customer: dict[int, dict] = {}
-    for result in SearchResult.objects.filter(face_ref__in=face_ids).select_related("search__customer"):
-        entry = by_customer.setdefault(result.search.customer_id, {"customer": result.search.customer, "faces": set()})
-        entry["faces"].add(result.face_ref)
-    told = without_address = 0
-    for entry in by_customer.values():
-        customer = entry["customer"]
-        if not customer.contact_email:
-            without_address += 1
-            continue
-        outbox_add(
-            kind=RESTRICTION_NOTICE_KIND,
-            recipient=customer.contact_email,
-            language="en",
-            params={"request_id": request.pk, "customer": customer.name, "faces": len(entry["faces"])},
-            topic=str(request.public_id),
-            dedupe_key=f"restriction-recipient:{request.pk}:{customer.pk}",
-            now=now,
-        )
-        told += 1
-    return told, without_address
-
-
 def restriction_apply(
     *, request: DataSubjectRequest, face_ids: Iterable[int], basis: str, actor=None, now: datetime | None = None
 ) -> int:
@@ -105,7 +81,9 @@ def restriction_apply(
     with transaction.atomic():
         added = face_restrictions_add(face_ids=face_ids, request_public_id=request.public_id, basis=basis, now=now)
         if added:
-            told, without_address = _recipients_notify(request=request, face_ids=face_ids, now=now)
+            told, without_address = recipients_notify(
+                request=request, face_ids=face_ids, kind=RESTRICTION_NOTICE_KIND, now=now
+            )
             audit_record(
                 action="request.faces_restricted",
                 actor=actor,
@@ -216,7 +194,8 @@ def restriction_lift_announce(
 
 def restriction_lift(*, request: DataSubjectRequest, user, now: datetime | None = None) -> int:
     """Lift the request's restrictions once the requester was told LIFT_NOTICE_DAYS before
-    (Art. 18(3)); returns how many faces were released."""
+    (Art. 18(3)) and tell the customers that received the faces (Art. 19); returns how many
+    faces were released."""
     now = _now(now)
     with transaction.atomic():
         locked = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
@@ -230,13 +209,24 @@ def restriction_lift(*, request: DataSubjectRequest, user, now: datetime | None 
                 f"The requester was told on {timezone.localdate(locked.restriction_lift_announced_at)}; "
                 f"the restriction can be lifted from {timezone.localdate(earliest)}."
             )
+        faces = restricted_faces(locked)
         lifted = face_restrictions_lift(request_public_id=locked.public_id, now=now)
         DataSubjectRequest.objects.filter(pk=locked.pk).update(restriction_lifted_at=now, updated=now)
+        told = without_address = 0
+        if lifted:
+            told, without_address = recipients_notify(
+                request=locked, face_ids=faces, kind=RESTRICTION_LIFT_NOTICE_KIND, now=now
+            )
         audit_record(
             action="request.restriction_lifted",
             actor=user,
             request=locked,
-            details={"faces": lifted, "reason": locked.restriction_lift_reason},
+            details={
+                "faces": lifted,
+                "reason": locked.restriction_lift_reason,
+                "recipients_told": told,
+                "recipients_without_address": without_address,
+            },
         )
     request.refresh_from_db()
     return lifted

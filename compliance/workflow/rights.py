@@ -14,7 +14,9 @@ Rectification (Art. 16). The requester states what is inaccurate (for example a 
 recorded for a matched photo, or a face attributed to them that is not theirs). Staff decide:
 - rectified: staff correct the store with the tools it has (e.g. reject a match that is not the
   requester's, or erase a photo through an erasure request) and state in the reasons what was
-  corrected; the letter states it;
+  corrected; the letter states it. Every customer whose searches returned one of the confirmed
+  faces is told, with those reasons (Art. 19; compliance.workflow.recipients), in the approval's
+  transaction; the letter names them, except those a partial refusal withholds (Art. 23);
 - not rectified: the data are accurate; the reasons say why.
 Nothing in the store is changed by the decision itself: the store holds photos and the facts of
 their collection, and this module does not invent an edit for them.
@@ -49,6 +51,8 @@ from django.utils import timezone
 from compliance.models import DataSubjectRequest, ReviewStatus, RightsOutcome
 from compliance.workflow import approval, restriction
 from compliance.workflow.machine import DECIDED_TYPES, OUTCOMES_OF_TYPE
+from compliance.workflow.recipients import RECTIFICATION_NOTICE_KIND, recipients_notify
+from core.audit import audit_record
 
 MIN_REASON_LENGTH = 10
 
@@ -76,6 +80,19 @@ def _clean_decision(request: DataSubjectRequest, outcome: str, reason: str) -> t
     return outcome, reason
 
 
+def _rectification_notify(*, request: DataSubjectRequest, face_ids, user, now: datetime) -> None:
+    """GDPR Art. 19: tell the recipients of the confirmed faces what was rectified (Art. 16)."""
+    told, without_address = recipients_notify(
+        request=request, face_ids=face_ids, kind=RECTIFICATION_NOTICE_KIND, now=now
+    )
+    audit_record(
+        action="request.rectification_notified",
+        actor=user,
+        request=request,
+        details={"recipients_told": told, "recipients_without_address": without_address},
+    )
+
+
 def rights_decide(
     *,
     request: DataSubjectRequest,
@@ -101,8 +118,10 @@ def rights_decide(
         )
         if not moved:
             return False
-        if outcome == RightsOutcome.RESTRICTED:
-            faces = request.matches.filter(review_status=ReviewStatus.CONFIRMED, face__isnull=False)
+        faces = request.matches.filter(review_status=ReviewStatus.CONFIRMED, face__isnull=False)
+        if outcome == RightsOutcome.RECTIFIED:
+            _rectification_notify(request=request, face_ids=faces.values_list("face_id", flat=True), user=user, now=now)
+        elif outcome == RightsOutcome.RESTRICTED:
             restriction.restriction_apply(
                 request=request,
                 face_ids=faces.values_list("face_id", flat=True),
