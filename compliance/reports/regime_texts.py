@@ -11,6 +11,10 @@ list of information, which covers everything Art. 25(2) FADP requires.
 A Swiss refusal cites the FADP's own ground (FADP_GROUNDS: Art. 26(1)(a) or (c) for access,
 Art. 31(1) with Art. 32 for erasure; the mapping and its limits are in compliance/regimes.py), and
 its phrases of a partial or late refusal cite Art. 26(4) FADP and Art. 18 FADO, not GDPR Art. 12(4).
+A decision on a rectification, restriction or objection (the decision letter) cites for the UK GDPR
+the same articles (16, 18, 19, 21) by the UK's name; a Swiss one (FADP_DECISIONS) cites the claims
+of Art. 32 FADP and, for an objection, Art. 30(2)(b) with Art. 31 FADP, and states none of the
+GDPR's conditions (Art. 18(1), the compelling legitimate grounds of Art. 21(1)).
 """
 
 from __future__ import annotations
@@ -343,21 +347,22 @@ def regime_law_texts(regime: str, lang: str, request_type: str | None = None) ->
     """What a letter in `lang` cites for the request's law: the keys of CITATIONS, the request
     types (`type_<request type>`) and the refusal grounds (`basis_<value>`): for the UK GDPR the
     same articles under the UK GDPR's name; for the FADP, given the request's type, its own grounds
-    (FADP_GROUNDS) and its phrases of a partial or late refusal (`partial_*`, `late_refusal`)."""
+    (FADP_GROUNDS) and its phrases of a partial or late refusal (`partial_*`, `late_refusal`); and the
+    decision letter's sentences (`decision_*`: the GDPR's of texts.py, or FADP_DECISIONS)."""
     regime = Regime(regime)
     lang = lang if lang in EU_NAME else "en"
     texts = text_for(lang)
     law = dict(CITATIONS[regime][lang])
     law["regime"] = regime.value
     if regime == Regime.EU_GDPR:
-        law.update({key: value for key, value in texts.items() if key.startswith("type_")})
+        law.update({key: value for key, value in texts.items() if key.startswith(("type_", "decision_"))})
         law["late_refusal"] = texts["late_refusal"]
     elif regime == Regime.UK_GDPR:
         law.update(
             {
                 key: _uk_cited(value, lang)
                 for key, value in texts.items()
-                if key.startswith(("type_", "basis_", "partial_")) or key == "late_refusal"
+                if key.startswith(("type_", "basis_", "partial_", "decision_")) or key == "late_refusal"
             }
         )
     else:
@@ -376,6 +381,7 @@ def regime_law_texts(regime: str, lang: str, request_type: str | None = None) ->
             law[f"type_{kind}"] = f"{words} ({'; '.join(cites)})"
         phrases = FADP_GROUNDS[lang]
         law.update({key: phrases[key] for key in ("partial_intro", "partial_late", "partial_remedies", "late_refusal")})
+        law.update(FADP_DECISIONS[lang])
         if request_type:
             law.update(
                 {
@@ -605,6 +611,179 @@ FADP_GROUNDS: dict[str, dict[str, str]] = {
         "τις αξιώσεις σας ενώπιον των πολιτικών δικαστηρίων (άρθρο 32 FADP): βλ. παρακάτω.",
         "late_refusal": "Η απάντηση αυτή σας φτάνει μετά τις 30 ημέρες εντός των οποίων ο νόμος μάς ζητά να "
         "απαντήσουμε (άρθρο 18 FADO). Γιατί καθυστερεί:",
+    },
+}
+
+
+# The decision letter on a rectification, restriction or objection, as a Swiss letter states it.
+# The FADP has no rights to restriction or objection and no Art. 19: the claims are Art. 32 FADP
+# (para. 1 rectification of inaccurate data; para. 2(a) that a particular processing be prohibited,
+# which is what a restriction asks of this store; para. 3 a note of dispute where neither accuracy
+# nor inaccuracy can be established), and processing against a person's express declaration of
+# intent (Art. 30(2)(b) FADP, the objection's analogue) is justified only under Art. 31 FADP (consent,
+# an overriding private or public interest, or the law). None of the GDPR's conditions (Art. 18(1),
+# "compelling legitimate grounds" of Art. 21(1)) is stated; the notice before a restriction is lifted
+# (GDPR Art. 18(3)) is the controller's practice, and the withholding while an objection is examined
+# (GDPR Art. 18(1)(d)) cites nothing. Terms of the official German, French and Italian texts (DSG, LPD).
+FADP_DECISIONS: dict[str, dict[str, str]] = {
+    "en": {
+        "decision_rectified": "We have rectified your inaccurate personal data (Art. 32(1) FADP). What we corrected:",
+        "decision_not_rectified": "We have not rectified your personal data: we consider them accurate (Art. 32(1) "
+        "FADP). Where neither their accuracy nor their inaccuracy can be established, you may ask us to add a note "
+        "that you dispute them (Art. 32(3) FADP). Our reasons:",
+        "decision_not_restricted": "We have not restricted the processing of your personal data: we reject your claim "
+        "that it be prohibited (Art. 32(2)(a) FADP), because the processing is justified (Art. 31 FADP). Our reasons:",
+        "decision_objection_rejected": "We reject your objection: we continue to process your personal data although "
+        "you have expressly declared that you object (Art. 30(2)(b) FADP), because the processing is justified under "
+        "Art. 31 FADP, by consent, by an overriding private or public interest or by law. These grounds are:",
+        "decision_restricted": "We have granted your claim that the processing of your personal data be prohibited "
+        "(Art. 32(2)(a) FADP): we have restricted it.",
+        "decision_restricted_notice": "It is our practice to tell you before we lift the restriction.",
+        "decision_objection_upheld": "We uphold your objection (Art. 30(2)(b) FADP): we stop processing your personal "
+        "data.",
+        "decision_cite_withheld": "",
+        "decision_cite_lift": "",
+        "decision_recipients_rectified": "Recipients told of the rectification",
+        "decision_recipients_restricted": "Recipients told of the restriction",
+    },
+    "nl": {
+        "decision_rectified": "Wij hebben uw onjuiste persoonsgegevens gerectificeerd (art. 32, lid 1, FADP). Wat wij "
+        "hebben verbeterd:",
+        "decision_not_rectified": "Wij hebben uw persoonsgegevens niet gerectificeerd: wij achten ze juist (art. 32, "
+        "lid 1, FADP). Kan noch de juistheid noch de onjuistheid ervan worden vastgesteld, dan kunt u vragen dat wij "
+        "er een vermelding aan toevoegen dat u ze betwist (art. 32, lid 3, FADP). Onze redenen:",
+        "decision_not_restricted": "Wij hebben de verwerking van uw persoonsgegevens niet beperkt: wij wijzen uw "
+        "vordering af om die te verbieden (art. 32, lid 2, onder a, FADP), omdat de verwerking gerechtvaardigd is "
+        "(art. 31 FADP). Onze redenen:",
+        "decision_objection_rejected": "Wij wijzen uw bezwaar af: wij verwerken uw persoonsgegevens verder, hoewel u "
+        "uitdrukkelijk hebt verklaard dat u daartegen bent (art. 30, lid 2, onder b, FADP), omdat de verwerking "
+        "gerechtvaardigd is volgens art. 31 FADP, door toestemming, door een zwaarder wegend particulier of openbaar "
+        "belang of door de wet. Deze gronden zijn:",
+        "decision_restricted": "Wij hebben uw vordering toegewezen om de verwerking van uw persoonsgegevens te "
+        "verbieden (art. 32, lid 2, onder a, FADP): wij hebben die beperkt.",
+        "decision_restricted_notice": "Het is onze werkwijze u te laten weten voordat wij de beperking opheffen.",
+        "decision_objection_upheld": "Wij willigen uw bezwaar in (art. 30, lid 2, onder b, FADP): wij stoppen met de "
+        "verwerking van uw persoonsgegevens.",
+        "decision_cite_withheld": "",
+        "decision_cite_lift": "",
+        "decision_recipients_rectified": "Ontvangers ingelicht over de rectificatie",
+        "decision_recipients_restricted": "Ontvangers ingelicht over de beperking",
+    },
+    "fr": {
+        "decision_rectified": "Nous avons rectifié vos données personnelles inexactes (art. 32, al. 1, LPD). Ce que "
+        "nous avons corrigé :",
+        "decision_not_rectified": "Nous n'avons pas rectifié vos données personnelles : nous les considérons comme "
+        "exactes (art. 32, al. 1, LPD). Si ni leur exactitude ni leur inexactitude ne peut être établie, vous pouvez "
+        "demander que nous y ajoutions une mention de leur caractère litigieux (art. 32, al. 3, LPD). Nos motifs :",
+        "decision_not_restricted": "Nous n'avons pas limité le traitement de vos données personnelles : nous rejetons "
+        "votre demande de l'interdire (art. 32, al. 2, let. a, LPD), car le traitement est justifié (art. 31 LPD). "
+        "Nos motifs :",
+        "decision_objection_rejected": "Nous rejetons votre opposition : nous continuons de traiter vos données "
+        "personnelles bien que vous vous y soyez expressément opposé (art. 30, al. 2, let. b, LPD), car le traitement "
+        "est justifié au sens de l'art. 31 LPD, par le consentement, par un intérêt prépondérant privé ou public ou "
+        "par la loi. Ces motifs sont :",
+        "decision_restricted": "Nous avons fait droit à votre demande d'interdire le traitement de vos données "
+        "personnelles (art. 32, al. 2, let. a, LPD) : nous l'avons limité.",
+        "decision_restricted_notice": "Nous avons pour pratique de vous informer avant de lever la limitation.",
+        "decision_objection_upheld": "Nous faisons droit à votre opposition (art. 30, al. 2, let. b, LPD) : nous "
+        "cessons de traiter vos données personnelles.",
+        "decision_cite_withheld": "",
+        "decision_cite_lift": "",
+        "decision_recipients_rectified": "Destinataires informés de la rectification",
+        "decision_recipients_restricted": "Destinataires informés de la limitation",
+    },
+    "it": {
+        "decision_rectified": "Abbiamo rettificato i suoi dati personali inesatti (art. 32 cpv. 1 LPD). Che cosa "
+        "abbiamo corretto:",
+        "decision_not_rectified": "Non abbiamo rettificato i suoi dati personali: li riteniamo esatti (art. 32 cpv. 1 "
+        "LPD). Se non è possibile accertarne né l'esattezza né l'inesattezza, può chiedere che vi aggiungiamo "
+        "un'annotazione che ne rilevi il carattere contestato (art. 32 cpv. 3 LPD). I nostri motivi:",
+        "decision_not_restricted": "Non abbiamo limitato il trattamento dei suoi dati personali: respingiamo la sua "
+        "pretesa di vietarlo (art. 32 cpv. 2 lett. a LPD), perché il trattamento è giustificato (art. 31 LPD). I "
+        "nostri motivi:",
+        "decision_objection_rejected": "Respingiamo la sua opposizione: continuiamo a trattare i suoi dati personali "
+        "benché lei vi si sia espressamente opposto (art. 30 cpv. 2 lett. b LPD), perché il trattamento è "
+        "giustificato ai sensi dell'art. 31 LPD, dal consenso, da un interesse preponderante privato o pubblico o "
+        "dalla legge. Tali motivi sono:",
+        "decision_restricted": "Abbiamo accolto la sua pretesa di vietare il trattamento dei suoi dati personali "
+        "(art. 32 cpv. 2 lett. a LPD): lo abbiamo limitato.",
+        "decision_restricted_notice": "È nostra prassi informarla prima di revocare la limitazione.",
+        "decision_objection_upheld": "Accogliamo la sua opposizione (art. 30 cpv. 2 lett. b LPD): cessiamo di "
+        "trattare i suoi dati personali.",
+        "decision_cite_withheld": "",
+        "decision_cite_lift": "",
+        "decision_recipients_rectified": "Destinatari informati della rettifica",
+        "decision_recipients_restricted": "Destinatari informati della limitazione",
+    },
+    "de": {
+        "decision_rectified": "Wir haben Ihre unrichtigen Personendaten berichtigt (Art. 32 Abs. 1 DSG). Was wir "
+        "berichtigt haben:",
+        "decision_not_rectified": "Wir haben Ihre Personendaten nicht berichtigt, da wir sie für richtig halten (Art. "
+        "32 Abs. 1 DSG). Kann weder die Richtigkeit noch die Unrichtigkeit festgestellt werden, so können Sie "
+        "verlangen, dass wir bei den Daten einen Bestreitungsvermerk anbringen (Art. 32 Abs. 3 DSG). Unsere Gründe:",
+        "decision_not_restricted": "Wir haben die Bearbeitung Ihrer Personendaten nicht eingeschränkt: Wir weisen "
+        "Ihren Anspruch, dass sie verboten wird (Art. 32 Abs. 2 Bst. a DSG), zurück, weil die Bearbeitung "
+        "gerechtfertigt ist (Art. 31 DSG). Unsere Gründe:",
+        "decision_objection_rejected": "Wir weisen Ihren Widerspruch zurück: Wir bearbeiten Ihre Personendaten "
+        "weiter, obwohl Sie ausdrücklich erklärt haben, dass Sie dies nicht wollen (Art. 30 Abs. 2 Bst. b DSG), weil "
+        "die Bearbeitung nach Art. 31 DSG gerechtfertigt ist, durch Einwilligung, durch ein überwiegendes privates "
+        "oder öffentliches Interesse oder durch Gesetz. Diese Gründe sind:",
+        "decision_restricted": "Wir haben Ihrem Anspruch, dass die Bearbeitung Ihrer Personendaten verboten wird, "
+        "stattgegeben (Art. 32 Abs. 2 Bst. a DSG): Wir haben sie eingeschränkt.",
+        "decision_restricted_notice": "Es ist unsere Praxis, Sie zu unterrichten, bevor wir die Einschränkung "
+        "aufheben.",
+        "decision_objection_upheld": "Wir geben Ihrem Widerspruch statt (Art. 30 Abs. 2 Bst. b DSG): Wir bearbeiten "
+        "Ihre Personendaten nicht mehr.",
+        "decision_cite_withheld": "",
+        "decision_cite_lift": "",
+        "decision_recipients_rectified": "Über die Berichtigung unterrichtete Empfänger",
+        "decision_recipients_restricted": "Über die Einschränkung unterrichtete Empfänger",
+    },
+    "es": {
+        "decision_rectified": "Hemos rectificado sus datos personales inexactos (LPD suiza, art. 32, apdo. 1). Lo que "
+        "hemos corregido:",
+        "decision_not_rectified": "No hemos rectificado sus datos personales: los consideramos exactos (LPD suiza, "
+        "art. 32, apdo. 1). Si no puede determinarse ni su exactitud ni su inexactitud, puede pedirnos que añadamos "
+        "una mención de que usted los impugna (LPD suiza, art. 32, apdo. 3). Nuestros motivos:",
+        "decision_not_restricted": "No hemos limitado el tratamiento de sus datos personales: desestimamos su "
+        "pretensión de que se prohíba (LPD suiza, art. 32, apdo. 2, letra a), porque el tratamiento está justificado "
+        "(LPD suiza, art. 31). Nuestros motivos:",
+        "decision_objection_rejected": "Desestimamos su oposición: seguimos tratando sus datos personales aunque "
+        "usted se ha opuesto expresamente (LPD suiza, art. 30, apdo. 2, letra b), porque el tratamiento está "
+        "justificado conforme al art. 31 de la LPD suiza, por el consentimiento, por un interés preponderante privado "
+        "o público o por la ley. Esos motivos son:",
+        "decision_restricted": "Hemos estimado su pretensión de que se prohíba el tratamiento de sus datos personales "
+        "(LPD suiza, art. 32, apdo. 2, letra a): lo hemos limitado.",
+        "decision_restricted_notice": "Es nuestra práctica informarle antes de levantar la limitación.",
+        "decision_objection_upheld": "Estimamos su oposición (LPD suiza, art. 30, apdo. 2, letra b): dejamos de "
+        "tratar sus datos personales.",
+        "decision_cite_withheld": "",
+        "decision_cite_lift": "",
+        "decision_recipients_rectified": "Destinatarios informados de la rectificación",
+        "decision_recipients_restricted": "Destinatarios informados de la limitación",
+    },
+    "el": {
+        "decision_rectified": "Διορθώσαμε τα ανακριβή δεδομένα προσωπικού χαρακτήρα σας (άρθρο 32 παρ. 1 FADP). Τι "
+        "διορθώσαμε:",
+        "decision_not_rectified": "Δεν διορθώσαμε τα δεδομένα προσωπικού χαρακτήρα σας: τα θεωρούμε ακριβή (άρθρο 32 "
+        "παρ. 1 FADP). Αν δεν μπορεί να διαπιστωθεί ούτε η ακρίβεια ούτε η ανακρίβειά τους, μπορείτε να ζητήσετε να "
+        "προσθέσουμε σημείωση ότι τα αμφισβητείτε (άρθρο 32 παρ. 3 FADP). Οι λόγοι μας:",
+        "decision_not_restricted": "Δεν περιορίσαμε την επεξεργασία των δεδομένων προσωπικού χαρακτήρα σας: "
+        "απορρίπτουμε την αξίωσή σας να απαγορευθεί (άρθρο 32 παρ. 2 στοιχ. α FADP), διότι η επεξεργασία "
+        "δικαιολογείται (άρθρο 31 FADP). Οι λόγοι μας:",
+        "decision_objection_rejected": "Απορρίπτουμε την εναντίωσή σας: συνεχίζουμε να επεξεργαζόμαστε τα δεδομένα "
+        "προσωπικού χαρακτήρα σας, παρότι δηλώσατε ρητά ότι αντιτίθεστε (άρθρο 30 παρ. 2 στοιχ. β FADP), διότι η "
+        "επεξεργασία δικαιολογείται κατά το άρθρο 31 FADP, από συγκατάθεση, από υπέρτερο ιδιωτικό ή δημόσιο συμφέρον "
+        "ή από τον νόμο. Οι λόγοι αυτοί είναι:",
+        "decision_restricted": "Κάναμε δεκτή την αξίωσή σας να απαγορευθεί η επεξεργασία των δεδομένων προσωπικού "
+        "χαρακτήρα σας (άρθρο 32 παρ. 2 στοιχ. α FADP): την περιορίσαμε.",
+        "decision_restricted_notice": "Πρακτική μας είναι να σας ενημερώνουμε πριν άρουμε τον περιορισμό.",
+        "decision_objection_upheld": "Κάνουμε δεκτή την εναντίωσή σας (άρθρο 30 παρ. 2 στοιχ. β FADP): παύουμε να "
+        "επεξεργαζόμαστε τα δεδομένα προσωπικού χαρακτήρα σας.",
+        "decision_cite_withheld": "",
+        "decision_cite_lift": "",
+        "decision_recipients_rectified": "Αποδέκτες που ενημερώθηκαν για τη διόρθωση",
+        "decision_recipients_restricted": "Αποδέκτες που ενημερώθηκαν για τον περιορισμό",
     },
 }
 

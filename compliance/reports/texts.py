@@ -75,6 +75,23 @@ TEXT: dict[str, dict[str, str]] = {
         "basis_other": "the reason stated below",
         "late_refusal": "This answer reaches you after the one month in which the law asks us to tell you of a "
         "refusal (GDPR Art. 12(4)); an extension of the time to answer does not extend it. Why it comes late:",
+        # The decision letter (GDPR Art. 16, 18, 21; regime_texts.py states the UK GDPR's and the FADP's).
+        "decision_rectified": "We have rectified your personal data (GDPR Art. 16). What we corrected:",
+        "decision_not_rectified": "We have not rectified your personal data: we consider them accurate (GDPR Art. "
+        "16). Our reasons:",
+        "decision_not_restricted": "We have not restricted the processing of your personal data: none of the "
+        "conditions of GDPR Art. 18(1) applies. Our reasons:",
+        "decision_objection_rejected": "We reject your objection (GDPR Art. 21(1)): we have compelling legitimate "
+        "grounds for the processing which override your interests, rights and freedoms, or the processing is needed "
+        "for the establishment, exercise or defence of legal claims. These grounds are:",
+        "decision_restricted": "We have restricted the processing of your personal data (GDPR Art. 18).",
+        "decision_restricted_notice": "We will tell you before we lift it (GDPR Art. 18(3)).",
+        "decision_objection_upheld": "We uphold your objection (GDPR Art. 21(1)): we stop processing your personal "
+        "data.",
+        "decision_cite_withheld": " (GDPR Art. 18(1)(d))",
+        "decision_cite_lift": " (GDPR Art. 18(3))",
+        "decision_recipients_rectified": "Recipients told of the rectification (Art. 19)",
+        "decision_recipients_restricted": "Recipients told of the restriction (Art. 19)",
         "yes": "yes",
         "no": "no",
         "none": "none",
@@ -150,6 +167,24 @@ TEXT: dict[str, dict[str, str]] = {
         "basis_other": "de hieronder vermelde reden",
         "late_refusal": "Dit antwoord bereikt u na de maand waarin de wet ons verplicht u een weigering mee te delen "
         "(AVG art. 12, lid 4); een verlenging van de antwoordtermijn verlengt die maand niet. Waarom het laat komt:",
+        # The decision letter (GDPR Art. 16, 18, 21; regime_texts.py states the UK GDPR's and the FADP's).
+        "decision_rectified": "Wij hebben uw persoonsgegevens gerectificeerd (AVG art. 16). Wat wij hebben verbeterd:",
+        "decision_not_rectified": "Wij hebben uw persoonsgegevens niet gerectificeerd: wij achten ze juist (AVG art. "
+        "16). Onze redenen:",
+        "decision_not_restricted": "Wij hebben de verwerking van uw persoonsgegevens niet beperkt: geen van de "
+        "voorwaarden van AVG art. 18, lid 1, is van toepassing. Onze redenen:",
+        "decision_objection_rejected": "Wij wijzen uw bezwaar af (AVG art. 21, lid 1): wij hebben dwingende "
+        "gerechtvaardigde gronden voor de verwerking die zwaarder wegen dan uw belangen, rechten en vrijheden, of de "
+        "verwerking is nodig voor de instelling, uitoefening of onderbouwing van een rechtsvordering. Deze gronden "
+        "zijn:",
+        "decision_restricted": "Wij hebben de verwerking van uw persoonsgegevens beperkt (AVG art. 18).",
+        "decision_restricted_notice": "Wij laten het u weten voordat wij die opheffen (AVG art. 18, lid 3).",
+        "decision_objection_upheld": "Wij willigen uw bezwaar in (AVG art. 21, lid 1): wij stoppen met de verwerking "
+        "van uw persoonsgegevens.",
+        "decision_cite_withheld": " (AVG art. 18, lid 1, onder d)",
+        "decision_cite_lift": " (AVG art. 18, lid 3)",
+        "decision_recipients_rectified": "Ontvangers ingelicht over de rectificatie (art. 19)",
+        "decision_recipients_restricted": "Ontvangers ingelicht over de beperking (art. 19)",
         "yes": "ja",
         "no": "nee",
         "none": "geen",
@@ -227,6 +262,25 @@ TEXT: dict[str, dict[str, str]] = {
         "late_refusal": "Cette réponse vous parvient après le délai d'un mois dans lequel la loi nous impose de vous "
         "informer d'un refus (article 12, paragraphe 4, du RGPD) ; une prolongation du délai de réponse ne prolonge "
         "pas ce délai. Raison du retard :",
+        # The decision letter (GDPR Art. 16, 18, 21; regime_texts.py states the UK GDPR's and the FADP's).
+        "decision_rectified": "Nous avons rectifié vos données personnelles (RGPD, art. 16). Ce que nous avons "
+        "corrigé :",
+        "decision_not_rectified": "Nous n'avons pas rectifié vos données personnelles : nous les considérons comme "
+        "exactes (RGPD, art. 16). Nos motifs :",
+        "decision_not_restricted": "Nous n'avons pas limité le traitement de vos données personnelles : aucune des "
+        "conditions de l'article 18, § 1, du RGPD n'est remplie. Nos motifs :",
+        "decision_objection_rejected": "Nous rejetons votre opposition (RGPD, art. 21, § 1) : nous avons des motifs "
+        "légitimes et impérieux pour le traitement qui prévalent sur vos intérêts, droits et libertés, ou le "
+        "traitement est nécessaire à la constatation, à l'exercice ou à la défense de droits en justice. Ces motifs "
+        "sont :",
+        "decision_restricted": "Nous avons limité le traitement de vos données personnelles (RGPD, art. 18).",
+        "decision_restricted_notice": "Nous vous informerons avant de la lever (RGPD, art. 18, § 3).",
+        "decision_objection_upheld": "Nous faisons droit à votre opposition (RGPD, art. 21, § 1) : nous cessons de "
+        "traiter vos données personnelles.",
+        "decision_cite_withheld": " (RGPD, art. 18, § 1, d))",
+        "decision_cite_lift": " (RGPD, art. 18, § 3)",
+        "decision_recipients_rectified": "Destinataires informés de la rectification (art. 19)",
+        "decision_recipients_restricted": "Destinataires informés de la limitation (art. 19)",
         "yes": "oui",
         "no": "non",
         "none": "aucun",
@@ -306,6 +360,24 @@ TEXT: dict[str, dict[str, str]] = {
         "late_refusal": "Questa risposta le giunge dopo il mese entro il quale la legge ci impone di comunicarle un "
         "rifiuto (art. 12, par. 4, RGPD); una proroga del termine di risposta non proroga tale mese. Motivo del "
         "ritardo:",
+        # The decision letter (GDPR Art. 16, 18, 21; regime_texts.py states the UK GDPR's and the FADP's).
+        "decision_rectified": "Abbiamo rettificato i suoi dati personali (RGPD, art. 16). Che cosa abbiamo corretto:",
+        "decision_not_rectified": "Non abbiamo rettificato i suoi dati personali: li riteniamo esatti (RGPD, art. "
+        "16). I nostri motivi:",
+        "decision_not_restricted": "Non abbiamo limitato il trattamento dei suoi dati personali: non ricorre nessuna "
+        "delle condizioni dell'articolo 18, paragrafo 1, del RGPD. I nostri motivi:",
+        "decision_objection_rejected": "Respingiamo la sua opposizione (RGPD, art. 21, paragrafo 1): abbiamo motivi "
+        "legittimi cogenti per il trattamento che prevalgono sui suoi interessi, diritti e libertà, oppure il "
+        "trattamento è necessario per l'accertamento, l'esercizio o la difesa di un diritto in sede giudiziaria. Tali "
+        "motivi sono:",
+        "decision_restricted": "Abbiamo limitato il trattamento dei suoi dati personali (RGPD, art. 18).",
+        "decision_restricted_notice": "La informeremo prima di revocarla (RGPD, art. 18, paragrafo 3).",
+        "decision_objection_upheld": "Accogliamo la sua opposizione (RGPD, art. 21, paragrafo 1): cessiamo di "
+        "trattare i suoi dati personali.",
+        "decision_cite_withheld": " (RGPD, art. 18, paragrafo 1, lettera d)",
+        "decision_cite_lift": " (RGPD, art. 18, paragrafo 3)",
+        "decision_recipients_rectified": "Destinatari informati della rettifica (art. 19)",
+        "decision_recipients_restricted": "Destinatari informati della limitazione (art. 19)",
         "yes": "sì",
         "no": "no",
         "none": "nessuno",
@@ -386,6 +458,26 @@ TEXT: dict[str, dict[str, str]] = {
         "late_refusal": "Diese Antwort erreicht Sie nach Ablauf des einen Monats, innerhalb dessen das Gesetz uns "
         "verpflichtet, Sie über eine Ablehnung zu unterrichten (Art. 12 Abs. 4 DSGVO); eine Verlängerung der "
         "Antwortfrist verlängert diesen Monat nicht. Warum sie verspätet kommt:",
+        # The decision letter (GDPR Art. 16, 18, 21; regime_texts.py states the UK GDPR's and the FADP's).
+        "decision_rectified": "Wir haben Ihre personenbezogenen Daten berichtigt (Art. 16 DSGVO). Was wir berichtigt "
+        "haben:",
+        "decision_not_rectified": "Wir haben Ihre personenbezogenen Daten nicht berichtigt, da wir sie für richtig "
+        "halten (Art. 16 DSGVO). Unsere Gründe:",
+        "decision_not_restricted": "Wir haben die Verarbeitung Ihrer personenbezogenen Daten nicht eingeschränkt, da "
+        "keine der Voraussetzungen des Art. 18 Abs. 1 DSGVO vorliegt. Unsere Gründe:",
+        "decision_objection_rejected": "Wir weisen Ihren Widerspruch zurück (Art. 21 Abs. 1 DSGVO): Wir haben "
+        "zwingende schutzwürdige Gründe für die Verarbeitung, die Ihre Interessen, Rechte und Freiheiten überwiegen, "
+        "oder die Verarbeitung dient der Geltendmachung, Ausübung oder Verteidigung von Rechtsansprüchen. Diese "
+        "Gründe sind:",
+        "decision_restricted": "Wir haben die Verarbeitung Ihrer personenbezogenen Daten eingeschränkt (Art. 18 "
+        "DSGVO).",
+        "decision_restricted_notice": "Wir unterrichten Sie, bevor wir sie aufheben (Art. 18 Abs. 3 DSGVO).",
+        "decision_objection_upheld": "Wir geben Ihrem Widerspruch statt (Art. 21 Abs. 1 DSGVO): Wir verarbeiten Ihre "
+        "personenbezogenen Daten nicht mehr.",
+        "decision_cite_withheld": " (Art. 18 Abs. 1 Buchst. d DSGVO)",
+        "decision_cite_lift": " (Art. 18 Abs. 3 DSGVO)",
+        "decision_recipients_rectified": "Über die Berichtigung unterrichtete Empfänger (Art. 19)",
+        "decision_recipients_restricted": "Über die Einschränkung unterrichtete Empfänger (Art. 19)",
         "yes": "ja",
         "no": "nein",
         "none": "keine",
@@ -464,6 +556,23 @@ TEXT: dict[str, dict[str, str]] = {
         "late_refusal": "Esta respuesta le llega después del plazo de un mes en el que la ley nos exige informarle de "
         "una denegación (RGPD, art. 12, apdo. 4); una prórroga del plazo de respuesta no prorroga ese mes. Por qué "
         "llega tarde:",
+        # The decision letter (GDPR Art. 16, 18, 21; regime_texts.py states the UK GDPR's and the FADP's).
+        "decision_rectified": "Hemos rectificado sus datos personales (RGPD, art. 16). Lo que hemos corregido:",
+        "decision_not_rectified": "No hemos rectificado sus datos personales: los consideramos exactos (RGPD, art. "
+        "16). Nuestros motivos:",
+        "decision_not_restricted": "No hemos limitado el tratamiento de sus datos personales: no se cumple ninguna de "
+        "las condiciones del RGPD, art. 18, apdo. 1. Nuestros motivos:",
+        "decision_objection_rejected": "Desestimamos su oposición (RGPD, art. 21, apdo. 1): tenemos motivos legítimos "
+        "imperiosos para el tratamiento que prevalecen sobre sus intereses, derechos y libertades, o el tratamiento "
+        "es necesario para la formulación, el ejercicio o la defensa de reclamaciones. Esos motivos son:",
+        "decision_restricted": "Hemos limitado el tratamiento de sus datos personales (RGPD, art. 18).",
+        "decision_restricted_notice": "Le informaremos antes de levantarla (RGPD, art. 18, apdo. 3).",
+        "decision_objection_upheld": "Estimamos su oposición (RGPD, art. 21, apdo. 1): dejamos de tratar sus datos "
+        "personales.",
+        "decision_cite_withheld": " (RGPD, art. 18, apdo. 1, letra d)",
+        "decision_cite_lift": " (RGPD, art. 18, apdo. 3)",
+        "decision_recipients_rectified": "Destinatarios informados de la rectificación (art. 19)",
+        "decision_recipients_restricted": "Destinatarios informados de la limitación (art. 19)",
         "yes": "sí",
         "no": "no",
         "none": "ninguno",
@@ -542,6 +651,24 @@ TEXT: dict[str, dict[str, str]] = {
         "late_refusal": "Η απάντηση αυτή σας φτάνει μετά τον έναν μήνα εντός του οποίου ο νόμος μάς υποχρεώνει να σας "
         "ενημερώσουμε για απόρριψη (ΓΚΠΔ, άρθρο 12 παρ. 4)· η παράταση της προθεσμίας απάντησης δεν παρατείνει τον "
         "μήνα αυτόν. Γιατί καθυστερεί:",
+        # The decision letter (GDPR Art. 16, 18, 21; regime_texts.py states the UK GDPR's and the FADP's).
+        "decision_rectified": "Διορθώσαμε τα δεδομένα προσωπικού χαρακτήρα σας (ΓΚΠΔ, άρθρο 16). Τι διορθώσαμε:",
+        "decision_not_rectified": "Δεν διορθώσαμε τα δεδομένα προσωπικού χαρακτήρα σας: τα θεωρούμε ακριβή (ΓΚΠΔ, "
+        "άρθρο 16). Οι λόγοι μας:",
+        "decision_not_restricted": "Δεν περιορίσαμε την επεξεργασία των δεδομένων προσωπικού χαρακτήρα σας: δεν "
+        "συντρέχει καμία από τις προϋποθέσεις του άρθρου 18 παρ. 1 του ΓΚΠΔ. Οι λόγοι μας:",
+        "decision_objection_rejected": "Απορρίπτουμε την εναντίωσή σας (ΓΚΠΔ, άρθρο 21 παρ. 1): έχουμε επιτακτικούς "
+        "και νόμιμους λόγους για την επεξεργασία, οι οποίοι υπερισχύουν των συμφερόντων, των δικαιωμάτων και των "
+        "ελευθεριών σας, ή η επεξεργασία είναι απαραίτητη για τη θεμελίωση, την άσκηση ή την υποστήριξη νομικών "
+        "αξιώσεων. Οι λόγοι αυτοί είναι:",
+        "decision_restricted": "Περιορίσαμε την επεξεργασία των δεδομένων προσωπικού χαρακτήρα σας (ΓΚΠΔ, άρθρο 18).",
+        "decision_restricted_notice": "Θα σας ενημερώσουμε πριν τον άρουμε (ΓΚΠΔ, άρθρο 18 παρ. 3).",
+        "decision_objection_upheld": "Κάνουμε δεκτή την εναντίωσή σας (ΓΚΠΔ, άρθρο 21 παρ. 1): παύουμε να "
+        "επεξεργαζόμαστε τα δεδομένα προσωπικού χαρακτήρα σας.",
+        "decision_cite_withheld": " (ΓΚΠΔ, άρθρο 18 παρ. 1 στοιχ. δ)",
+        "decision_cite_lift": " (ΓΚΠΔ, άρθρο 18 παρ. 3)",
+        "decision_recipients_rectified": "Αποδέκτες που ενημερώθηκαν για τη διόρθωση (άρθρο 19)",
+        "decision_recipients_restricted": "Αποδέκτες που ενημερώθηκαν για τον περιορισμό (άρθρο 19)",
         "yes": "ναι",
         "no": "όχι",
         "none": "κανένα",
