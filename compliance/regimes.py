@@ -120,6 +120,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance.deadlines import (
@@ -386,3 +387,35 @@ def request_type_label(*, request_type: str, regime: str) -> str:
         return str(FADP_REQUEST_TYPE_LABELS[RequestType(request_type)])
     label = str(RequestType(request_type).label)
     return uk_named(label) if regime == Regime.UK_GDPR else label
+
+
+# The Swiss restriction: a claim that a processing be prohibited (Art. 32(2)(a) FADP), as the
+# Swiss decision letters cite it in each language (compliance/reports/regime_texts.py).
+FADP_RESTRICTION_CITATION = {
+    "en": "Art. 32(2)(a) FADP",
+    "nl": "art. 32, lid 2, onder a, FADP",
+    "fr": "art. 32, al. 2, let. a, LPD",
+    "it": "art. 32 cpv. 2 lett. a LPD",
+    "de": "Art. 32 Abs. 2 Bst. a DSG",
+    "es": "LPD suiza, art. 32, apdo. 2, letra a",
+    "el": "άρθρο 32 παρ. 2 στοιχ. α FADP",
+}
+_ART_18_CITATION = re.compile(r"\([^()]*\b18\b[^()]*\)")
+
+
+def restricted_faces_text(*, count: int, regime: str) -> str:
+    """The status page's sentence on the requester's restricted faces, in the active language,
+    citing the request's law: GDPR Art. 18, the UK GDPR's Art. 18, or Art. 32(2)(a) FADP."""
+    text = ngettext(
+        "%(n)s face of yours is kept but withheld from every search: its processing is restricted (GDPR Art. 18).",
+        "%(n)s faces of yours are kept but withheld from every search: their processing is restricted (GDPR Art. 18).",
+        count,
+    ) % {"n": count}
+    regime = Regime(regime)
+    if regime == Regime.UK_GDPR:
+        return uk_named(text)
+    if regime == Regime.CH_FADP:
+        language = (get_language() or "en").split("-")[0]
+        citation = FADP_RESTRICTION_CITATION.get(language, FADP_RESTRICTION_CITATION["en"])
+        return _ART_18_CITATION.sub(f"({citation})", text)
+    return text

@@ -25,7 +25,7 @@ from compliance import ratelimit
 from compliance.emails import completion_summary
 from compliance.forms import FollowUpErasureForm, RecoverForm, ReplyForm
 from compliance.models import DataSubjectRequest, DocumentKind, Regime, RequestStatus
-from compliance.regimes import refusal_basis_label, regime_period_text, request_type_label
+from compliance.regimes import refusal_basis_label, regime_period_text, request_type_label, restricted_faces_text
 from compliance.services.tokens import DOWNLOAD_LINK_MAX_AGE, download_sign, download_unsign
 from compliance.workflow import (
     blocklist,
@@ -136,6 +136,7 @@ def status(request, public_id):
     req = _granted(request, public_id)
     summary = completion_summary(req) if req.status == RequestStatus.COMPLETED else None
     follow_up = req.follow_ups.order_by("-received_at").first()
+    restricted = len(restriction.restricted_faces(req))
     context = {
         "req": req,
         "status_label": req.get_status_display(),
@@ -158,7 +159,8 @@ def status(request, public_id):
         ),
         "follow_up": follow_up,
         # GDPR Art. 18: faces withheld from every search while the restriction lasts.
-        "restricted_faces": len(restriction.restricted_faces(req)),
+        "restricted_faces": restricted,
+        "restricted_faces_text": restricted_faces_text(count=restricted, regime=req.regime) if restricted else "",
         "restriction_lift_from": restriction.restriction_lift_earliest(req) if not req.restriction_lifted_at else None,
         "suppression_active": bool(req.suppression_consent_at) and req.suppression_withdrawn_at is None,
         "blocklisted": len(blocklist.blocklisted_hashes(req)) if req.request_type != "access" else 0,

@@ -256,3 +256,29 @@ def test_every_law_has_every_decision_sentence(regime, lang):
     assert {key for key in law if key.startswith("decision_")} == eu
     optional = {"decision_cite_withheld", "decision_cite_lift"} if regime == Regime.CH_FADP else set()
     assert all(law[key] for key in eu - optional), (regime, lang)
+
+
+@pytest.mark.parametrize(
+    ("language", "regime", "cited", "absent"),
+    [
+        ("en", "eu_gdpr", "(GDPR Art. 18)", "FADP"),
+        ("en", "uk_gdpr", "(UK GDPR Art. 18)", "FADP"),
+        ("en", "ch_fadp", "(Art. 32(2)(a) FADP)", "GDPR"),
+        ("de", "eu_gdpr", "(Art. 18 DSGVO)", "DSG)"),
+        ("de", "ch_fadp", "(Art. 32 Abs. 2 Bst. a DSG)", "DSGVO"),
+        ("fr", "ch_fadp", "(art. 32, al. 2, let. a, LPD)", "RGPD"),
+    ],
+)
+def test_the_status_pages_restricted_faces_cite_the_requests_law(language, regime, cited, absent):
+    """The status page's sentence on restricted faces (compliance.regimes.restricted_faces_text)
+    names the request's law, in the requester's language and number."""
+    from django.utils import translation
+
+    from compliance.regimes import restricted_faces_text
+
+    with translation.override(language):
+        one = restricted_faces_text(count=1, regime=regime)
+        three = restricted_faces_text(count=3, regime=regime)
+    assert one.startswith("1 ") and three.startswith("3 ") and one != three.replace("3", "1")
+    for text in (one, three):
+        assert cited in text and absent not in text
