@@ -43,10 +43,10 @@ run: migrate
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 # pytest-xdist: three test processes on two cores (many tests wait on a worker process, a
-# browser or a server of their own). PYTEST_WORKERS=0 runs in one process.
+# browser or a server of their own). PYTEST_WORKERS=0 runs in one process. worksteal: an idle process takes queued tests from a busy one.
 PYTEST_WORKERS ?= 3
 test: install
-	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 worker: install
 	$(RUN_ENV) $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
