@@ -43,6 +43,7 @@ from biometrics.erasure import STORED_PHOTO_LIMITS
 from biometrics.images import load_image_checked
 from biometrics.models import Face, SourcePhoto, source_domain_of
 from biometrics.redaction import blur_faces, boxes_to_blur_for_access_copy, detect_all_faces
+from compliance.authorities import complaint_authority_for
 from compliance.models import (
     AccessPackage,
     AccessPackageStatus,
@@ -173,6 +174,16 @@ def package_json(
     recipients = access_recipients_for_faces([m.face_id_snapshot for m in matches], withheld=withheld)
     partial = partial_refusals_for(request, lang)
     run = getattr(request, "matching_run", None)
+    # The right to complain and to go to court under the request's law, as the letter states it
+    # (_rights.html): the UK GDPR's and the FADP's own texts, naming the requester's authority.
+    law = regime_law_texts(request.regime, lang, request.request_type)
+    law_own = "complaint" in law  # the EU GDPR's is the Art. 15 text
+    complaint = texts["complaint"]
+    if law_own:
+        authority = complaint_authority_for(request.country, request.region)
+        lead = law["complaint"].rstrip(":")
+        named = f"{lead}: {authority.name}, {authority.website}." if authority else f"{lead}."
+        complaint = f"{named} {law['court']}"
     return {
         "format": "dpa-tracker/access-response",
         "format_version": FORMAT_VERSION,
@@ -228,17 +239,13 @@ def package_json(
         "data_protection_impact_assessment": who.dpia_reference,
         "retention": retention_text(lang),
         "rights": texts["rights"],
-        "complaint": texts["complaint"],
+        "complaint": complaint,
         "automated_decision_making": texts["automated"],
         "rights_of_others": texts["third_parties"],
         # What is not acted on (GDPR Art. 12(4)), as the letter states it.
         "partial_refusals": {
             # The request's law's phrase (a Swiss package cites the FADP, regime_texts.py).
-            "statement": regime_law_texts(request.regime, lang, request.request_type).get(
-                "partial_intro", text_for(lang)["partial_intro"]
-            )
-            if partial
-            else None,
+            "statement": law.get("partial_intro", text_for(lang)["partial_intro"]) if partial else None,
             "list": [
                 {
                     "scope": item.scope,
@@ -251,7 +258,7 @@ def package_json(
                 }
                 for item in partial
             ],
-            "remedies": texts["complaint"] if partial else None,
+            "remedies": (law.get("partial_remedies") if law_own else texts["complaint"]) if partial else None,
         },
     }
 

@@ -312,3 +312,39 @@ def test_the_uk_partial_refusal_phrases_and_late_email_name_the_uk_gdpr():
     rendered = email_render(kind="refusal", language="en", context={"req": dsr, "status_url": "https://x/"})
     assert "(UK GDPR Art. 12(4)). Why: x" in rendered.text
     assert "Access (UK GDPR Art. 15)" in rendered.text
+
+
+# --- the package's right to complain and go to court -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("regime", "country", "lang", "cited", "absent"),
+    [
+        (Regime.EU_GDPR, "NL", "en", "(Art. 77)", "UK GDPR"),
+        (Regime.UK_GDPR, "GB", "en", "UK GDPR Art. 77", "Member State"),
+        (Regime.CH_FADP, "CH", "de", "DSG", "Art. 77"),
+    ],
+)
+def test_the_access_package_states_the_right_to_complain_under_the_requests_law(
+    regime, country, lang, cited, absent, staff_user, django_capture_on_commit_callbacks
+):
+    """The JSON package of the access answer names the complaint and the court as the letter does
+    (_rights.html): the UK GDPR's Information Commissioner, the FDPIC under the FADP, the GDPR's
+    Art. 77 text otherwise."""
+    from compliance.authorities import complaint_authority_for
+
+    answered = RequestFactory(
+        request_type=RequestType.ACCESS,
+        status=RequestStatus.AWAITING_REVIEW,
+        regime=regime,
+        country=country,
+        language=lang,
+    )
+    searched(answered, finished_at=ON_TIME)
+    answered = answer_access(answered, staff=staff_user, capture=django_capture_on_commit_callbacks)
+    with zipfile.ZipFile(document_of(answered, DocumentKind.ACCESS_DATA).file.path) as archive:
+        document = json.loads(archive.read("access_response.json"))
+    complaint = document["complaint"]
+    assert cited in complaint and absent not in complaint
+    if regime != Regime.EU_GDPR:
+        assert complaint_authority_for(country, "").name in complaint
