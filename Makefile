@@ -43,7 +43,8 @@ run: migrate
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 # pytest-xdist: three test processes on two cores (many tests wait on a worker process, a
-# browser or a server of their own). PYTEST_WORKERS=0 runs in one process. worksteal: an idle process takes queued tests from a busy one.
+# browser or a server of their own). PYTEST_WORKERS=0 runs in one process. worksteal: an idle
+# process takes queued tests from a busy one.
 PYTEST_WORKERS ?= 3
 test: install
 	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
