@@ -4,6 +4,10 @@ in-process unless a test starts a real worker.
 """
 
 import csv
+import fcntl
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,16 +55,36 @@ class DetectedFace:
 
 
 @pytest.fixture(scope="session")
-def analyses(faces_dir, manifest) -> dict:
-    """Each shared photo analysed once per session by the ingestion's own analysis (EXIF-upright
-    detection and 5-point encodings): {path: (bytes, Analysis)}."""
+def analyses(faces_dir, manifest, tmp_path_factory) -> dict:
+    """Each shared photo analysed once per test run by the ingestion's own analysis (EXIF-upright
+    detection and 5-point encodings): {path: (bytes, Analysis)}.
+
+    Under pytest-xdist the first test process to need it computes it and leaves it, pickled, in
+    the run's temporary folder (shared by the processes; pytest deletes old runs' folders); the
+    others wait on a file lock and read it, instead of each spending about 25 s of CPU on the
+    same 61 photos. The file is keyed by the photos' bytes, so a changed photo is never read
+    from a stale copy."""
     from biometrics.ingest import analyse_bytes, ingest_limits
 
-    result = {}
-    for row in manifest:
-        data = (faces_dir / row.path).read_bytes()
-        result[row.path] = (data, analyse_bytes(data, limits=ingest_limits()))
-    return result
+    datas = {row.path: (faces_dir / row.path).read_bytes() for row in manifest}
+    key = hashlib.sha256(b"".join(hashlib.sha256(data).digest() for data in datas.values())).hexdigest()[:16]
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each process's own
+    cache = shared / f"shared-photo-analyses-{key}.pickle"
+    with open(shared / f"shared-photo-analyses-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if cache.exists():
+                analysed = pickle.loads(cache.read_bytes())  # noqa: S301 - written by this run
+            else:
+                analysed = {path: analyse_bytes(data, limits=ingest_limits()) for path, data in datas.items()}
+                partial = cache.with_suffix(".partial")
+                partial.write_bytes(pickle.dumps(analysed))
+                partial.replace(cache)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return {path: (datas[path], analysed[path]) for path in datas}
 
 
 @pytest.fixture(scope="session")
