@@ -31,6 +31,7 @@ the vector is gone from memory, not masked.
 """
 
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -51,7 +52,11 @@ STEP_PER_SIGMA = 5.0 / CODE_MAX
 DEFAULT_SIGMA = 0.05  # typical spread of one rotated dimension of dlib encodings
 QUERY_CODE_LIMIT = FINE * 2 * CODE_MAX  # int16, and |c * u| * 128 stays within int32
 FIT_SAMPLE = 100_000
-ENCODE_CHUNK = 65_536
+# Rows quantised per step. Its float64 scratch (16,384 x 128 x 8 bytes = 16 MiB, twice) stays
+# below glibc's largest mmap threshold (32 MiB), so the buffers are reused from the heap instead
+# of being mapped afresh (and page-faulted in again) for every chunk: fresh pages cost about 2 s
+# per GB on the measured machine, which dominated a 10M-face load (issue 14 item 5).
+ENCODE_CHUNK = 16_384
 BATCH_CANDIDATES = 4096
 # numba's parallel kernels may not be entered from two threads at once (its "workqueue"
 # threading layer aborts the process); single-query scans are sequential and need no lock.
@@ -98,16 +103,31 @@ class Quantizer:
 
     def encode(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """float32 rows -> (codes int8 (n, 128), norms int32 (n,), bounds float32 (n,))."""
-        rotated = np.asarray(vectors, dtype=np.float64) @ self.rotation.T
-        codes = np.empty(rotated.shape, dtype=np.int8)
-        norms = np.empty(len(rotated), dtype=np.int32)  # <= 256 * 128 * 127**2 < 2**31
-        error = np.empty(len(rotated), dtype=np.float64)
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, DIMENSIONS)
+        codes = np.empty((len(vectors), DIMENSIONS), dtype=np.int8)
+        norms = np.empty(len(vectors), dtype=np.int32)  # <= 256 * 128 * 127**2 < 2**31
+        bounds = np.empty(len(vectors), dtype=np.float32)
+        self.encode_into(vectors, codes, norms, bounds)
+        return codes, norms, bounds
+
+    def encode_into(self, vectors, codes, norms, bounds, scratch=None) -> None:
+        """`encode` writing into the given arrays (slices of an index), with `scratch` (two
+        float64 (m >= rows, 128) buffers) reused between calls when given."""
+        rows = len(vectors)
+        if scratch is None or len(scratch[0]) < rows:
+            scratch = (np.empty((rows, DIMENSIONS)), np.empty((rows, DIMENSIONS)))
+        wide, rotated = scratch[0][:rows], scratch[1][:rows]
+        wide[...] = vectors
+        np.matmul(wide, self.rotation.T, out=rotated)
+        error = np.empty(rows)
         # One compiled pass (kernels.quantize_rows) instead of six numpy passes over float64
         # temporaries: the quantising step of a full load of the store (issue 14 item 5).
         offset = np.ascontiguousarray(self.offset, dtype=np.float64)
-        kernels.quantize_rows(rotated, offset, self.step, codes, norms, error)
-        rotated[:] = 0
-        return codes, norms, _round_up_float32(error)
+        with _PARALLEL:
+            kernels.quantize_rows(rotated, offset, self.step, codes, norms, error)
+        bounds[...] = _round_up_float32(error)
+        wide[...] = 0
+        rotated[...] = 0
 
     def encode_numpy(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The numpy twin of `encode` (the tests check that both agree)."""
@@ -143,12 +163,67 @@ class FaceIndex:
     def build(cls, ids, photo_ids, vectors, *, headroom: float = 0.05) -> "FaceIndex":
         """An index fitted to `vectors` (quantiser fitted on a sample of at most 100,000 rows)."""
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, DIMENSIONS)
-        if len(vectors) > FIT_SAMPLE:
-            sample = vectors[np.random.default_rng(0).choice(len(vectors), FIT_SAMPLE, replace=False)]
-        else:
-            sample = vectors
-        index = cls(Quantizer.fit(sample), capacity=int(len(vectors) * (1 + headroom)) + 16)
-        index.add(ids, photo_ids, vectors)
+        return cls.build_from_blocks([(ids, photo_ids, vectors)], expected=len(vectors), headroom=headroom)
+
+    @classmethod
+    def build_from_blocks(
+        cls,
+        blocks,
+        *,
+        expected: int,
+        headroom: float = 0.05,
+        wipe_blocks: bool = False,
+        quantizer: "Quantizer | None" = None,
+    ) -> "FaceIndex":
+        """An index of the blocks' rows, without ever holding them twice: each (ids, photo_ids,
+        vectors) block is copied straight into the index's arrays (allocated for `expected`
+        rows plus `headroom`, grown if more come) and, with `wipe_blocks`, zeroed. This is how
+        a worker loads the store (issue 14 item 5); the old way (concatenate the blocks, then
+        copy them into the index) touched every byte of fresh memory three times over.
+
+        Without `quantizer`: once every row is in, the quantiser is fitted on the sample `build`
+        draws and the rows are encoded in place, so the arrays equal `build`'s of the blocks
+        concatenated, bit for bit. With a `quantizer` fitted beforehand (the store fits one on
+        a sample the database draws): each block is encoded on a second thread while the next
+        one is read, so reading (Python, holding the GIL) and encoding (BLAS and a compiled
+        kernel, releasing it) run on both cores at once. The quantiser only decides how much
+        the scan prunes, never what a search returns."""
+        index = cls(quantizer or Quantizer.fit(None), capacity=int(max(0, expected) * (1 + headroom)) + 16)
+        if quantizer is None:
+            for ids, photo_ids, vectors in blocks:
+                index._append_raw(ids, photo_ids, vectors)
+                if wipe_blocks:
+                    vectors[...] = 0  # the loader's block leaves no copy of a vector behind
+            n = index.n
+            if n > FIT_SAMPLE:
+                sample = index.vectors[np.random.default_rng(0).choice(n, FIT_SAMPLE, replace=False)]
+            else:
+                sample = index.vectors[:n]
+            index.quantizer = Quantizer.fit(sample)
+            index._encode_rows(0, n)
+            return index
+        pending: list[Future] = []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="face-index-encode") as encoder:
+            try:
+                for ids, photo_ids, vectors in blocks:
+                    if index.n + len(ids) > index.capacity:
+                        for future in pending:  # growing moves the arrays: let the encoder finish
+                            future.result()
+                        pending.clear()
+                    start, stop = index._append_raw(ids, photo_ids, vectors)
+                    if wipe_blocks:
+                        vectors[...] = 0
+                    pending.append(encoder.submit(index._encode_rows, start, stop))
+                    finished = [future for future in pending if future.done()]
+                    for future in finished:
+                        future.result()  # an encoding error surfaces now
+                    pending = [future for future in pending if future not in finished]
+                for future in pending:
+                    future.result()
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
         return index
 
     def _allocate(self, capacity: int) -> None:
@@ -176,29 +251,36 @@ class FaceIndex:
             old_array[: self.n] = 0  # the old buffers leave no copy of any vector behind
         del old
 
-    def add(self, ids, photo_ids, vectors) -> None:
-        """Append rows. Ids must not be present already (use `upsert` when unsure)."""
+    def _append_raw(self, ids, photo_ids, vectors) -> tuple[int, int]:
+        """Copy rows in after the last one without encoding them; returns their row range."""
         ids = np.asarray(ids, dtype=np.int64).reshape(-1)
         photo_ids = np.asarray(photo_ids, dtype=np.int64).reshape(-1)
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, DIMENSIONS)
         if not (len(ids) == len(photo_ids) == len(vectors)):
             raise ValueError("ids, photo ids and vectors differ in length")
-        if len(ids) == 0:
-            return
         if not np.all(np.isfinite(vectors)):
             raise ValueError("a face encoding must contain only finite numbers")
-        self._grow(self.n + len(ids))
-        for start in range(0, len(ids), ENCODE_CHUNK):
-            stop = min(len(ids), start + ENCODE_CHUNK)
-            rows = slice(self.n + start, self.n + stop)
-            codes, norms, bounds = self.quantizer.encode(vectors[start:stop])
-            self.ids[rows] = ids[start:stop]
-            self.photo_ids[rows] = photo_ids[start:stop]
-            self.vectors[rows] = vectors[start:stop]
-            self.codes[rows] = codes
-            self.norms[rows] = norms
-            self.bounds[rows] = bounds
+        start = self.n
+        self._grow(start + len(ids))
+        rows = slice(start, start + len(ids))
+        self.ids[rows] = ids
+        self.photo_ids[rows] = photo_ids
+        self.vectors[rows] = vectors
         self.n += len(ids)
+        return start, self.n
+
+    def _encode_rows(self, start: int, stop: int) -> None:
+        rows = min(ENCODE_CHUNK, max(0, stop - start))
+        scratch = (np.empty((rows, DIMENSIONS)), np.empty((rows, DIMENSIONS)))
+        for low in range(start, stop, ENCODE_CHUNK):
+            rows = slice(low, min(stop, low + ENCODE_CHUNK))
+            self.quantizer.encode_into(
+                self.vectors[rows], self.codes[rows], self.norms[rows], self.bounds[rows], scratch
+            )
+
+    def add(self, ids, photo_ids, vectors) -> None:
+        """Append rows. Ids must not be present already (use `upsert` when unsure)."""
+        self._encode_rows(*self._append_raw(ids, photo_ids, vectors))
 
     def rows_of(self, ids) -> np.ndarray:
         wanted = np.unique(np.asarray(ids, dtype=np.int64).reshape(-1))

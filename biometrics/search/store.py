@@ -42,13 +42,19 @@ from django.utils import timezone
 
 from biometrics.search.exact import DIMENSIONS
 from biometrics.search.hits import Hits
-from biometrics.search.index import FaceIndex
+from biometrics.search.index import FIT_SAMPLE, FaceIndex, Quantizer
 from biometrics.search.triggers import CHANGE, GENERATION, face_table, triggers_present
 
 LOAD_CHUNK = 20_000
-COPY_BLOCK_ROWS = 65_536  # rows parsed per numpy block while streaming a binary COPY
+# Rows parsed per numpy block while streaming a binary COPY: 8.9 MB of COPY data, under glibc's
+# mmap threshold, so block buffers are reused from the heap rather than page-faulted in afresh.
+COPY_BLOCK_ROWS = 16_384
 REREAD_CHUNK = 5_000  # changed faces re-read with their encodings, per statement
 ENCODING_BYTES = DIMENSIONS * 4
+# Shards at least this large fit their quantiser on a sample the database draws, then encode
+# while they read (FaceIndex.build_from_blocks); smaller ones fit after loading.
+PIPELINE_MIN_ROWS = 200_000
+PIPELINE_MIN_SAMPLE = 1_000
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ def _copy_block(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (
         block["id"].astype(np.int64),
         block["photo_id"].astype(np.int64),
-        np.ascontiguousarray(block["encoding"], dtype=np.float32),
+        np.array(block["encoding"], dtype=np.float32, order="C", copy=True),  # never a view of the stream
     )
 
 
@@ -170,16 +176,27 @@ def copy_faces(sql: str):
                 del buffer[:header]
                 header_done = True
             if len(buffer) >= block_bytes:
-                rows = len(buffer) // COPY_ROW.itemsize
-                yield _copy_block(np.frombuffer(bytes(buffer[: rows * COPY_ROW.itemsize]), dtype=COPY_ROW))
-                del buffer[: rows * COPY_ROW.itemsize]
+                size = len(buffer) // COPY_ROW.itemsize * COPY_ROW.itemsize
+                yield _copy_block_out(buffer, size)
+                del buffer[:size]
     if not header_done or not buffer.endswith(COPY_TRAILER):
         raise ValueError("the binary COPY of the face table ended early")
     del buffer[-len(COPY_TRAILER) :]
     if len(buffer) % COPY_ROW.itemsize:
         raise ValueError(f"a stored face encoding is not {ENCODING_BYTES} bytes")
     if buffer:
-        yield _copy_block(np.frombuffer(bytes(buffer), dtype=COPY_ROW))
+        yield _copy_block_out(buffer, len(buffer))
+
+
+def _copy_block_out(buffer: bytearray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The first `size` bytes of `buffer` (whole rows) parsed into new arrays, read in place
+    (no copy of the bytes) and then zeroed, so the stream's buffer keeps no encoding behind."""
+    with memoryview(buffer)[:size] as view:
+        raw = np.frombuffer(view, dtype=COPY_ROW)
+        block = _copy_block(raw)
+        np.frombuffer(view, dtype=np.uint8)[:] = 0
+        del raw
+    return block
 
 
 class StoreIndex:
@@ -211,19 +228,49 @@ class StoreIndex:
             raise ImproperlyConfigured(
                 "the face search triggers are missing: add 'biometrics.search' to INSTALLED_APPS and run migrate"
             )
-        parts = list(self._read_all())
-        if parts:
-            ids, photo_ids, vectors = (np.concatenate(column) for column in zip(*parts, strict=True))
-        else:
-            ids = photo_ids = np.empty(0, dtype=np.int64)
-            vectors = np.empty((0, DIMENSIONS), dtype=np.float32)
-        del parts
         if self.index is not None:
             self.index.wipe()
-        self.index = FaceIndex.build(ids, photo_ids, vectors)
-        vectors[:] = 0
+        expected = self._expected_rows()
+        self.index = FaceIndex.build_from_blocks(
+            self._read_all(), expected=expected, wipe_blocks=True, quantizer=self._sampled_quantizer(expected)
+        )
         self.state = state
         self.reloads += 1
+
+    def _expected_rows(self) -> int:
+        """About how many faces this shard holds, to allocate the index once: PostgreSQL's own
+        estimate of the table's rows (free; the index grows if it was low), elsewhere a count."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [face_table()])
+                row = cursor.fetchone()
+            estimate = int(row[0]) if row and row[0] and row[0] > 0 else 0
+            return estimate // self.shards
+        return self._queryset().count()
+
+    def _sampled_quantizer(self, expected: int) -> Quantizer | None:
+        """For a large shard on PostgreSQL: a quantiser fitted on a sample of about FIT_SAMPLE
+        rows that the database draws from random pages (TABLESAMPLE SYSTEM, a fixed seed), so
+        the load can encode each block while reading the next (FaceIndex.build_from_blocks).
+        None (fit after loading) for small shards, elsewhere, or when the sample is too small."""
+        if connection.vendor != "postgresql" or expected < PIPELINE_MIN_ROWS:
+            return None
+        percent = min(100.0, 100.0 * FIT_SAMPLE * 1.2 / (expected * self.shards))
+        table = connection.ops.quote_name(face_table())
+        where = f" WHERE id %% {int(self.shards)} = {int(self.shard)}" if self.shards > 1 else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT encoding FROM {table} TABLESAMPLE SYSTEM (%s) REPEATABLE (0){where}",  # noqa: S608 - ints only
+                [percent],
+            )
+            blobs = [bytes(row[0]) for row in cursor.fetchall()]
+        if len(blobs) < PIPELINE_MIN_SAMPLE or any(len(blob) != ENCODING_BYTES for blob in blobs):
+            return None
+        sample = np.frombuffer(b"".join(blobs[:FIT_SAMPLE]), dtype="<f4").reshape(-1, DIMENSIONS).copy()
+        del blobs
+        quantizer = Quantizer.fit(sample)
+        sample[...] = 0
+        return quantizer
 
     def _read_all(self, *, via_copy: bool | None = None):
         """(ids, photo_ids, vectors) blocks of this shard's faces: one binary COPY on

@@ -1,5 +1,7 @@
 """The in-memory index answers exactly what a float64 brute-force scan answers."""
 
+import itertools
+
 import face_recognition
 import numpy as np
 import pytest
@@ -211,3 +213,37 @@ def test_the_compiled_quantiser_equals_its_numpy_twin():
     rotated = vectors.astype(np.float64) @ quantizer.rotation.T
     residual = np.linalg.norm(rotated - (quantizer.offset + quantizer.step * codes), axis=1)
     assert (bounds.astype(np.float64) >= residual).all()
+
+
+def test_building_from_blocks_equals_building_from_the_whole_array(monkeypatch):
+    """A worker's load (FaceIndex.build_from_blocks: rows copied block by block into the index,
+    which grows when the expected count was low, then fitted and encoded in place) gives the same
+    arrays, bit for bit, as the quantiser fitted on the same sample of the concatenated rows and
+    the rows encoded at once; the loader's blocks are zeroed; answers stay the brute force's."""
+    import biometrics.search.index as index_module
+
+    monkeypatch.setattr(index_module, "FIT_SAMPLE", 700)  # the sampled fit, on a small store
+    monkeypatch.setattr(index_module, "ENCODE_CHUNK", 333)  # several in-place chunks
+    rng = np.random.default_rng(8)
+    ids, photo_ids, vectors, centre = store(rng, size=3000)
+    cuts = [0, 1, 400, 401, 1999, 3000]
+    blocks = [(ids[a:b].copy(), photo_ids[a:b].copy(), vectors[a:b].copy()) for a, b in itertools.pairwise(cuts)]
+    built = FaceIndex.build_from_blocks(iter(blocks), expected=10, wipe_blocks=True)
+    assert built.n == 3000 and built.capacity >= 3000
+    assert all(not block[2].any() for block in blocks)
+    sample = vectors[np.random.default_rng(0).choice(3000, 700, replace=False)]
+    quantizer = Quantizer.fit(sample)
+    np.testing.assert_array_equal(built.quantizer.offset, quantizer.offset)
+    assert built.quantizer.step == quantizer.step
+    codes, norms, bounds = quantizer.encode_numpy(vectors)
+    np.testing.assert_array_equal(built.ids[:3000], ids)
+    np.testing.assert_array_equal(built.photo_ids[:3000], photo_ids)
+    np.testing.assert_array_equal(built.vectors[:3000], vectors)
+    np.testing.assert_array_equal(built.codes[:3000], codes)
+    np.testing.assert_array_equal(built.norms[:3000], norms)
+    assert np.abs(built.bounds[:3000].view(np.int32) - bounds.view(np.int32)).max() <= 1
+    whole = FaceIndex.build(ids, photo_ids, vectors)
+    for mine, theirs in zip(built._arrays(), whole._arrays(), strict=True):
+        np.testing.assert_array_equal(mine[:3000], theirs[:3000])
+    for query in queries_for(rng, vectors, centre, count=20):
+        assert answer(built.search(query, tolerance=0.6)) == reference(ids, vectors, query, 0.6)

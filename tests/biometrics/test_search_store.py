@@ -398,3 +398,37 @@ def test_the_binary_copy_parser_refuses_a_broken_row():
     block["encoding_length"][1] = -1  # a NULL encoding
     with pytest.raises(ValueError, match="not 512 bytes"):
         _copy_block(block)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the sampled, pipelined load is PostgreSQL's")
+@pytest.mark.parametrize("shards", [1, 3])
+def test_a_large_shard_loads_with_a_sampled_quantiser_and_answers_exactly(db, rng, shards, monkeypatch):
+    """A large shard (here: any, with the threshold at 0) fits its quantiser on rows the database
+    samples and encodes each COPY block on a second thread while the next is read; with the
+    expected count far too low the index also grows mid-load. Its answers are the brute force's."""
+    import biometrics.search.index as index_module
+    import biometrics.search.store as store_module
+
+    monkeypatch.setattr(store_module, "PIPELINE_MIN_ROWS", 0)
+    monkeypatch.setattr(store_module, "PIPELINE_MIN_SAMPLE", 1)
+    monkeypatch.setattr(store_module, "COPY_BLOCK_ROWS", 16)
+    monkeypatch.setattr(index_module, "ENCODE_CHUNK", 5)
+    centre = rng.normal(size=128) * 0.09
+    vectors = (centre + rng.normal(size=(300, 128)) * 0.04).astype(np.float32)
+    faces = make_faces(vectors[:150]) + make_faces(vectors[150:])
+    ids = np.array([face.pk for face in faces], dtype=np.int64)
+    answered = 0
+    for shard in range(shards):
+        store = StoreIndex(shard, shards)
+        monkeypatch.setattr(store, "_expected_rows", lambda: 3)
+        assert store._sampled_quantizer(300) is not None
+        queries = [vectors[7], vectors[160] + 0.01, centre]
+        mine = ids % shards == shard
+        for query in queries:
+            (hits,) = store.search(np.asarray([query], dtype=np.float64), 0.5)
+            expected = brute_force(ids[mine], vectors[mine], np.asarray(query, dtype=np.float64), 0.5)
+            assert list(zip(hits.ids.tolist(), hits.distances.tolist(), strict=True)) == expected
+            answered += len(expected)
+        assert store.index.n == int(mine.sum())
+        assert store.index.quantizer.step != index_module.Quantizer.fit(None).step
+    assert answered >= 2  # the stored rows queried are found
