@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compliance.storage import private_storage
+from core.jobs import Job
 
 __all__ = [
     "AccessPackage",
@@ -55,14 +56,21 @@ class MatchingStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class MatchingRun(models.Model):
+class MatchingRun(Job):
     """The (single) search of the store for a request's selfie; restarted by staff only."""
+
+    # The job lifecycle (core.jobs): claimed from pending, or again from running when its worker
+    # died; a failure is final until staff restart it (compliance.workflow.matching).
+    JOB_CLAIMABLE = (MatchingStatus.PENDING, MatchingStatus.RUNNING)
+    JOB_RUNNING = MatchingStatus.RUNNING
+    JOB_DONE = MatchingStatus.DONE
+    JOB_FAILED = MatchingStatus.FAILED
 
     request = models.OneToOneField(
         "compliance.DataSubjectRequest", on_delete=models.CASCADE, related_name="matching_run"
     )
     status = models.CharField(max_length=10, choices=MatchingStatus.choices, default=MatchingStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
+    # attempts, last_error and claim_token: core.jobs.Job.
     confident_tolerance = models.FloatField()
     possible_tolerance = models.FloatField()
     # Where the face is in the (upright) selfie, for the side-by-side crop on the review page.
@@ -73,7 +81,6 @@ class MatchingRun(models.Model):
     # The same for the optional second and third selfies: [[top, right, bottom, left], ...].
     extra_selfie_boxes = models.JSONField(default=list, blank=True)
     matches_found = models.PositiveIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -181,19 +188,29 @@ class AccessPackageStatus(models.TextChoices):
     DISCARDED = "discarded", _("Draft deleted")
 
 
-class AccessPackage(models.Model):
+class AccessPackage(Job):
     """The draft of an access answer (GDPR Art. 15), prepared after review for staff to check:
     the redacted copies of the photos and the machine-readable data in a ZIP, and a preview of
     the letter. It never reaches the requester: after approval the final documents are issued
     from it (compliance/workflow/documents.py) and the draft is deleted."""
 
+    # The job lifecycle (core.jobs): a draft is (re)built from any state but ready; a failure is
+    # final until the draft is asked for again (compliance.workflow.access).
+    JOB_CLAIMABLE = (
+        AccessPackageStatus.PENDING,
+        AccessPackageStatus.BUILDING,
+        AccessPackageStatus.FAILED,
+        AccessPackageStatus.DISCARDED,
+    )
+    JOB_RUNNING = AccessPackageStatus.BUILDING
+    JOB_DONE = AccessPackageStatus.READY
+    JOB_FAILED = AccessPackageStatus.FAILED
+
     request = models.OneToOneField(
         "compliance.DataSubjectRequest", on_delete=models.CASCADE, related_name="access_package"
     )
     status = models.CharField(max_length=10, choices=AccessPackageStatus.choices, default=AccessPackageStatus.PENDING)
-    claim_token = models.CharField(max_length=32, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    # attempts, last_error and claim_token: core.jobs.Job.
     language = models.CharField(max_length=8, default="en")
     photo_count = models.PositiveIntegerField(default=0)
     pdf = models.FileField(storage=private_storage, upload_to=package_pdf_upload_to, null=True, blank=True)
@@ -231,9 +248,17 @@ class ErasureStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ErasureRecord(models.Model):
+class ErasureRecord(Job):
     """One erasure (GDPR Art. 17) and its proof: actions, recipients told (Art. 19), re-check and
     certificate. Never holds an encoding or photo bytes, only counts, ids and file hashes."""
+
+    # The job lifecycle (core.jobs): claimed when planned, again from running when its worker
+    # died, or from failed (the journal resumes); it ends done, or in alert when the re-check
+    # still finds the person; a failure waits for staff (compliance.workflow.erasure).
+    JOB_CLAIMABLE = (ErasureStatus.PLANNED, ErasureStatus.RUNNING, ErasureStatus.FAILED)
+    JOB_RUNNING = ErasureStatus.RUNNING
+    JOB_DONE = ErasureStatus.DONE
+    JOB_FAILED = ErasureStatus.FAILED
 
     request = models.OneToOneField("compliance.DataSubjectRequest", on_delete=models.CASCADE, related_name="erasure")
     status = models.CharField(max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.PLANNED)
@@ -249,8 +274,7 @@ class ErasureRecord(models.Model):
     confirmed_photos_to_delete = models.PositiveIntegerField(default=0)
     confirmed_photos_to_blur = models.PositiveIntegerField(default=0)
     confirmed_faces = models.PositiveIntegerField(default=0)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    # attempts, last_error and claim_token: core.jobs.Job.
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     faces_deleted = models.PositiveIntegerField(default=0)

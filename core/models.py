@@ -1,10 +1,12 @@
 """Models of the shared mechanisms: the email outbox (core/outbox.py) and the audit trail
-(core/audit.py)."""
+(core/audit.py). The abstract Job every background artefact inherits is in core/jobs.py."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.jobs import Job
 
 
 class OutboxStatus(models.TextChoices):
@@ -15,12 +17,24 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Not sent: gave up after repeated errors")
 
 
-class OutboxEmail(models.Model):
+class OutboxEmail(Job):
     """One email to send, written in the same transaction as the change that causes it.
 
     The body is rendered when the email is sent, by the renderer registered for `kind`
     (core.outbox), from `params` (primary keys, never secrets): links that carry a token are
     derived at that moment, so no token is ever stored. `subject` records what was sent."""
+
+    # The job lifecycle (core.jobs): claimed when pending and due, or again when sending and the
+    # claim timed out (core.outbox); a failure goes back to pending, with backoff, until the
+    # eighth attempt; the last error stays visible while it is retried.
+    JOB_CLAIMABLE = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+    JOB_RUNNING = OutboxStatus.SENDING
+    JOB_DONE = OutboxStatus.SENT
+    JOB_FAILED = OutboxStatus.FAILED
+    JOB_MAX_ATTEMPTS = 8
+    JOB_RETRY_STATUS = OutboxStatus.PENDING
+    JOB_CLAIM_CLEARS_ERROR = False
+    JOB_ERROR_LIMIT = 1000
 
     kind = models.CharField(max_length=60)
     recipient = models.EmailField(max_length=254)
@@ -31,8 +45,7 @@ class OutboxEmail(models.Model):
     # Written once per cause: a transition retried by a task does not queue its email twice.
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    # attempts, last_error and claim_token: core.jobs.Job.
     subject = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField()

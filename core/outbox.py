@@ -3,11 +3,13 @@
 1. `outbox_add(...)` writes an `OutboxEmail` row inside the caller's transaction, so the email
    exists exactly when the change that causes it is committed (a rollback takes both away), and
    sends the task `core.tasks.outbox_send_task` after the commit.
-2. `outbox_send(email_id=...)` (the task calls it) claims the row with a conditional update,
-   renders it with the renderer registered for its kind, sends it and marks it sent. A renderer
-   that returns None cancels it (the email no longer applies: e.g. a verification email for a
-   request already verified). An error puts the row back to pending with `last_error` and a
-   later `next_attempt_at` (backoff); after MAX_ATTEMPTS it is marked failed, which staff see.
+2. `outbox_send(email_id=...)` (the task calls it) claims the row with a conditional update
+   (core.jobs: a fresh claim token, so only this run may record the outcome), renders it with
+   the renderer registered for its kind, sends it and marks it sent. A renderer that returns
+   None cancels it (the email no longer applies: e.g. a verification email for a request
+   already verified). An error puts the row back to pending with `last_error` and a later
+   `next_attempt_at` (backoff); after `OutboxEmail.JOB_MAX_ATTEMPTS` attempts it is marked
+   failed, which staff see.
 3. `outbox_sweep()` (beat, every minute) sends every pending row whose attempt is due, whatever
    happened to its task (a broker outage, a lost message), and releases claims left by a worker
    that died while sending.
@@ -30,15 +32,15 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from core.jobs import job_claim, job_fail, job_fail_status, job_finish
 from core.models import OutboxEmail, OutboxStatus
 from core.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=5)
 SWEEP_GRACE = timedelta(seconds=60)
 
@@ -107,30 +109,21 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
-def _claim(email_id: int, now: datetime) -> bool:
-    due = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutboxStatus.SENDING, claimed_at__lte=now - CLAIM_TIMEOUT
-    )
-    return bool(
-        OutboxEmail.objects.filter(due, pk=email_id).update(
-            status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-    )
-
-
 def outbox_send(*, email_id: int, now: datetime | None = None) -> str | None:
     """Send one queued email if it is due (see the module docstring). Returns its new status, or
     None when another run has it or it is not due."""
     now = now or timezone.now()
-    if not _claim(email_id, now):
+    due = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxStatus.SENDING, claimed_at__lte=now - CLAIM_TIMEOUT
+    )
+    token = job_claim(job_model=OutboxEmail, pk=email_id, when=due, claimed_at=now)
+    if token is None:
         return None
     email = OutboxEmail.objects.get(pk=email_id)
     try:
         rendered = _RENDERERS[email.kind](email)
         if rendered is None:
-            OutboxEmail.objects.filter(pk=email.pk, status=OutboxStatus.SENDING).update(
-                status=OutboxStatus.CANCELLED, claimed_at=None
-            )
+            job_finish(job=email, token=token, status=OutboxStatus.CANCELLED, claimed_at=None)
             return OutboxStatus.CANCELLED
         message = EmailMultiAlternatives(
             subject=rendered.subject, body=rendered.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.recipient]
@@ -139,19 +132,20 @@ def outbox_send(*, email_id: int, now: datetime | None = None) -> str | None:
             message.attach_alternative(rendered.html, "text/html")
         message.send(fail_silently=False)
     except Exception as error:  # every failure is recorded on the row and retried
-        gave_up = email.attempts >= MAX_ATTEMPTS
+        status = job_fail_status(job=email)
         logger.warning("outbox email %s (%s) not sent: %s", email.pk, email.kind, type(error).__name__)
-        OutboxEmail.objects.filter(pk=email.pk, status=OutboxStatus.SENDING).update(
-            status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
-            last_error=f"{type(error).__name__}: {error}"[:1000],
+        job_fail(
+            job=email,
+            token=token,
+            error=f"{type(error).__name__}: {error}",
             next_attempt_at=now + _backoff(email.attempts),
             claimed_at=None,
         )
-        return OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING
+        return status
     sent_at = timezone.now()
     with transaction.atomic():
-        marked = OutboxEmail.objects.filter(pk=email.pk, status=OutboxStatus.SENDING).update(
-            status=OutboxStatus.SENT, sent_at=sent_at, subject=rendered.subject[:300], last_error="", claimed_at=None
+        marked = job_finish(
+            job=email, token=token, sent_at=sent_at, subject=rendered.subject[:300], last_error="", claimed_at=None
         )
         hook = _ON_SENT.get(email.kind)
         if marked and hook is not None:

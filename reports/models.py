@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import Job
 from core.storage import private_storage
 
 
@@ -32,7 +33,14 @@ def report_upload_to(instance: "GeneratedReport", filename: str) -> str:
     return f"reports/{instance.created_at:%Y/%m}/{filename}"
 
 
-class GeneratedReport(models.Model):
+class GeneratedReport(Job):
+    # The job lifecycle (core.jobs): claimed from queued, or again from running when its worker
+    # died; a failure is final (the user asks for the report again).
+    JOB_CLAIMABLE = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+    JOB_RUNNING = ReportStatus.RUNNING
+    JOB_DONE = ReportStatus.DONE
+    JOB_FAILED = ReportStatus.FAILED
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=40, choices=ReportKind.choices)
     # What the report was made from, as the user gave it: e.g. {"query": "country=NL&status=decided"}
@@ -45,11 +53,7 @@ class GeneratedReport(models.Model):
     # The requester as printed in the footer, kept even if the account is later deleted.
     requested_by_label = models.CharField(max_length=150, blank=True)
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
-    last_error = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    # A fresh token per claim of the job: only the run that holds the current token may finish it,
-    # so a redelivered task and a stale one never both record a file.
-    claim_token = models.CharField(max_length=32, blank=True)
+    # attempts, last_error and claim_token: core.jobs.Job.
     file = models.FileField(storage=private_storage, upload_to=report_upload_to, max_length=300, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size_bytes = models.PositiveBigIntegerField(null=True, blank=True)

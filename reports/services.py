@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,10 +31,10 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone, translation
 
 from core.audit import audit_record
+from core.jobs import job_claim, job_fail, job_finish
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from core.roles import Perm, can
@@ -157,20 +156,6 @@ def report_request(
     return report_generate(report_id=report.pk)
 
 
-def _claim(report_id: int, now: datetime) -> str | None:
-    token = secrets.token_hex(16)
-    claimed = GeneratedReport.objects.filter(
-        pk=report_id, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
-    ).update(status=ReportStatus.RUNNING, claim_token=token, started_at=now, attempts=F("attempts") + 1, last_error="")
-    return token if claimed else None
-
-
-def _fail(report: GeneratedReport, token: str, message: str) -> None:
-    GeneratedReport.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, claim_token=token).update(
-        status=ReportStatus.FAILED, last_error=message[:2000], finished_at=timezone.now()
-    )
-
-
 def footer_filter_text(text: str) -> str:
     if len(text) <= FOOTER_FILTER_LIMIT:
         return text
@@ -190,7 +175,7 @@ def _remove_stale_temp_files(report: GeneratedReport) -> None:
 def report_generate(*, report_id: int, now: datetime | None = None) -> GeneratedReport:
     """Generate a stored report (see the module docstring); safe to call twice."""
     now = now or timezone.now()
-    token = _claim(report_id, now)
+    token = job_claim(job_model=GeneratedReport, pk=report_id, started_at=now)
     report = GeneratedReport.objects.select_related("requested_by").get(pk=report_id)
     if token is None:
         return report  # done or failed already: nothing to do
@@ -204,10 +189,10 @@ def report_generate(*, report_id: int, now: datetime | None = None) -> Generated
     except OperationalError:
         raise  # transient database trouble: the task retries, the claim is taken again
     except ReportError as error:
-        _fail(report, token, str(error))
+        job_fail(job=report, token=token, error=str(error), finished_at=timezone.now())
     except Exception as error:
         logger.exception("report %s (%s) failed", report.public_id, report.kind)
-        _fail(report, token, f"{type(error).__name__}: {error}")
+        job_fail(job=report, token=token, error=f"{type(error).__name__}: {error}", finished_at=timezone.now())
     finally:
         if content is not None and content.cleanup is not None:
             content.cleanup()
@@ -243,12 +228,12 @@ def report_generate_from_content(
         status=ReportStatus.QUEUED,
         created_at=now,
     )
-    token = _claim(report.pk, now)
+    token = job_claim(job_model=GeneratedReport, pk=report.pk, started_at=now)
     assert token is not None  # the report was created queued just above, so the claim holds
     try:
         return _render_and_record(report=report, token=token, content=content, spec=spec, now=now)
     except Exception as error:
-        _fail(report, token, f"{type(error).__name__}: {error}")
+        job_fail(job=report, token=token, error=f"{type(error).__name__}: {error}", finished_at=timezone.now())
         raise
 
 
@@ -277,10 +262,9 @@ def _render_and_record(
         rendered = render_pdf(template=content.template, context=context, target=target, pdf_variant=spec.pdf_variant)
     try:
         with transaction.atomic():
-            finished = GeneratedReport.objects.filter(
-                pk=report.pk, status=ReportStatus.RUNNING, claim_token=token
-            ).update(
-                status=ReportStatus.DONE,
+            finished = job_finish(
+                job=report,
+                token=token,
                 file=relative,
                 title=content.title[:300],
                 sha256=rendered.sha256,

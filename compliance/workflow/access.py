@@ -4,7 +4,8 @@ machine-readable data, and a preview of the letter. The draft never reaches the 
 approval compliance.workflow.documents issues the final letter and data from it, then deletes it.
 
 `package_build` (its task calls it), safe to run again:
-1. the package row (one per request) is claimed with a conditional update and a fresh token;
+1. the package row (one per request) is claimed with a conditional update and a fresh token
+   (core.jobs);
 2. the confirmed matches are read (what is disclosed is exactly the confirmed set) and their
    fingerprint recorded;
 3. for each matched photo a copy is made in which every face except the requester's is blurred
@@ -26,7 +27,6 @@ import io
 import json
 import logging
 import os
-import secrets
 import shutil
 import tempfile
 import zipfile
@@ -36,7 +36,6 @@ from pathlib import Path
 
 from celery import shared_task
 from django.db import OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from biometrics.erasure import STORED_PHOTO_LIMITS
@@ -68,6 +67,7 @@ from compliance.storage import private_storage
 from compliance.withholding import withheld_customer_ids
 from compliance.workflow import lifecycle
 from core.audit import audit_record
+from core.jobs import job_claim, job_fail, job_finish
 from core.pdf import file_sha256
 from core.queue import enqueue_on_commit
 
@@ -319,39 +319,20 @@ def _build_files(request: DataSubjectRequest, package: AccessPackage, work: Path
     }
 
 
-def _claim(request: DataSubjectRequest) -> tuple[AccessPackage, str] | None:
-    package, _ = AccessPackage.objects.get_or_create(
-        request=request, defaults={"language": language_of(request.language)}
-    )
-    if package.status == AccessPackageStatus.READY:
-        return None
-    token = secrets.token_hex(16)
-    claimed = AccessPackage.objects.filter(
-        pk=package.pk,
-        status__in=[
-            AccessPackageStatus.PENDING,
-            AccessPackageStatus.BUILDING,
-            AccessPackageStatus.FAILED,
-            AccessPackageStatus.DISCARDED,
-        ],
-    ).update(status=AccessPackageStatus.BUILDING, claim_token=token, attempts=F("attempts") + 1, last_error="")
-    if not claimed:
-        return None
-    package.refresh_from_db()
-    return package, token
-
-
 def package_build(*, request_id: int, now: datetime | None = None) -> AccessPackage | None:
     """Build (or finish building) the request's draft; see the module docstring."""
     now = now or timezone.now()
     request = DataSubjectRequest.objects.filter(pk=request_id).first()
     if request is None or request.status != RequestStatus.PREPARING:
         return AccessPackage.objects.filter(request_id=request_id).first()
-    claim = _claim(request)
-    if claim is None:
+    package, _ = AccessPackage.objects.get_or_create(
+        request=request, defaults={"language": language_of(request.language)}
+    )
+    token = job_claim(job_model=AccessPackage, pk=package.pk)  # None when ready, or another run has it
+    if token is None:
         _advance(request, now)
         return AccessPackage.objects.filter(request=request).first()
-    package, token = claim
+    package.refresh_from_db()
     fingerprint = request.decisions_fingerprint()
     for stale in _work_root().glob(f"{package.pk}-*"):
         shutil.rmtree(stale, ignore_errors=True)  # left by a worker killed mid-build
@@ -368,10 +349,9 @@ def package_build(*, request_id: int, now: datetime | None = None) -> AccessPack
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, destination)
         with transaction.atomic():
-            done = AccessPackage.objects.filter(
-                pk=package.pk, status=AccessPackageStatus.BUILDING, claim_token=token
-            ).update(
-                status=AccessPackageStatus.READY,
+            done = job_finish(
+                job=package,
+                token=token,
                 pdf=pdf_name,
                 pdf_sha256=built["pdf_sha256"],
                 zip=zip_name,
@@ -404,9 +384,7 @@ def package_build(*, request_id: int, now: datetime | None = None) -> AccessPack
         if isinstance(error, OperationalError):
             raise  # transient database trouble: the task retries and claims again
         logger.exception("access draft for request %s failed", request.public_id)
-        AccessPackage.objects.filter(pk=package.pk, status=AccessPackageStatus.BUILDING, claim_token=token).update(
-            status=AccessPackageStatus.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
-        )
+        job_fail(job=package, token=token, error=f"{type(error).__name__}: {error}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     _advance(request, now)

@@ -9,7 +9,8 @@ are rows (ErasureAction, a write-ahead journal), and each step of biometrics.era
 row forward in the same transaction as the store change. A worker killed anywhere and the task
 delivered again picks up from the rows:
 
-1. claim the erasure (conditional update planned/running -> running; one run at a time);
+1. claim the erasure (conditional update planned/running/failed -> running with a fresh token,
+   core.jobs; only the run holding it records the end; one run at a time);
 2. plan once (one transaction): the faces to erase are the confirmed matches that still exist;
    per photo, delete it when all its faces are the requester's, otherwise blur the requester's
    face and keep the photo; record the recipients to be told (Art. 19): every customer whose
@@ -41,7 +42,6 @@ from types import SimpleNamespace
 from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from biometrics import erasure as store_erasure
@@ -72,6 +72,7 @@ from compliance.workflow.matching import (
     store_search_selfies,
 )
 from core.audit import audit_record
+from core.jobs import job_claim, job_fail, job_finish
 from core.models import OutboxStatus
 from core.outbox import outbox_add
 from core.queue import enqueue_on_commit
@@ -362,14 +363,6 @@ def erasure_execute(*, request_id: int, now: datetime | None = None) -> ErasureR
     return erasure
 
 
-def _claim(erasure: ErasureRecord, now: datetime) -> bool:
-    return bool(
-        ErasureRecord.objects.filter(
-            pk=erasure.pk, status__in=[ErasureStatus.PLANNED, ErasureStatus.RUNNING, ErasureStatus.FAILED]
-        ).update(status=ErasureStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, last_error="")
-    )
-
-
 def _run_actions(erasure: ErasureRecord) -> None:
     actions = erasure_plan(erasure=erasure)
     for action in sorted(actions, key=lambda a: a.photo_ref):
@@ -384,11 +377,9 @@ def _run_actions(erasure: ErasureRecord) -> None:
     )
 
 
-def _alert(erasure: ErasureRecord, request: DataSubjectRequest, remaining: int) -> None:
+def _alert(erasure: ErasureRecord, token: str, request: DataSubjectRequest, remaining: int) -> None:
     with transaction.atomic():
-        if ErasureRecord.objects.filter(pk=erasure.pk, status=ErasureStatus.RUNNING).update(
-            status=ErasureStatus.ALERT, finished_at=timezone.now()
-        ):
+        if job_finish(job=erasure, token=token, status=ErasureStatus.ALERT, finished_at=timezone.now()):
             erasure.refresh_from_db()
             audit_record(
                 action="answering.erasure_alert",
@@ -399,7 +390,7 @@ def _alert(erasure: ErasureRecord, request: DataSubjectRequest, remaining: int) 
             staff_note(request, erasure.alert)
 
 
-def _done(erasure: ErasureRecord, request: DataSubjectRequest, *, kept: bool, now: datetime) -> None:
+def _done(erasure: ErasureRecord, token: str, request: DataSubjectRequest, *, kept: bool, now: datetime) -> None:
     """Step 6 after the suppression: selfie, earlier answers, done, notices."""
     lifecycle.request_purge_biometrics(request=request, now=now)
     checkpoint("erasure:selfie_purged")
@@ -408,8 +399,9 @@ def _done(erasure: ErasureRecord, request: DataSubjectRequest, *, kept: bool, no
         face_refs=erased_faces, exclude_request=request, reason=f"erasure {request.public_id}", now=now
     )
     with transaction.atomic():
-        if ErasureRecord.objects.filter(pk=erasure.pk, status=ErasureStatus.RUNNING).update(
-            status=ErasureStatus.DONE,
+        if job_finish(
+            job=erasure,
+            token=token,
             finished_at=timezone.now(),
             suppression_kept=kept,
             earlier_documents_deleted=earlier,
@@ -454,38 +446,33 @@ def _suppression_kept(request: DataSubjectRequest) -> bool:
 
 def _erasure_execute(erasure: ErasureRecord, *, now: datetime) -> None:
     erasure = ErasureRecord.objects.select_related("request").get(pk=erasure.pk)
-    if erasure.status == ErasureStatus.DONE or not _claim(erasure, now):
-        return  # done, or alert/failed: staff look first
+    token = job_claim(job_model=ErasureRecord, pk=erasure.pk, started_at=now)
+    if token is None:
+        return  # done, or alert: staff look first
     request = erasure.request
     try:
         _run_actions(erasure)
         if _only_the_end_left(erasure, request):
             # Killed after step 6 purged the selfie: the re-check found nothing and cannot run
             # again (no selfie), the suppression entry (if any) is kept; only the end is left.
-            _done(erasure, request, kept=_suppression_kept(request), now=now)
+            _done(erasure, token, request, kept=_suppression_kept(request), now=now)
             return
         faces = selfie_faces(request)
         remaining = _recheck(erasure=erasure, request=request, encodings=[f.encoding for f in faces], now=now)
         checkpoint("erasure:rechecked")
         if remaining:
-            _alert(erasure, request, remaining)
+            _alert(erasure, token, request, remaining)
             return
         # The first selfie's encoding, as before: one entry per requester.
         kept = _suppress(request=request, encoding=faces[0].encoding, now=now)
-        _done(erasure, request, kept=kept, now=now)
+        _done(erasure, token, request, kept=kept, now=now)
     except MatchingError as error:
-        _erasure_failed(erasure, str(error))
+        job_fail(job=erasure, token=token, error=str(error))
     except OperationalError:
         raise
     except Exception as error:  # recorded for staff, who run it again (the journal resumes)
         logger.exception("erasure for request %s failed", request.public_id)
-        _erasure_failed(erasure, f"{type(error).__name__}: {error}")
-
-
-def _erasure_failed(erasure: ErasureRecord, message: str) -> None:
-    ErasureRecord.objects.filter(pk=erasure.pk, status=ErasureStatus.RUNNING).update(
-        status=ErasureStatus.FAILED, last_error=message[:2000]
-    )
+        job_fail(job=erasure, token=token, error=f"{type(error).__name__}: {error}")
 
 
 def erasure_retry(*, request: DataSubjectRequest, user, confirmed: bool) -> bool:

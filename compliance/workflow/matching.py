@@ -41,14 +41,15 @@ itself a personal-data breach (GDPR Art. 4(12), 33, 34); a set of eight people c
 close the nearest of millions of strangers comes, hence the margin and the per-photo review.
 
 `matching_run` (the task calls it) is idempotent and resumable:
-1. the run row is created once per request and claimed with a conditional update; the request
-   moves verified -> processing (a repeat is a no-op);
+1. the run row is created once per request and claimed with a conditional update and a fresh
+   token (core.jobs); in the same transaction, with the request row locked, the request moves
+   verified -> processing (a repeat is a no-op);
 2. each selfie is encoded (EXIF-upright, the project's detector and 5-point encoder);
 3. the store is searched once with the one search function at the possible tolerance (one
    query per selfie), keeping the faces within it of every selfie;
 4. matches are inserted with ON CONFLICT DO NOTHING on (request, face id);
-5. one transaction marks the run done (conditional on it still running) and writes the audit
-   record and the staff note; then the request moves processing -> awaiting_staff_review.
+5. one transaction marks the run done (only if this run still holds the claim) and writes the
+   audit record and the staff note; then the request moves processing -> awaiting_staff_review.
 A retry after a kill anywhere above ends in the same state.
 """
 
@@ -63,7 +64,6 @@ from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from biometrics.faces import DetectedFace, detect_faces
@@ -84,6 +84,7 @@ from compliance.models import (
 from compliance.workflow import lifecycle, restriction
 from compliance.workflow.disclosure import auto_confirm_allowed
 from core.audit import audit_record
+from core.jobs import job_claim, job_fail, job_finish
 from core.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -229,41 +230,41 @@ def staff_note(request: DataSubjectRequest, body: str, *, now: datetime | None =
     )
 
 
-def _fail(run: MatchingRun, request: DataSubjectRequest, message: str) -> None:
+def _fail(run: MatchingRun, token: str, request: DataSubjectRequest, message: str) -> None:
     with transaction.atomic():
-        failed = MatchingRun.objects.filter(pk=run.pk, status=MatchingStatus.RUNNING).update(
-            status=MatchingStatus.FAILED, last_error=message[:2000], finished_at=timezone.now()
-        )
-        if failed:
+        if job_fail(job=run, token=token, error=message, finished_at=timezone.now()):
             audit_record(
                 action="answering.matching_failed", actor_label="worker", request=request, details={"reason": message}
             )
             staff_note(request, f"Matching failed: {message}")
 
 
-def _claim(request: DataSubjectRequest, now: datetime) -> MatchingRun | None:
+def _claim(request: DataSubjectRequest, now: datetime) -> tuple[MatchingRun | None, str | None]:
+    """The request's run (created once) and this run's claim token: (run, None) when it is done
+    already, (None, None) when it cannot be claimed (failed: staff restart it; or another run)."""
     confident, possible = match_tolerances()
     run, _created = MatchingRun.objects.get_or_create(
         request=request, defaults={"confident_tolerance": confident, "possible_tolerance": possible}
     )
     if run.status == MatchingStatus.DONE:
-        return run
-    claimed = MatchingRun.objects.filter(pk=run.pk, status__in=[MatchingStatus.PENDING, MatchingStatus.RUNNING]).update(
-        status=MatchingStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, last_error=""
-    )
+        return run, None
+    token = job_claim(job_model=MatchingRun, pk=run.pk, started_at=now)
+    if token is None:
+        return None, None
     run.refresh_from_db()
-    return run if claimed else None
+    return run, token
 
 
-def _record_done(request: DataSubjectRequest, run: MatchingRun, faces: list[DetectedFace]) -> None:
+def _record_done(request: DataSubjectRequest, run: MatchingRun, token: str, faces: list[DetectedFace]) -> None:
     with transaction.atomic():
         matches = RequestMatch.objects.filter(request=request)
         confident = matches.filter(band=MatchBand.CONFIDENT).count()
         possible = matches.filter(band=MatchBand.POSSIBLE).count()
         top, right, bottom, left = faces[0].box
         disagreement = selfies_disagree(faces, tolerance=run.possible_tolerance)
-        finished = MatchingRun.objects.filter(pk=run.pk, status=MatchingStatus.RUNNING).update(
-            status=MatchingStatus.DONE,
+        finished = job_finish(
+            job=run,
+            token=token,
             finished_at=timezone.now(),
             matches_found=confident + possible,
             selfie_top=top,
@@ -313,21 +314,21 @@ def matching_run(*, request_id: int, now: datetime | None = None) -> MatchingRun
         return MatchingRun.objects.filter(request_id=request_id).first()  # past matching, or closed
     with transaction.atomic():  # the run is claimed and the request is processing, or neither
         DataSubjectRequest.objects.select_for_update().filter(pk=request.pk).first()  # request first, as _fire
-        run = _claim(request, now)
-        if run is not None and run.status == MatchingStatus.RUNNING:
+        run, token = _claim(request, now)
+        if token is not None:
             lifecycle.request_start_matching(request=request, now=now)
     if run is None:
         return MatchingRun.objects.filter(request=request).first()  # failed: staff restart it
-    if run.status == MatchingStatus.RUNNING:
+    if token is not None:
         try:
             faces = selfie_faces(request)
         except MatchingError as error:
-            _fail(run, request, str(error))
+            _fail(run, token, request, str(error))
             run.refresh_from_db()
             return run
         results = store_search_selfies([face.encoding for face in faces], tolerance=run.possible_tolerance)
         RequestMatch.objects.bulk_create(match_rows(request=request, run=run, results=results), ignore_conflicts=True)
-        _record_done(request, run, faces)
+        _record_done(request, run, token, faces)
         run.refresh_from_db()
     if run.status == MatchingStatus.DONE:
         lifecycle.request_finish_matching(request=request, now=now)
