@@ -11,12 +11,15 @@ class ComplianceConfig(AppConfig):
             reports,
         )
         from compliance.emails import register_outbox_renderers
+        from compliance.workflow.sweep import workflow_sweep
         from config.api_urls import router
         from core.pdf import ARCHIVAL_VARIANT
+        from core.sweep import sweep_register
         from reports.models import ReportKind
         from reports.services import ReportKindSpec, report_kind_register
 
         register_outbox_renderers()
+        sweep_register(name="workflow", sweep=workflow_sweep)
         api.register(router)
         # The audit is a record kept to show accountability (GDPR Art. 5(2)): PDF/A-3b; it covers
         # a whole period, so a worker makes it.

@@ -8,7 +8,7 @@ from compliance.workflow.erasure import erasure_task
 from compliance.workflow.handling import due_reminders_task
 from compliance.workflow.intake import expire_unverified_task, identity_check_task
 from compliance.workflow.matching import matching_task
-from compliance.workflow.sweep import leftovers_task, workflow_sweep_task
+from compliance.workflow.sweep import leftovers_task
 
 __all__ = [
     "documents_task",
@@ -20,5 +20,4 @@ __all__ = [
     "matching_task",
     "package_task",
     "retention_sweep_task",
-    "workflow_sweep_task",
 ]

@@ -264,11 +264,14 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_IMPORTS = ("reports.tasks",)
 # The one beat schedule (`make beat`). Every task it sends is idempotent.
 CELERY_BEAT_SCHEDULE = {
-    # Every email goes through the outbox; this sends the ones whose task was lost or failed.
-    "outbox-sweep": {"task": "core.outbox.sweep", "schedule": crontab(minute="*")},
-    # Re-sends matching, drafts, erasures and final documents whose task was lost; deletes the
-    # files of access answers past their retention period.
-    "workflow-sweep": {"task": "compliance.workflow.sweep", "schedule": crontab(minute="*/5")},
+    # The one sweep for lost work (core.sweep): every app's registered sweeper sends again what a
+    # lost message left waiting. Emails (outbox), identity checks, matching, drafts, erasures and
+    # final documents (workflow; it also deletes access answers past their retention), reports.
+    # Every minute, because the outbox needs it: an email whose task was lost or failed goes out
+    # within a minute of its next attempt. The workflow and report sweepers run at the same pace
+    # since each is a handful of indexed queries on small "waiting" sets, and each leaves work
+    # younger than its grace period to its own task.
+    "sweep": {"task": "core.sweep", "schedule": crontab(minute="*")},
     # An unverified request lives at most 7 days + 1 hour.
     "expire-unverified-requests": {"task": "compliance.workflow.expire_unverified", "schedule": crontab(minute=15)},
     # Pending uploads live one hour; photos of finished requests and orphan files are deleted.
@@ -278,8 +281,6 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Once a day, before the working day starts.
     "send-due-reminders": {"task": "compliance.workflow.send_due_reminders", "schedule": crontab(hour=7, minute=30)},
-    # Re-sends identity checks and reports whose message was lost.
-    "config-requeue-stalled-work": {"task": "config.requeue_stalled_work", "schedule": crontab(minute="*/5")},
     # Applies the retention periods (compliance/retention.py) once a night.
     "retention-sweep": {"task": "compliance.retention.sweep", "schedule": crontab(hour=2, minute=45)},
     "biometrics-search-prune-changes": {

@@ -10,7 +10,8 @@
    already verified). An error puts the row back to pending with `last_error` and a later
    `next_attempt_at` (backoff); after `OutboxEmail.JOB_MAX_ATTEMPTS` attempts it is marked
    failed, which staff see.
-3. `outbox_sweep()` (beat, every minute) sends every pending row whose attempt is due, whatever
+3. `outbox_sweep()` (registered as the "outbox" sweeper of core.sweep, which beat runs every
+   minute) sends every pending row whose attempt is due, whatever
    happened to its task (a broker outage, a lost message), and releases claims left by a worker
    that died while sending.
 
@@ -185,16 +186,11 @@ def outbox_retry(*, email: OutboxEmail, now: datetime | None = None) -> bool:
     return bool(moved)
 
 
-# The tasks live here, not in core/tasks.py, because queueing (outbox_add) sends them and they
-# call back into sending: one module, no import cycle. core/tasks.py re-exports them for Celery's
-# autodiscovery. Both are thin and safe to run twice (the claim above).
+# The task lives here, not in core/tasks.py, because queueing (outbox_add) sends it and it
+# calls back into sending: one module, no import cycle. core/tasks.py re-exports it for Celery's
+# autodiscovery. It is thin and safe to run twice (the claim above).
 
 
 @shared_task(name="core.outbox.send")
 def outbox_send_task(email_id: int) -> str | None:
     return outbox_send(email_id=email_id)
-
-
-@shared_task(name="core.outbox.sweep")
-def outbox_sweep_task() -> int:
-    return outbox_sweep()

@@ -2,8 +2,8 @@
 
 `enqueue_on_commit(task, *args)` sends a task once the current transaction commits, failing fast
 (one quick retry) and never raising: the row the caller saved is the record of the work still to
-do, and the sweeps (core.outbox.outbox_sweep, compliance.workflow.sweep, reports.tasks.requeue_stalled_work)
-send it again later. Every task sent this way must be idempotent.
+do, and the one sweep (core.sweep: every app's registered sweeper) sends it again later. Every
+task sent this way must be idempotent.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def task_send(task, *args, **kwargs) -> bool:
     except Exception as error:  # a send failure must never fail the caller
         cause = service_unavailable_cause(error) or error
         logger.warning(
-            "task %s not sent (%s: %s); requeue_stalled_work sends it later",
+            "task %s not sent (%s: %s); the sweep (core.sweep) sends it later",
             task.name,
             type(cause).__name__,
             str(cause)[:200],

@@ -6,8 +6,9 @@
    flood. Add it to MIDDLEWARE right after SecurityHeadersMiddleware; `service_error` is the
    matching handler500 for the same errors raised outside a view (in a middleware).
 2. Tasks are sent with core.queue.enqueue_on_commit (fail fast, never fail the caller).
-3. The sweeps send again what a lost message left waiting: core.outbox.outbox_sweep (emails),
-   reports.tasks.requeue_stalled_work (reports), compliance.workflow.sweep (the request workflow).
+3. The one sweep (core.sweep, beat every minute) sends again what a lost message left waiting:
+   each app registers its sweeper, core.outbox.outbox_sweep (emails), reports.tasks.requeue_stalled
+   (reports), compliance.workflow.sweep.workflow_sweep (the request workflow).
 """
 
 from __future__ import annotations

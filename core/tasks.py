@@ -5,9 +5,10 @@ import socket
 from celery import shared_task
 
 from core.health import database_status
-from core.outbox import outbox_send_task, outbox_sweep_task
+from core.outbox import outbox_send_task
+from core.sweep import sweep_task
 
-__all__ = ["outbox_send_task", "outbox_sweep_task", "probe_roundtrip"]
+__all__ = ["outbox_send_task", "probe_roundtrip", "sweep_task"]
 
 
 # The task name is kept from when it lived in config/tasks.py, so a worker and an operator's

@@ -9,3 +9,9 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        from core.sweep import sweep_register
+        from reports.tasks import requeue_stalled
+
+        sweep_register(name="reports", sweep=requeue_stalled)

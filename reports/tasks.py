@@ -7,11 +7,10 @@ duplicate delivery or a retry after a killed worker does no harm. Only transient
 are retried, with backoff; a report that cannot be built is marked failed by the service with its
 reason, and is not retried.
 
-`requeue_stalled_work` is the periodic sweep that makes "late" mean "done" for reports: a report
-queued or claimed long ago and never finished is sent again. (Emails have core.outbox.outbox_sweep,
-the request workflow compliance.workflow.sweep.) Every task it sends is idempotent, so a message
-that was merely slow does no harm. Beat runs it every few minutes; its task name is kept from when
-it lived in `config.resilience`, so schedules and queued messages still reach it.
+`requeue_stalled` is the sweeper that makes "late" mean "done" for reports: a report queued or
+claimed long ago and never finished is sent again. It is registered (ReportsConfig.ready) as the
+"reports" sweeper of core.sweep, the one sweep beat runs for every app's lost work. Every task it
+sends is idempotent, so a message that was merely slow does no harm.
 """
 
 from __future__ import annotations
@@ -68,10 +67,5 @@ def requeue_stalled(
         sent["reports"] += task_send(report_generate_task, pk)
 
     if any(sent.values()):
-        logger.warning("requeue_stalled_work sent again: %s", sent)
+        logger.warning("reports sweeper sent again: %s", sent)
     return sent
-
-
-@shared_task(name="config.requeue_stalled_work", ignore_result=True)
-def requeue_stalled_work(stale_seconds: int = DEFAULT_STALE_SECONDS) -> dict[str, int]:
-    return requeue_stalled(stale_seconds=stale_seconds)

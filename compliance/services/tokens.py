@@ -1,29 +1,30 @@
 """Secrets that reach citizens: email-verification tokens, status-link tokens, signed download
-links, and the keyed hash of a client address.
+links, and the keyed hash of a client address. The compliance-specific layer over core.signing,
+which holds the mechanism (HMAC-derived tokens, signed time-limited links, key fallbacks).
 
 Link tokens are 256-bit values; only their SHA-256 is stored, so a database leak does not open
 anyone's request. They are derived, like Django's password-reset tokens, as
-HMAC-SHA256(SECRET_KEY, purpose | request public_id | issue time): unguessable without the
-secret key, never stored, yet reproducible by the server. That is what lets every later email
-(extension, message, refusal, completion) carry the same working status link, and lets email
-tasks take only primary keys (no secret ever travels through the broker). Reissuing a link
-(new issue time) invalidates the old one. SECRET_KEY_FALLBACKS keep links working across a key
-rotation.
+HMAC-SHA256(SECRET_KEY, purpose | request public_id | issue time) (core.signing.token_derive):
+unguessable without the secret key, never stored, yet reproducible by the server. That is what
+lets every later email (extension, message, refusal, completion) carry the same working status
+link, and lets email tasks take only primary keys (no secret ever travels through the broker).
+Reissuing a link (new issue time) invalidates the old one. SECRET_KEY_FALLBACKS keep links
+working across a key rotation.
 
-Download links are signed and time-limited with Django's TimestampSigner (salted per purpose),
-so they need no table and stop working on their own.
+Download links are signed and time-limited (core.signing.link_sign, purpose DOWNLOAD_SALT), so
+they need no table and stop working on their own.
 """
 
-import base64
 import hashlib
 import hmac
 import secrets
 import uuid
 from datetime import UTC, datetime
-from typing import cast
 
 from django.conf import settings
 from django.core import signing
+
+from core.signing import link_sign, link_unsign, token_candidates, token_derive
 
 TOKEN_BYTES = 32
 DOWNLOAD_SALT = "compliance.download"
@@ -34,33 +35,13 @@ def token_new() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def _keys() -> list[str]:
-    # Django allows bytes fallbacks; config.settings sets none, so the keys are str like SECRET_KEY.
-    return [settings.SECRET_KEY, *cast(list[str], settings.SECRET_KEY_FALLBACKS)]
-
-
-def _derive(purpose: str, message: str, key: str) -> str:
-    digest = hmac.new(key.encode("utf-8"), f"{purpose}|{message}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
-def derive_token(purpose: str, message: str) -> str:
-    """A token for `purpose` and `message` under the current key (see the module docstring)."""
-    return _derive(purpose, message, settings.SECRET_KEY)
-
-
-def token_matches(purpose: str, message: str, token: str) -> bool:
-    """`token` was derived for `purpose` and `message` under the current or a fallback key."""
-    return any(hmac.compare_digest(_derive(purpose, message, key), token or "") for key in _keys())
-
-
 def _moment(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def status_token_derive(*, public_id, issued_at: datetime) -> str:
     """The status-link token for a request whose link was issued at `issued_at` (current key)."""
-    return _derive("compliance.status", f"{public_id}|{_moment(issued_at)}", settings.SECRET_KEY)
+    return token_derive("compliance.status", f"{public_id}|{_moment(issued_at)}")
 
 
 def status_token_for(request) -> str | None:
@@ -69,21 +50,19 @@ def status_token_for(request) -> str | None:
     if not request.status_token_hash or not request.status_token_created_at:
         return None
     message = f"{request.public_id}|{_moment(request.status_token_created_at)}"
-    for key in _keys():
-        token = _derive("compliance.status", message, key)
+    for token in token_candidates("compliance.status", message):
         if hmac.compare_digest(token_hash(token), request.status_token_hash):
             return token
     return None
 
 
 def verification_token_derive(*, public_id, created_at: datetime) -> str:
-    return _derive("compliance.verify", f"{public_id}|{_moment(created_at)}", settings.SECRET_KEY)
+    return token_derive("compliance.verify", f"{public_id}|{_moment(created_at)}")
 
 
 def verification_token_for(verification) -> str | None:
     message = f"{verification.request.public_id}|{_moment(verification.created_at)}"
-    for key in _keys():
-        token = _derive("compliance.verify", message, key)
+    for token in token_candidates("compliance.verify", message):
         if hmac.compare_digest(token_hash(token), verification.token_hash):
             return token
     return None
@@ -99,26 +78,15 @@ def ip_hash_for(ip: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode("utf-8"), (ip or "").encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-class _ClockedSigner(signing.TimestampSigner):
-    def __init__(self, *, now: datetime | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self._now = now
-
-    def timestamp(self):
-        if self._now is None:
-            return super().timestamp()
-        return signing.b62_encode(int(self._now.timestamp()))
-
-
 def download_sign(*, request, item: str, now: datetime | None = None) -> str:
     """A signed, time-limited value naming one downloadable item of one request; `now` is the
     signing time (defaults to the clock)."""
-    return _ClockedSigner(salt=DOWNLOAD_SALT, now=now).sign_object({"r": str(request.public_id), "i": item})
+    return link_sign(purpose=DOWNLOAD_SALT, payload={"r": str(request.public_id), "i": item}, now=now)
 
 
 def download_unsign(*, value: str, max_age: int = DOWNLOAD_LINK_MAX_AGE) -> tuple[uuid.UUID, str]:
     """(request public_id, item) or raise django.core.signing.BadSignature/SignatureExpired."""
-    data = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign_object(value, max_age=max_age)
+    data = link_unsign(purpose=DOWNLOAD_SALT, value=value, max_age=max_age)
     try:
         return uuid.UUID(data["r"]), str(data["i"])
     except (KeyError, TypeError, ValueError) as exc:

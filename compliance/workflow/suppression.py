@@ -20,12 +20,12 @@ from django.utils import timezone
 from biometrics.models import SuppressionEntry
 from biometrics.services import suppression_entries_withdraw
 from compliance.models import DataSubjectRequest
-from compliance.services.tokens import derive_token, token_matches
 from core.audit import audit_record
+from core.signing import token_derive, token_matches
 
 
 def withdrawal_token(request: DataSubjectRequest) -> str:
-    return derive_token("compliance.suppression", str(request.public_id))
+    return token_derive("compliance.suppression", str(request.public_id))
 
 
 def withdrawal_token_valid(request: DataSubjectRequest, token: str) -> bool:

@@ -1,7 +1,8 @@
-"""The safety net of the request workflow (beat, every few minutes): work the database says is
-waiting but no worker has picked up (a message lost while the broker was down, a worker killed
-past its message's redelivery) is sent again. Every task is idempotent, so a message that was
-merely slow does no harm. Emails have their own sweep (core.outbox.outbox_sweep).
+"""The safety net of the request workflow: work the database says is waiting but no worker has
+picked up (a message lost while the broker was down, a worker killed past its message's
+redelivery) is sent again. Every task is idempotent, so a message that was merely slow does no
+harm. `workflow_sweep` is registered (ComplianceConfig.ready) as the "workflow" sweeper of
+core.sweep, the one sweep beat runs for every app's lost work (emails are the outbox's sweeper).
 """
 
 from __future__ import annotations
@@ -121,8 +122,3 @@ def request_photos_delete_leftovers(*, now: datetime | None = None) -> dict[str,
 @shared_task(name="compliance.workflow.delete_leftover_photos")
 def leftovers_task() -> dict[str, int]:
     return request_photos_delete_leftovers()
-
-
-@shared_task(name="compliance.workflow.sweep")
-def workflow_sweep_task() -> dict[str, int]:
-    return workflow_sweep()

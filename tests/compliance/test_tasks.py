@@ -13,9 +13,11 @@ from django.utils import timezone
 from compliance import tasks
 from compliance.models import DataSubjectRequest, IdentityCheck, RequestStatus
 from compliance.workflow import handling, intake, lifecycle
+from compliance.workflow.sweep import workflow_sweep
 from config.celery import app
 from core.models import AuditEvent, OutboxEmail, OutboxStatus
 from core.outbox import outbox_add, outbox_send, outbox_send_task, outbox_sweep
+from core.sweep import sweepers
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +25,7 @@ pytestmark = pytest.mark.django_db
 def test_beat_schedule_names_registered_tasks():
     schedule = {name: entry["task"] for name, entry in django_settings.CELERY_BEAT_SCHEDULE.items()}
     assert {
-        "outbox-sweep": "core.outbox.sweep",
-        "workflow-sweep": "compliance.workflow.sweep",
+        "sweep": "core.sweep",
         "expire-unverified-requests": "compliance.workflow.expire_unverified",
         "delete-leftover-photos": "compliance.workflow.delete_leftover_photos",
         "send-due-reminders": "compliance.workflow.send_due_reminders",
@@ -32,6 +33,8 @@ def test_beat_schedule_names_registered_tasks():
     app.loader.import_default_modules()  # what a worker and beat load at start
     for task in schedule.values():
         assert task in app.tasks, task
+    # The one sweep runs the outbox's and the request workflow's sweepers (tests/core/test_sweep.py).
+    assert sweepers()["outbox"] is outbox_sweep and sweepers()["workflow"] is workflow_sweep
 
 
 def test_expiry_task_expires_week_old_unverified_requests_only(submit):

@@ -100,7 +100,7 @@ def test_a_send_to_a_dead_broker_fails_fast_and_quietly(dead_broker_task, caplog
     with caplog.at_level(logging.WARNING, logger="core.resilience"):
         assert task_send(dead_broker_task, 1) is False
     assert time.monotonic() - started < 10
-    assert "dead.noop not sent" in caplog.text and "requeue_stalled_work" in caplog.text
+    assert "dead.noop not sent" in caplog.text and "the sweep (core.sweep) sends it later" in caplog.text
 
 
 def test_enqueue_on_commit_never_fails_the_committing_transaction(
@@ -140,12 +140,12 @@ def _file_request(email: str, *, at: datetime):
 
 
 def test_the_sweeps_send_again_what_is_stale_and_nothing_else(db, eager, auditor_user, mailoutbox):
-    """Emails are outbox rows (core.outbox.outbox_sweep), reports GeneratedReport rows
-    (requeue_stalled), the request workflow's work its own sweep (compliance.workflow.sweep)."""
+    """The one sweep (core.sweep) runs every app's sweeper: emails are outbox rows
+    (core.outbox.outbox_sweep), reports GeneratedReport rows (requeue_stalled), the request
+    workflow's work compliance.workflow.sweep.workflow_sweep."""
     from compliance.models import DataSubjectRequest, RequestStatus
-    from compliance.workflow.sweep import workflow_sweep
     from core.models import OutboxEmail, OutboxStatus
-    from core.outbox import outbox_sweep
+    from core.sweep import sweep_run
     from reports.models import GeneratedReport, ReportKind, ReportStatus
 
     lost = _file_request("lost@example.org", at=NOW - timedelta(hours=1))
@@ -159,9 +159,9 @@ def test_the_sweeps_send_again_what_is_stale_and_nothing_else(db, eager, auditor
     )
     assert mail.outbox == [] and report.status == ReportStatus.QUEUED
 
-    assert outbox_sweep(now=NOW) == 1
-    assert requeue_stalled(now=NOW) == {"reports": 1}
-    assert sum(workflow_sweep(now=NOW).values()) == 0  # nothing of the workflow is waiting
+    sent = sweep_run(now=NOW)
+    assert sent["outbox"] == 1 and sent["reports"] == {"reports": 1}
+    assert sum(sent["workflow"].values()) == 0  # nothing of the workflow is waiting
 
     assert [message.to for message in mailoutbox] == [["lost@example.org"]]
     emails = dict(OutboxEmail.objects.values_list("recipient", "status"))
@@ -172,7 +172,8 @@ def test_the_sweeps_send_again_what_is_stale_and_nothing_else(db, eager, auditor
     assert report.status == ReportStatus.DONE, report.last_error
 
     # Run again: what was done is not sent again.
-    assert outbox_sweep(now=NOW) == 0 and sum(requeue_stalled(now=NOW).values()) == 0
+    again = sweep_run(now=NOW)
+    assert again["outbox"] == 0 and again["reports"] == {"reports": 0}
     assert len(mailoutbox) == 1
 
 

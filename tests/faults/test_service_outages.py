@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from core.sweep import sweepers
+from reports.tasks import requeue_stalled
 from tests.faults import stack
 
 pytestmark = [pytest.mark.slow]
@@ -37,7 +39,7 @@ def test_settings_wire_the_resilience_pieces(settings):
     assert "core.resilience.ServiceUnavailableMiddleware" in settings.MIDDLEWARE
     assert "reports.tasks" in getattr(settings, "CELERY_IMPORTS", ())
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "config.requeue_stalled_work" in tasks
+    assert "core.sweep" in tasks and sweepers()["reports"] is requeue_stalled
     # A hung Redis must fail a request in seconds (test_a_hung_redis_...). The broker's options
     # are Redis's only (none in the zero-config default, which has no broker); that a Redis URL
     # always gets them is checked in every environment by
@@ -129,7 +131,7 @@ def test_redis_down_the_form_files_the_request_and_nothing_is_lost(services_rest
     run.redis.start()  # empty: whatever was queued before the crash is gone too
     stack.wait_for(lambda: healthz(app)[0] == 200, timeout=30, what="/healthz to recover")
     worker = run.start_worker()
-    # The outbox sweep (beat, every minute; without its grace period here) sends it; the console
+    # The outbox sweeper (core.sweep, beat every minute; without its grace period here) sends it; the console
     # email backend prints the email.
     sent = stack.manage(
         run.env(),

@@ -43,9 +43,14 @@ def test_request_retention_jobs_are_scheduled():
 
 
 def test_access_answer_retention_is_scheduled():
-    """The workflow sweep deletes the files of access answers issued more than
-    ANSWER_PACKAGE_RETENTION_DAYS ago (compliance.workflow.documents.documents_expire)."""
-    assert "compliance.workflow.sweep" in set(beat_tasks().values())
+    """The workflow sweeper deletes the files of access answers issued more than
+    ANSWER_PACKAGE_RETENTION_DAYS ago (compliance.workflow.documents.documents_expire); the one
+    sweep (core.sweep) on the beat schedule runs it."""
+    from compliance.workflow.sweep import workflow_sweep
+    from core.sweep import sweepers
+
+    assert "core.sweep" in set(beat_tasks().values())
+    assert sweepers()["workflow"] is workflow_sweep
 
 
 def _run_beat_task(name: str):
@@ -180,7 +185,7 @@ def test_issued_access_answer_is_deleted_after_retention(
     assert sorted(holders) == sorted(f"private/{d.file.name}" for d in (data, letter)), holders
     # 31 days later, the scheduled sweep (not the service called directly) deletes them.
     RequestDocument.objects.filter(request=request).update(issued_at=timezone.now() - timedelta(days=31))
-    _run_beat_task("compliance.workflow.sweep")  # scheduled: see the test above
+    _run_beat_task("core.sweep")  # scheduled: see the test above
     for document in (data, letter):
         document.refresh_from_db()
         assert not document.available and document.sha256 and document.file_deleted_reason
