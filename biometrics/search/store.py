@@ -24,7 +24,9 @@ disk: a restart reloads from the database.
 
 Loading: on PostgreSQL the face table is streamed with `COPY ... TO STDOUT (FORMAT binary)` and
 parsed by numpy as fixed-width records (every row is id, photo_id and a 512-byte encoding: 542
-bytes), with no Python object per row; elsewhere (SQLite) through the ORM in chunks. Measured by
+bytes), with no Python object per row, block by block straight into the index's arrays; a large
+shard fits its quantiser on a sample the database draws first, so a second thread encodes each
+block while the next is read. Elsewhere (SQLite) through the ORM in chunks. Measured by
 `python -m benchmarks.store_load` (the first answer of a fresh worker at 1M and 10M faces).
 """
 
