@@ -6,6 +6,7 @@ Chromium) skip without it, unless the matching REQUIRE_* variable is set, as CI 
 missing dependency fails the run instead of silently skipping.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -86,6 +87,36 @@ def require_or_skip(variable: str, reason: str) -> None:
 
 
 # --- users ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def tasks_in_process():
+    """Celery tasks run in this process, at once, and raise here (also when a broker is
+    configured, as in CI): a test sees what they did, and no worker consumes its queue."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+def tasks_in_process_unless_worker(request):
+    """For an app's autouse fixture: tasks in process, unless the test starts a real worker."""
+    if "start_worker" in request.fixturenames:
+        yield
+        return
+    with tasks_in_process():
+        yield
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in this process (see tasks_in_process)."""
+    with tasks_in_process():
+        yield
 
 
 @pytest.fixture

@@ -14,22 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import tasks_in_process_unless_worker
+
 SOURCE_PREFIX = "https://photos.example.org/"
 PAGE_PREFIX = "https://pages.example.org/"
 
 
 @pytest.fixture(autouse=True)
 def eager_celery(request):
-    if "start_worker" in request.fixturenames:
-        yield
-        return
-    from config.celery import app
-
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+    yield from tasks_in_process_unless_worker(request)
 
 
 @dataclass(frozen=True)

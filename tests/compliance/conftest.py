@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from compliance.workflow import intake
+from tests.conftest import tasks_in_process_unless_worker
 from tests.workflow import to_status
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -20,16 +21,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 @pytest.fixture(autouse=True)
 def eager_celery(request):
-    if "start_worker" in request.fixturenames:
-        yield
-        return
-    from config.celery import app
-
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+    yield from tasks_in_process_unless_worker(request)
 
 
 @pytest.fixture

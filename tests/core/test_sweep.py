@@ -22,18 +22,6 @@ OLD_SWEEP_TASKS = {"core.outbox.sweep", "compliance.workflow.sweep", "config.req
 
 
 @pytest.fixture
-def tasks_in_process():
-    """The tasks the sweepers send run here, at once, also when a broker is configured (CI):
-    the test checks what they did, and no worker consumes this test's queue."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
-
-
-@pytest.fixture
 def registered():
     """Register sweepers for one test; they are removed afterwards."""
     names = []
@@ -67,7 +55,7 @@ def test_a_name_is_taken_by_one_sweeper_only(registered):
     assert sweepers()["test.first"] is first and sweepers()["outbox"] is outbox_sweep
 
 
-def test_a_failing_sweeper_does_not_stop_the_others(registered, auditor_user, caplog, tasks_in_process):
+def test_a_failing_sweeper_does_not_stop_the_others(registered, auditor_user, caplog, eager):
     """Real rows left waiting by lost messages: a report queued an hour ago and an email whose
     task never ran (about a request that has since gone, so sending it cancels it). A sweeper
     that raises, with a person's data in its message, runs before a sweeper of the test's own and

@@ -22,17 +22,6 @@ NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def eager():
-    """Tasks run in this process (the sweep's sends become visible effects)."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
-
-
-@pytest.fixture
 def dead_broker_task(monkeypatch):
     """A task of an app whose broker and result backend refuse connections (port 1). Celery lets
     CELERY_BROKER_URL in the environment override the app's own broker: it is removed here."""

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.conftest import tasks_in_process_unless_worker
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "reports"
 
@@ -14,16 +16,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "reports"
 @pytest.fixture(autouse=True)
 def eager_celery(request):
     """Background reports run in-process here, unless the test starts a real worker."""
-    if "start_worker" in request.fixturenames:
-        yield
-        return
-    from config.celery import app
-
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+    yield from tasks_in_process_unless_worker(request)
 
 
 def pdf_text(path) -> str:

@@ -22,6 +22,7 @@ from django.test import Client
 from PIL import Image
 
 from compliance import ratelimit
+from tests.conftest import tasks_in_process_unless_worker
 
 # Distinctive strings: each appears only in its owner's pages, so a page that shows one to the
 # other requester (or to the public) is caught by a plain substring search.
@@ -35,16 +36,7 @@ ROLES = ("anonymous", "citizen", "other_citizen", "outsider", "inactive", "audit
 
 @pytest.fixture(autouse=True)
 def eager_celery(request):
-    if "start_worker" in request.fixturenames:
-        yield
-        return
-    from config.celery import app
-
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+    yield from tasks_in_process_unless_worker(request)
 
 
 @pytest.fixture(autouse=True)
