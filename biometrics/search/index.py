@@ -30,6 +30,7 @@ Erasure (`remove`) moves the last row into the hole and zeroes the vacated row i
 the vector is gone from memory, not masked.
 """
 
+import functools
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -63,10 +64,14 @@ BATCH_CANDIDATES = 4096
 _PARALLEL = threading.Lock()
 
 
+@functools.cache
 def _rotation() -> np.ndarray:
+    """The fixed rotation (computed once per process; read-only, shared by every quantiser)."""
     gaussian = np.random.default_rng(ROTATION_SEED).standard_normal((DIMENSIONS, DIMENSIONS))
     q, r = np.linalg.qr(gaussian)
-    return q * np.sign(np.diag(r))  # a Haar-random orthogonal matrix
+    rotation = q * np.sign(np.diag(r))  # a Haar-random orthogonal matrix
+    rotation.flags.writeable = False
+    return rotation
 
 
 def _round_up_float32(values: np.ndarray) -> np.ndarray:
@@ -111,10 +116,13 @@ class Quantizer:
         return codes, norms, bounds
 
     def encode_into(self, vectors, codes, norms, bounds, scratch=None) -> None:
-        """`encode` writing into the given arrays (slices of an index), with `scratch` (two
-        float64 (m >= rows, 128) buffers) reused between calls when given."""
+        """`encode` writing into the given arrays (slices of an index). `scratch`, two float64
+        (m >= rows, 128) buffers, is reused between calls when given; the caller zeroes it when
+        done (it holds the rows' float64 copies). Without it, buffers of its own are used and
+        zeroed here."""
         rows = len(vectors)
-        if scratch is None or len(scratch[0]) < rows:
+        own = scratch is None or len(scratch[0]) < rows
+        if own:
             scratch = (np.empty((rows, DIMENSIONS)), np.empty((rows, DIMENSIONS)))
         wide, rotated = scratch[0][:rows], scratch[1][:rows]
         wide[...] = vectors
@@ -126,8 +134,9 @@ class Quantizer:
         with _PARALLEL:
             kernels.quantize_rows(rotated, offset, self.step, codes, norms, error)
         bounds[...] = _round_up_float32(error)
-        wide[...] = 0
-        rotated[...] = 0
+        if own:
+            wide[...] = 0
+            rotated[...] = 0
 
     def encode_numpy(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The numpy twin of `encode` (the tests check that both agree)."""
@@ -144,6 +153,13 @@ class Quantizer:
         u = np.clip(np.rint((rotated - self.offset) / fine_step), -QUERY_CODE_LIMIT, QUERY_CODE_LIMIT)
         error = float(np.linalg.norm(rotated - (self.offset + fine_step * u)))
         return QueryCode(u.astype(np.int16), int(np.dot(u.astype(np.int64), u.astype(np.int64))), error)
+
+
+def _wait_all(futures: list[Future]) -> None:
+    """Wait for each of `futures`, raising the first error; empties the list."""
+    for future in futures:
+        future.result()
+    futures.clear()
 
 
 class FaceIndex:
@@ -189,11 +205,26 @@ class FaceIndex:
         kernel, releasing it) run on both cores at once. The quantiser only decides how much
         the scan prunes, never what a search returns."""
         index = cls(quantizer or Quantizer.fit(None), capacity=int(max(0, expected) * (1 + headroom)) + 16)
+        pending: list[Future] = []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="face-index-encode") as encoder:
+            try:
+                for ids, photo_ids, vectors in blocks:
+                    if pending and index.n + len(ids) > index.capacity:
+                        _wait_all(pending)  # growing moves the arrays: let the encoder finish
+                    start, stop = index._append_raw(ids, photo_ids, vectors)
+                    if wipe_blocks:
+                        vectors[...] = 0  # the loader's block leaves no copy of a vector behind
+                    if quantizer is not None:
+                        pending.append(encoder.submit(index._encode_rows, start, stop))
+                        finished = [future for future in pending if future.done()]
+                        pending = [future for future in pending if future not in finished]
+                        _wait_all(finished)  # an encoding error surfaces now
+                _wait_all(pending)
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
         if quantizer is None:
-            for ids, photo_ids, vectors in blocks:
-                index._append_raw(ids, photo_ids, vectors)
-                if wipe_blocks:
-                    vectors[...] = 0  # the loader's block leaves no copy of a vector behind
             n = index.n
             if n > FIT_SAMPLE:
                 sample = index.vectors[np.random.default_rng(0).choice(n, FIT_SAMPLE, replace=False)]
@@ -201,29 +232,6 @@ class FaceIndex:
                 sample = index.vectors[:n]
             index.quantizer = Quantizer.fit(sample)
             index._encode_rows(0, n)
-            return index
-        pending: list[Future] = []
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="face-index-encode") as encoder:
-            try:
-                for ids, photo_ids, vectors in blocks:
-                    if index.n + len(ids) > index.capacity:
-                        for future in pending:  # growing moves the arrays: let the encoder finish
-                            future.result()
-                        pending.clear()
-                    start, stop = index._append_raw(ids, photo_ids, vectors)
-                    if wipe_blocks:
-                        vectors[...] = 0
-                    pending.append(encoder.submit(index._encode_rows, start, stop))
-                    finished = [future for future in pending if future.done()]
-                    for future in finished:
-                        future.result()  # an encoding error surfaces now
-                    pending = [future for future in pending if future not in finished]
-                for future in pending:
-                    future.result()
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
         return index
 
     def _allocate(self, capacity: int) -> None:
@@ -270,13 +278,15 @@ class FaceIndex:
         return start, self.n
 
     def _encode_rows(self, start: int, stop: int) -> None:
-        rows = min(ENCODE_CHUNK, max(0, stop - start))
-        scratch = (np.empty((rows, DIMENSIONS)), np.empty((rows, DIMENSIONS)))
+        size = min(ENCODE_CHUNK, max(0, stop - start))
+        scratch = (np.empty((size, DIMENSIONS)), np.empty((size, DIMENSIONS)))
         for low in range(start, stop, ENCODE_CHUNK):
             rows = slice(low, min(stop, low + ENCODE_CHUNK))
             self.quantizer.encode_into(
                 self.vectors[rows], self.codes[rows], self.norms[rows], self.bounds[rows], scratch
             )
+        for buffer in scratch:
+            buffer[...] = 0  # no float64 copy of a vector stays behind
 
     def add(self, ids, photo_ids, vectors) -> None:
         """Append rows. Ids must not be present already (use `upsert` when unsure)."""
