@@ -3,84 +3,59 @@
 Encodings use dlib's ResNet model with the default 5-point landmark predictor (`model="small"`):
 the 68-point predictor's licence forbids commercial use without clearance.
 
-Why detection is not simply "run HOG on a downscaled copy": an encoding depends on the exact
-box it is computed from (a one-pixel change in the box moves the 5 landmarks by a pixel, which
-moves the encoding by about 0.03), so boxes found at an arbitrary scale give encodings up to
-0.15 away from those of a plain `face_locations` + `face_encodings` run. Instead detection
-reproduces the plain run's own image pyramid and skips only its most expensive levels:
+The store's detector is the full one: `face_recognition.face_locations` (HOG, upsample 1) on the
+whole photo, boxes and encodings exactly as a plain face_recognition run gives them. It finds
+faces down to about 40 px in a photo of any size, and the store holds, discloses and erases every
+face it finds. Ingestion, the staff search and the redaction of third parties all use it.
 
-1. The plain run (upsample 1) scans P_0 = the image upsampled to twice its size, then
-   P_1, P_2 ... each 5/6 of the previous one (dlib `pyramid_down<6>`). Level k finds faces of
-   about `36 * 1.2**k` pixels and up (its 80-pixel window is that big in the photo); most of the
-   run's time is the HOG scan of the first, largest levels.
-2. We skip k levels: enough that P_k's long side is at most DETECT_MAX_SIDE, but never more than
-   MAX_SKIPPED_LEVELS (5), so that faces of about 90 px and up are found in a photo of any size.
-3. P_k is built pixel for pixel as the plain run builds it (dlib's bilinear pyramid_up, then k
-   times pyramid_down<6>), and the detector runs on it without upsampling: it scans P_k,
-   P_k+1 ... exactly as the plain run scans them. Any shortcut in building P_k (one bilinear
-   resize for the first levels, tried before) moves about one box in twenty by a pixel or a level.
-4. Each box is mapped back to the original image with dlib's own point mapping through k + j
-   levels (j being the level inside P_k where it was found), rounded exactly where dlib rounds,
-   so that the box equals the plain run's box.
-5. Encodings are computed from the full-resolution image, as in the plain run.
+Why not something faster (issue 14). Until commit 572565b detection skipped the first five
+levels of that pyramid (rebuilt pixel for pixel, so boxes stayed the plain run's): ingestion
+was 4.29x the naive loop on 2 cores, but faces of 44-90 px (6.3-7.6 % of a 580-1430 px photo,
+1-2.3 % of a 4000 px one) were neither stored nor found: a requester in a group photo could be
+left out of an access answer and an erasure. Finding exactly the faces the full detector finds
+means running its scan over every window of those levels: the detector's score is linear in
+HOG features that are normalised for contrast, so no cheap statistic of a region bounds the
+score there (only a perfectly flat region scores nothing), and no region can be skipped without
+losing faces the full detector finds. That scan is most of the naive loop's time, so no exact
+method gets far beyond the number of cores; `python -m benchmarks.ingest` prints the share and
+the bound it puts on the ratio, beside the measured ratio.
 
-What it finds (tests/biometrics/test_faces.py, benchmarks/ingest.py --small-faces 12):
-- every face of the plain run at about 90 px (36 * 1.2**5) and up, with the plain run's box, so
-  its encoding is the plain run's to the last bit: on the shared photos (29 faces) and on large
-  photos with faces pasted at 3, 4, 5, 6, 7 and 10 % of a 3000-4000 px long side (recall 100 %
-  at every size, like the plain run; starting at 1152 px as before found none of 12 at 3 and 4 %,
-  5 at 5 %, 11 at 6 %);
-- not the faces the plain run finds between its own floor (about 40 px) and 36 * 1.2**k px: 44
-  to 90 px, i.e. 6.3 to 7.6 % of the long side of photos of 580-1430 px and about 90 px in larger
-  ones (2.3 % of a 4000 px photo; it was 7 %, 280 px). A face of 75-90 px may also be found one
-  level higher than the plain run finds it, with a box that is not the plain run's. Photos of
-  576 px or less run the plain detector unchanged. Redaction of third parties never relies on
-  this: it runs the full detector (biometrics.redaction.detect_all_faces).
-
-Cost: building P_k exactly costs about as much as the plain run's own pyramid (P_0 of a
-4000 x 3000 photo is 48 MP; about 1 s of the plain run's 5-6 s), and encoding costs the same as
-in the plain run (about 85 ms a face), so what is saved is the HOG scan of levels 0-4. Measured
-by `python -m benchmarks.ingest --small-faces 12 --min-photos 74 --no-store` (25 shared + 12
-large photos, twice), with the second core free (load average 1.4 2.4 2.7 during the run):
-naive loop 0.59 photos/s, fast pipeline with 2 processes 2.54 photos/s, ratio 4.29x against the
-4x target (PASS); CPU per photo 774 ms against the plain run's 1686 ms (one process 2.18x
-cheaper; the rest is the second process). An earlier run while other work held the second core
-(load average 4.3) gave 2.56x: the ratio needs both cores, and one process cannot be made much
-cheaper while its boxes stay the plain run's.
-
-Photos whose upsampled copy would exceed EXACT_MAX_PIXELS (above 16 MP) get their first levels
-from one bilinear resize instead, to bound a worker's memory; their boxes may then differ as in
-step 3.
+Uploads read while someone waits for the page run the same detector on a copy of bounded size
+(`detect_boxes(rgb, max_side=...)`); the boxes are mapped back to the photo and the encodings
+computed from it at full resolution. On a 40 MP photo the full detector takes 17.6 s and 1.5 GB
+here, on a 12 MP one 4.8 s and 0.45 GB (measured on this 2-core machine):
+- a requester's selfie or identity document, where only the main face counts (one face, or the
+  largest): at most QUERY_MAX_SIDE px, so a 40 MP upload to a public form costs what a 2 MP one
+  costs; faces under about 2.5 % of the long side are not seen there;
+- a staff search by photo (every face in it is searched): at most SEARCH_MAX_SIDE px, faces down
+  to about 1 % of the long side.
+The `search_faces` command, with no one waiting on a page, runs the full detector on the whole
+photo, as ingestion and redaction do.
 """
 
-import math
 from dataclasses import dataclass
 
-import dlib
 import face_recognition
 import numpy as np
 from face_recognition import api as _fr
+from PIL import Image
 
 ENCODING_MODEL = "dlib_face_recognition_resnet_model_v1"
 LANDMARK_MODEL = "small"  # 5-point
 MODEL_VERSION = f"{ENCODING_MODEL}+shape_predictor_5_face_landmarks"
 
-# Longest side of the pyramid level that detection starts from, in photos small enough that
-# MAX_SKIPPED_LEVELS does not stop it first (up to 1433 px): faces down to 6.3-7.6 % of the
-# long side (the smallest face in the shared group photos is 7.7 %; at 1024 px it is found with
-# a score just above the threshold, too close to rely on).
-DETECT_MAX_SIDE = 1152
-# Never skip more levels than this: level 5 finds faces of about 36 * 1.2**5 = 90 px, in a photo
-# of any size (3 % of a 3000 px photo). Each level fewer costs a third more HOG scanning.
-MAX_SKIPPED_LEVELS = 5
-# Above this many pixels in the upsampled copy (photos above 16 MP) the first levels are one
-# bilinear resize instead of the exact chain, so that a worker never holds gigabytes of pyramid.
-EXACT_MAX_PIXELS = 64_000_000
+# Longest side detection sees in a requester's own photos (selfie, identity document): the full
+# detector's floor of about 40 px is then 2.5 % of the photo's long side, far below any selfie's
+# face and below the small "ghost" portrait of an identity card photographed whole.
+QUERY_MAX_SIDE = 1600
+# Longest side detection sees in a staff search upload: 4000 px (12 MP at 4:3) keeps a search
+# under about 5 s and 0.5 GB, and finds faces down to 1 % of the long side.
+SEARCH_MAX_SIDE = 4000
 
-_LEVEL_RATIO = 6 / 5
-_LEVEL_BOX = 73.0  # height in pixels of the frontal detector's box at the level it was found
-_PYRAMID_6 = dlib.pyramid_down(6)
-_PYRAMID_2 = dlib.pyramid_down(2)
+# Names the detection that found a stored photo's faces (SourcePhoto.detector). Photos stored
+# before issue 14 have "": their faces under about 90 px were skipped, and `manage.py
+# rescan_photos` runs this detector on them and adds what it finds.
+DETECTOR = "hog-upsample-1"
 
 Box = tuple[int, int, int, int]  # (top, right, bottom, left), face_recognition's order
 
@@ -91,69 +66,25 @@ class DetectedFace:
     encoding: np.ndarray  # float64, shape (128,)
 
 
-def levels_to_skip(
-    height: int, width: int, *, max_side: int | None, upsample: int = 1, max_skip: int = MAX_SKIPPED_LEVELS
-) -> int:
-    """How many levels of the plain run's pyramid to skip: enough that detection starts at most
-    max_side, never more than max_skip (the levels below max_skip find the small faces)."""
-    if max_side is None:
-        return 0
-    long_side = max(height, width) * (2**upsample)
-    if long_side <= max_side:
-        return 0
-    return min(max_skip, math.ceil(math.log(long_side / max_side) / math.log(_LEVEL_RATIO)))
-
-
-def _round(value: float) -> int:
-    # dlib converts dpoint -> point by rounding half away from zero.
-    return math.floor(value + 0.5) if value >= 0 else -math.floor(-value + 0.5)
-
-
-def _level_image(rgb: np.ndarray, *, skip: int, upsample: int) -> np.ndarray:
-    """P_skip, pixel for pixel as the plain run builds it: dlib's pyramid_up (a bilinear resize to
-    `rect_up`'s size), then `skip` times pyramid_down<6>. Only when the upsampled photo would be
-    larger than EXACT_MAX_PIXELS are its first levels replaced by one bilinear resize."""
+def _reduced(rgb: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
+    """A copy whose long side is at most max_side, and the factor from its pixels to rgb's."""
     height, width = rgb.shape[:2]
-    if upsample:
-        up = _PYRAMID_2.rect_up(dlib.rectangle(0, 0, width - 1, height - 1))
-        width, height = up.right() + 1, up.bottom() + 1
-    approximated = 0
-    while approximated < skip and width * height > EXACT_MAX_PIXELS:
-        width, height = (5 * width) // 6, (5 * height) // 6
-        approximated += 1
-    level = dlib.resize_image(rgb, height, width) if upsample or approximated else rgb
-    for _ in range(skip - approximated):
-        level = _PYRAMID_6(level)
-    return level
+    scale = max(height, width) / max_side
+    if scale <= 1:
+        return rgb, 1.0
+    size = (max(1, round(width / scale)), max(1, round(height / scale)))
+    small = Image.fromarray(rgb).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(small), scale
 
 
-def _box_from_level(rect, *, skip: int, upsample: int) -> dlib.rectangle:
-    """Map a detection on P_skip back to the original image exactly as the plain run would."""
-    inner = max(0, round(math.log(max(rect.height(), 1) / _LEVEL_BOX) / math.log(_LEVEL_RATIO)))
-    corners = [dlib.dpoint(rect.left(), rect.top()), dlib.dpoint(rect.right(), rect.bottom())]
-    for _ in range(inner):
-        corners = [_PYRAMID_6.point_down(p) for p in corners]
-    corners = [dlib.dpoint(_round(p.x), _round(p.y)) for p in corners]  # the box at its own level
-    for _ in range(skip + inner):
-        corners = [_PYRAMID_6.point_up(p) for p in corners]
-    box = dlib.rectangle(*(_round(v) for v in (corners[0].x, corners[0].y, corners[1].x, corners[1].y)))
-    return _PYRAMID_2.rect_down(box) if upsample else box
-
-
-def detect_boxes(
-    rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1, max_skip: int = MAX_SKIPPED_LEVELS
-) -> list[Box]:
-    """Face boxes in full-resolution pixels; `max_side=None` runs the plain detector on everything."""
-    if upsample not in (0, 1):
-        raise ValueError("upsample must be 0 or 1")
-    height, width = rgb.shape[:2]
-    skip = levels_to_skip(height, width, max_side=max_side, upsample=upsample, max_skip=max_skip)
-    if skip == 0:
-        rects = _fr.face_detector(rgb, upsample)
-    else:
-        level = _level_image(rgb, skip=skip, upsample=upsample)
-        rects = [_box_from_level(rect, skip=skip, upsample=upsample) for rect in _fr.face_detector(level, 0)]
-    boxes = [_fr._trim_css_to_bounds(_fr._rect_to_css(rect), rgb.shape) for rect in rects]
+def detect_boxes(rgb: np.ndarray, *, max_side: int | None = None) -> list[Box]:
+    """Face boxes in rgb's pixels: the full detector (HOG, upsample 1) on the whole photo, or with
+    max_side on a copy of at most that long side (queries where only the main face counts)."""
+    image, scale = (rgb, 1.0) if max_side is None else _reduced(rgb, max_side)
+    boxes = [_fr._rect_to_css(rect) for rect in _fr.face_detector(image, 1)]
+    if scale != 1.0:
+        boxes = [tuple(round(value * scale) for value in box) for box in boxes]
+    boxes = [_fr._trim_css_to_bounds(box, rgb.shape) for box in boxes]
     return [tuple(int(v) for v in box) for box in boxes if box[2] > box[0] and box[1] > box[3]]
 
 
@@ -163,12 +94,21 @@ def encode_boxes(rgb: np.ndarray, boxes: list[Box]) -> list[np.ndarray]:
     return face_recognition.face_encodings(rgb, known_face_locations=boxes, num_jitters=1, model=LANDMARK_MODEL)
 
 
-def detect_faces(
-    rgb: np.ndarray, *, max_side: int | None = DETECT_MAX_SIDE, upsample: int = 1, max_skip: int = MAX_SKIPPED_LEVELS
-) -> list[DetectedFace]:
-    boxes = detect_boxes(rgb, max_side=max_side, upsample=upsample, max_skip=max_skip)
+def detect_faces(rgb: np.ndarray, *, max_side: int | None = None) -> list[DetectedFace]:
+    """Boxes as detect_boxes finds them, each encoded from rgb at full resolution."""
+    boxes = detect_boxes(rgb, max_side=max_side)
     encodings = encode_boxes(rgb, boxes)
     return [
         DetectedFace(box=box, encoding=np.asarray(enc, dtype=np.float64))
         for box, enc in zip(boxes, encodings, strict=True)
     ]
+
+
+def box_iou(a: Box, b: Box) -> float:
+    """Intersection over union of two (top, right, bottom, left) boxes."""
+    top, right, bottom, left = max(a[0], b[0]), min(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3])
+    if right <= left or bottom <= top:
+        return 0.0
+    inter = (right - left) * (bottom - top)
+    union = (a[1] - a[3]) * (a[2] - a[0]) + (b[1] - b[3]) * (b[2] - b[0]) - inter
+    return inter / union

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import multiprocessing
 import os
 import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +40,7 @@ from django.db import DatabaseError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from biometrics.faces import DETECT_MAX_SIDE, detect_faces
+from biometrics.faces import detect_faces
 from biometrics.images import FORMAT_SUFFIX, ImageLimits, ImageRejected, image_to_array, load_image_and_format
 from biometrics.models import encoding_to_bytes
 from biometrics.services import FaceFound, IngestStatus, photo_ingest, temp_files_cleanup
@@ -277,7 +279,7 @@ def read_photo(path: str, *, limits: ImageLimits) -> bytes:
     return data
 
 
-def analyse_bytes(data: bytes, *, limits: ImageLimits, max_side: int | None = DETECT_MAX_SIDE) -> Analysis:
+def analyse_bytes(data: bytes, *, limits: ImageLimits) -> Analysis:
     """Decode once, detect and encode. Never raises for a bad image: the reason is in the result."""
     sha256 = hashlib.sha256(data).hexdigest()
     try:
@@ -285,7 +287,7 @@ def analyse_bytes(data: bytes, *, limits: ImageLimits, max_side: int | None = DE
     except ImageRejected as rejected:
         return Analysis(sha256=sha256, size=len(data), error_code=rejected.code, error_message=str(rejected.message))
     rgb = image_to_array(image)
-    faces = detect_faces(rgb, max_side=max_side)
+    faces = detect_faces(rgb)
     return Analysis(
         sha256=sha256,
         size=len(data),
@@ -296,12 +298,12 @@ def analyse_bytes(data: bytes, *, limits: ImageLimits, max_side: int | None = DE
     )
 
 
-def analyse_file(path: str, limits: ImageLimits, max_side: int | None = DETECT_MAX_SIDE) -> Analysis:
+def analyse_file(path: str, limits: ImageLimits) -> Analysis:
     try:
         data = read_photo(path, limits=limits)
     except ImageRejected as rejected:
         return Analysis(sha256="", size=0, error_code=rejected.code, error_message=str(rejected.message))
-    return analyse_bytes(data, limits=limits, max_side=max_side)
+    return analyse_bytes(data, limits=limits)
 
 
 def _worker_init() -> None:
@@ -343,9 +345,7 @@ def store_analysis(item: IngestItem, analysis: Analysis, data: bytes, *, now: da
     return ItemResult(item.path, outcome.status, faces=outcome.faces, code=code, message=message)
 
 
-def ingest_item(
-    item: IngestItem, *, limits: ImageLimits | None = None, max_side: int | None = DETECT_MAX_SIDE
-) -> ItemResult:
+def ingest_item(item: IngestItem, *, limits: ImageLimits | None = None) -> ItemResult:
     """Steps 1-3 for one photo in this process (what a Celery task runs)."""
     limits = limits or ingest_limits()
     try:
@@ -356,7 +356,7 @@ def ingest_item(
     known = _known(item, sha256)
     if known:
         return known
-    return store_analysis(item, analyse_bytes(data, limits=limits, max_side=max_side), data)
+    return store_analysis(item, analyse_bytes(data, limits=limits), data)
 
 
 def _known(item: IngestItem, sha256: str) -> ItemResult | None:
@@ -391,7 +391,6 @@ def run_ingest(
     workers: int = 2,
     mode: str = "auto",
     on_result: Progress | None = None,
-    max_side: int | None = DETECT_MAX_SIDE,
     limits: ImageLimits | None = None,
 ) -> IngestReport:
     """Ingest every item of the listing; `mode` is "local", "celery" or "auto" (Celery when a
@@ -412,9 +411,9 @@ def run_ingest(
         record(problem)
     try:
         if mode == "celery":
-            _run_celery(listing.items, limits=limits, record=record, max_side=max_side, in_flight=max(4, 4 * workers))
+            _run_celery(listing.items, limits=limits, record=record, in_flight=max(4, 4 * workers))
         else:
-            _run_local(listing.items, limits=limits, record=record, workers=workers, max_side=max_side)
+            _run_local(listing.items, limits=limits, record=record, workers=workers)
     except KeyboardInterrupt:
         report.interrupted = True
     report.seconds = time.monotonic() - started
@@ -438,32 +437,37 @@ def _new_items(items: list[IngestItem], limits: ImageLimits, record: Progress) -
         yield item, sha256
 
 
-def _run_local(items, *, limits, record, workers: int, max_side) -> None:
-    if workers <= 1:
-        for item, _sha in _new_items(items, limits, record):
-            record(ingest_item(item, limits=limits, max_side=max_side))
-        return
-    import multiprocessing
-
-    # fork: children share the loaded dlib models; they never touch the database connection.
-    context = multiprocessing.get_context("fork")
-    pending: dict[Future, tuple[IngestItem, str]] = {}
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+@contextmanager
+def analysis_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Local processes for detection and encoding. Forked: they share the loaded dlib models and
+    never touch the database connection; Ctrl-C reaches only the parent. When the block raises
+    (Ctrl-C included), queued work is cancelled and the processes are stopped at once."""
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
+    )
     try:
-        for item, sha256 in _new_items(items, limits, record):
-            pending[executor.submit(analyse_file, item.path, limits, max_side)] = (item, sha256)
-            if len(pending) >= 3 * workers:
-                _collect(pending, limits, record, block=True)
-        while pending:
-            _collect(pending, limits, record, block=True)
+        yield executor
     except BaseException:
-        for future in pending:
-            future.cancel()
         executor.shutdown(wait=False, cancel_futures=True)
         for process in list((getattr(executor, "_processes", None) or {}).values()):
             process.terminate()
         raise
     executor.shutdown(wait=True)
+
+
+def _run_local(items, *, limits, record, workers: int) -> None:
+    if workers <= 1:
+        for item, _sha in _new_items(items, limits, record):
+            record(ingest_item(item, limits=limits))
+        return
+    pending: dict[Future, tuple[IngestItem, str]] = {}
+    with analysis_pool(workers) as executor:
+        for item, sha256 in _new_items(items, limits, record):
+            pending[executor.submit(analyse_file, item.path, limits)] = (item, sha256)
+            if len(pending) >= 3 * workers:
+                _collect(pending, limits, record, block=True)
+        while pending:
+            _collect(pending, limits, record, block=True)
 
 
 def _collect(pending: dict, limits: ImageLimits, record: Progress, *, block: bool) -> None:
@@ -491,7 +495,7 @@ def _collect(pending: dict, limits: ImageLimits, record: Progress, *, block: boo
         record(store_analysis(item, analysis, data))
 
 
-def _run_celery(items, *, limits, record, max_side, in_flight: int) -> None:
+def _run_celery(items, *, limits, record, in_flight: int) -> None:
     from biometrics.tasks import ingest_photo_file
 
     pending: list[tuple[IngestItem, object]] = []
@@ -513,7 +517,6 @@ def _run_celery(items, *, limits, record, max_side, in_flight: int) -> None:
                 source_url=item.source_url,
                 page_url=item.page_url,
                 collected_at=item.collected_at.isoformat() if item.collected_at else None,
-                max_side=max_side,
             )
             pending.append((item, result))
             drain(in_flight)

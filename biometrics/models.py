@@ -68,6 +68,9 @@ class SourcePhoto(models.Model):
     height = models.PositiveIntegerField(_("height (px)"))
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
     created_at = models.DateTimeField(_("ingested at"), default=timezone.now)
+    # The detection that found its faces (biometrics.faces.DETECTOR); "" for photos stored before
+    # issue 14, whose faces under about 90 px were skipped (manage.py rescan_photos adds them).
+    detector = models.CharField(_("face detector"), max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,8 +9,8 @@ Used twice when answering data-subject requests:
 
 Faces to blur that are not stored are found with the full detector (`detect_all_faces`:
 face_recognition's HOG with upsample 1 on every pyramid level, down to faces of about 40 px),
-never with the faster ingestion detector, which skips the levels that find faces below about
-90 px (biometrics.faces): protecting a third party is not traded for speed.
+the one ingestion uses (biometrics.faces); a photo stored before ingestion used it (faces under
+about 90 px were skipped until issue 14) is covered all the same.
 
 A blurred region is pixelated to a few blocks across and then Gaussian-blurred, over the face
 box enlarged on every side (hair, ears and jaw identify people too). Pixelation alone can be
@@ -57,7 +57,7 @@ def overlap_ratio(a: Box, b: Box) -> float:
 
 def detect_all_faces(image: Image.Image) -> list[Box]:
     """Every face the full detector finds in `image` (RGB), whatever its size."""
-    return detect_boxes(image_to_array(image), max_side=None)
+    return detect_boxes(image_to_array(image))
 
 
 def blur_faces(image: Image.Image, boxes: Iterable[Box], *, expand: float = EXPAND) -> Image.Image:

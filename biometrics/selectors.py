@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Count, Max, Min, QuerySet, Sum
 
+from biometrics.faces import DETECTOR
 from biometrics.models import (
     ENCODING_BYTES,
     ENCODING_DTYPE,
@@ -78,6 +79,7 @@ class StoreStats:
     searches: int
     suppression_entries: int
     domains: list[DomainStats]
+    photos_to_rescan: int = 0
 
 
 def store_statistics(*, top_domains: int = 20) -> StoreStats:
@@ -116,7 +118,13 @@ def store_statistics(*, top_domains: int = 20) -> StoreStats:
         searches=SearchEvent.objects.count(),
         suppression_entries=SuppressionEntry.objects.count(),
         domains=domains,
+        photos_to_rescan=photos_to_rescan().count(),
     )
+
+
+def photos_to_rescan() -> QuerySet[SourcePhoto]:
+    """Stored photos whose faces were not found by the current detector (stored before issue 14)."""
+    return SourcePhoto.objects.exclude(detector=DETECTOR).order_by("pk")
 
 
 def photo_list(*, domain: str | None = None, has_recipients: bool | None = None) -> QuerySet[SourcePhoto]:

@@ -3,7 +3,6 @@
 from celery import shared_task
 from django.utils.dateparse import parse_datetime
 
-from biometrics.faces import DETECT_MAX_SIDE
 from biometrics.ingest import IngestItem, ingest_item
 
 
@@ -14,7 +13,6 @@ def ingest_photo_file(
     source_url: str = "",
     page_url: str = "",
     collected_at: str | None = None,
-    max_side: int | None = DETECT_MAX_SIDE,
 ) -> dict:
     """Ingest one file that this worker can read at `path`.
 
@@ -27,5 +25,5 @@ def ingest_photo_file(
         page_url=page_url,
         collected_at=parse_datetime(collected_at) if collected_at else None,
     )
-    result = ingest_item(item, max_side=max_side)
+    result = ingest_item(item)
     return {"status": result.status, "faces": result.faces, "code": result.code, "message": result.message}

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from biometrics.faces import detect_faces
+from biometrics.faces import QUERY_MAX_SIDE, detect_faces
 from biometrics.images import ImageRejected, image_to_array, load_image_checked
 from compliance.models import DataSubjectRequest, IdentityCheck
 from core.audit import audit_record
@@ -43,7 +43,7 @@ def _largest_face(faces):
 def _faces_of(field_file):
     with field_file.storage.open(field_file.name, "rb") as handle:
         data = handle.read()
-    return detect_faces(image_to_array(load_image_checked(data)))
+    return detect_faces(image_to_array(load_image_checked(data)), max_side=QUERY_MAX_SIDE)
 
 
 def faces_match(selfie_faces, document_faces, *, tolerance: float) -> tuple[bool, str]:

@@ -66,7 +66,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from biometrics.faces import DetectedFace, detect_faces
+from biometrics.faces import QUERY_MAX_SIDE, DetectedFace, detect_faces
 from biometrics.images import ImageRejected, image_to_array, load_image_checked
 from biometrics.models import Face
 from biometrics.search import search_faces, search_faces_batch
@@ -190,7 +190,7 @@ def _face_in(field_file, which: str) -> DetectedFace:
             image = load_image_checked(handle)
     except (ImageRejected, OSError) as error:
         raise MatchingError(f"The {which} cannot be read: {error}") from error
-    faces = detect_faces(image_to_array(image))
+    faces = detect_faces(image_to_array(image), max_side=QUERY_MAX_SIDE)
     if not faces:
         raise MatchingError(f"No face was found in the {which}.")
     return max(faces, key=lambda face: (face.box[2] - face.box[0]) * (face.box[1] - face.box[3]))

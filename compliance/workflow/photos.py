@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from biometrics.faces import detect_boxes
+from biometrics.faces import QUERY_MAX_SIDE, detect_boxes
 from biometrics.images import ImageRejected, image_to_array, image_to_jpeg_bytes, load_image_checked
 
 MAX_NAME_LENGTH = 120  # of the original file name shown back to the citizen
@@ -52,7 +52,7 @@ def photo_check(upload, *, require_single_face: bool) -> CheckedPhoto:
     if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
         raise ImageRejected("too_large", too_large_message())
     image = load_image_checked(upload)
-    faces = len(detect_boxes(image_to_array(image)))
+    faces = len(detect_boxes(image_to_array(image), max_side=QUERY_MAX_SIDE))
     if faces == 0 and not require_single_face:
         raise ImageRejected(
             "no_face",

@@ -50,10 +50,11 @@ def test_access_copy_blurs_every_face_but_the_requesters():
 @pytest.mark.faces
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_a_third_party_too_small_for_ingestion_is_blurred_in_the_access_copy(faces_dir, tmp_path, media_root):
-    """A 60 px face (3 % of a 2000 px photo) is below the ingestion detector's floor (about 90 px),
-    so it was never stored; the access copy still blurs it, because redaction runs the full
-    detector (compliance.workflow.access.redacted_copy -> biometrics.redaction.detect_all_faces)."""
+def test_a_small_third_party_the_store_does_not_hold_is_blurred_in_the_access_copy(faces_dir, tmp_path, media_root):
+    """A 60 px face (3 % of a 2000 px photo): ingestion finds it (the full detector), but a store
+    may lack it (a photo ingested before issue 14 skipped faces under about 90 px); the access
+    copy still blurs it, because redaction runs the full detector again on the copy
+    (compliance.workflow.access.redacted_copy -> biometrics.redaction.detect_all_faces)."""
     import face_recognition
     from django.core.files.base import ContentFile
 
@@ -67,9 +68,8 @@ def test_a_third_party_too_small_for_ingestion_is_blurred_in_the_access_copy(fac
     requester, third_party = photo.faces
     rgb = image_to_array(load_image_checked(photo.path))
     ingested = detect_faces(rgb)
-    assert [face.box for face in ingested if found(requester, [face.box])]  # stored at ingestion
-    assert not any(found(third_party, [face.box]) for face in ingested)  # too small to be stored
-    assert found(third_party, face_recognition.face_locations(rgb))  # the full detector sees it
+    assert found(third_party, [face.box for face in ingested])  # ingestion sees it today ...
+    ingested = [face for face in ingested if found(requester, [face.box])]  # ... but the store holds only mine
 
     stored = SourcePhotoFactory(width=photo.width, height=photo.height)
     stored.image.save("group.jpg", ContentFile(photo.path.read_bytes()), save=True)

@@ -6,7 +6,7 @@ import itertools
 import factory
 import numpy as np
 
-from biometrics.faces import ENCODING_MODEL, MODEL_VERSION
+from biometrics.faces import DETECTOR, ENCODING_MODEL, MODEL_VERSION
 from biometrics.models import Customer, CustomerKind, Face, SourcePhoto, encoding_to_bytes
 
 _counter = itertools.count(1)
@@ -29,6 +29,7 @@ class SourcePhotoFactory(factory.django.DjangoModelFactory):
     width = 640
     height = 480
     size_bytes = 12_345
+    detector = DETECTOR
 
 
 class FaceFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from biometrics.faces import DETECT_MAX_SIDE
 from biometrics.ingest import ERROR, REJECTED, list_source, run_ingest
 from biometrics.services import IngestStatus
 
@@ -38,22 +37,11 @@ class Command(BaseCommand):
             default="auto",
             help="auto (default): Celery workers when a broker is configured, else local processes.",
         )
-        parser.add_argument(
-            "--detect-max-side",
-            type=int,
-            default=DETECT_MAX_SIDE,
-            help=(
-                "Longest side of the pyramid level detection starts from (never more than 5 levels are skipped: "
-                "faces of about 90 px and up are found); 0 = the full plain detector (slow)."
-            ),
-        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, path, source_url_prefix, workers, mode, detect_max_side, no_progress, **options):
+    def handle(self, *args, path, source_url_prefix, workers, mode, no_progress, **options):
         if workers < 1 or workers > 256:
             raise CommandError("--workers must be between 1 and 256.")
-        if detect_max_side < 0:
-            raise CommandError("--detect-max-side must be 0 or more.")
         if source_url_prefix and not source_url_prefix.startswith(("http://", "https://")):
             raise CommandError("--source-url-prefix must start with http:// or https://.")
         if mode == "celery" and settings.CELERY_TASK_ALWAYS_EAGER:
@@ -82,7 +70,6 @@ class Command(BaseCommand):
             workers=workers,
             mode=mode,
             on_result=on_result,
-            max_side=detect_max_side or None,
         )
         bar.close()
         self._summary(report)
