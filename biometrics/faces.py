@@ -6,7 +6,7 @@ the 68-point predictor's licence forbids commercial use without clearance.
 The store's detector is the full one: `face_recognition.face_locations` (HOG, upsample 1) on the
 whole photo, boxes and encodings exactly as a plain face_recognition run gives them. It finds
 faces down to about 40 px in a photo of any size, and the store holds, discloses and erases every
-face it finds. Ingestion, the staff search and the redaction of third parties all use it.
+face it finds. Ingestion, rescans and the redaction of third parties use it as it is.
 
 Why not something faster (issue 14). Until commit 572565b detection skipped the first five
 levels of that pyramid (rebuilt pixel for pixel, so boxes stayed the plain run's): ingestion
