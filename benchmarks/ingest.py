@@ -27,8 +27,9 @@ Steps:
    of the naive loop's boxes the pipeline returns exactly, and the largest encoding distance.
 7. The bound on any exact method: the naive loop's CPU in face_locations (the full detector's
    scan) is measured apart; a method that returns exactly the full detector's faces runs that
-   scan (biometrics/faces.py says why no region of it can be skipped), so on W cores its ratio is
-   at most W x (naive CPU per photo) / (scan CPU per photo).
+   scan (biometrics/faces.py says why no region of it can be skipped), so on W cores, with dlib's
+   implementation of the scan, its ratio is at most W x (naive CPU per photo) / (scan CPU per
+   photo). Only a faster implementation of the same scan, to the same scores, would move it.
 In each block the pool gets the largest photos first (a block ends with a barrier that
 production's continuous stream of photos does not have).
 Ratios are photos/s pipeline over photos/s naive measured in this run; the target is 4x.
@@ -247,7 +248,7 @@ def _run(args, faces_dir: Path, temp: Path) -> int:
     print(
         f"the full detector's scan (face_locations) is {scan_share:.0%} of the naive loop's CPU "
         f"({1000 * naive_scan / len(workload):.0f} ms a photo): a method that finds exactly its faces runs that scan, "
-        f"so with {args.workers} processes its ratio is at most {bound:.2f}x"
+        f"so with {args.workers} processes and dlib's implementation of it its ratio is at most {bound:.2f}x"
     )
     print(
         f"faces: manifest {total['manifest']}, naive {total['naive']}, pipeline {total['fast']}; "

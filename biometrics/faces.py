@@ -17,16 +17,18 @@ means running its scan over every window of those levels: the detector's score i
 HOG features that are normalised for contrast, so no cheap statistic of a region bounds the
 score there (only a perfectly flat region scores nothing), and no region can be skipped without
 losing faces the full detector finds. That scan is most of the naive loop's time, so no exact
-method gets far beyond the number of cores; `python -m benchmarks.ingest` prints the share and
-the bound it puts on the ratio, beside the measured ratio.
+method that runs dlib's scan gets far beyond the number of cores; `python -m benchmarks.ingest`
+prints the share and the bound it puts on the ratio, beside the measured ratio (76 %: at most
+2.62x on 2 cores, measured 2.01x). Only a faster implementation of the same scan, to the same
+scores, would raise the bound.
 
 Uploads read while someone waits for the page run the same detector on a copy of bounded size
 (`detect_boxes(rgb, max_side=...)`); the boxes are mapped back to the photo and the encodings
 computed from it at full resolution. On a 40 MP photo the full detector takes 17.6 s and 1.5 GB
 here, on a 12 MP one 4.8 s and 0.45 GB (measured on this 2-core machine):
 - a requester's selfie or identity document, where only the main face counts (one face, or the
-  largest): at most QUERY_MAX_SIDE px, so a 40 MP upload to a public form costs what a 2 MP one
-  costs; faces under about 2.5 % of the long side are not seen there;
+  largest): at most QUERY_MAX_SIDE px, so a 40 MP upload to a public form costs what a 1 MP one
+  costs; faces under about 4 % of the long side are not seen there;
 - a staff search by photo (every face in it is searched): at most SEARCH_MAX_SIDE px, faces down
   to about 1 % of the long side.
 The `search_faces` command, with no one waiting on a page, runs the full detector on the whole
@@ -45,9 +47,10 @@ LANDMARK_MODEL = "small"  # 5-point
 MODEL_VERSION = f"{ENCODING_MODEL}+shape_predictor_5_face_landmarks"
 
 # Longest side detection sees in a requester's own photos (selfie, identity document): the full
-# detector's floor of about 40 px is then 2.5 % of the photo's long side, far below any selfie's
-# face and below the small "ghost" portrait of an identity card photographed whole.
-QUERY_MAX_SIDE = 1600
+# detector's floor of about 40 px is then 4 % of the photo's long side, far below any selfie's
+# face and below the small "ghost" portrait of an identity card photographed whole; a check
+# costs about what a 1 MP photo costs, whatever the upload's size.
+QUERY_MAX_SIDE = 1000
 # Longest side detection sees in a staff search upload: 4000 px (12 MP at 4:3) keeps a search
 # under about 5 s and 0.5 GB, and finds faces down to 1 % of the long side.
 SEARCH_MAX_SIDE = 4000

@@ -3,7 +3,7 @@
 Until issue 14 ingestion skipped the detector's first pyramid levels, so faces under about 90 px
 were not stored: not found for a requester, not disclosed, not erased. This runs the current
 detector (biometrics.faces.DETECTOR, the full one) on every stored photo not marked with it, and
-biometrics.services.photo_rescan_record adds the faces found anew, one transaction per photo.
+`photo_rescan_record` adds the faces found anew, one transaction per photo.
 
 The parent reads each stored file through the storage and writes to the database; detection
 runs in `workers` local processes (biometrics.ingest.analysis_pool), a few photos in flight per
@@ -14,14 +14,66 @@ new faces. Nothing here logs encodings, boxes or file names.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from biometrics import selectors
+from biometrics.faces import DETECTOR, box_iou
 from biometrics.images import ImageLimits
 from biometrics.ingest import Analysis, analyse_bytes, analysis_pool, ingest_limits
-from biometrics.services import RescanStatus, photo_rescan_record
+from biometrics.models import SourcePhoto
+from biometrics.services import FaceFound, faces_create
+
+
+class RescanStatus:
+    COMPLETED = "completed"  # the faces it lacked were added (maybe none); the photo is marked
+    CURRENT = "current"  # scanned by the current detector already, or deleted meanwhile
+    SUPPRESSED = "suppressed"  # a face found anew belongs to a suppression entry: left for staff
+
+
+@dataclass(frozen=True)
+class RescanOutcome:
+    status: str
+    added: int = 0
+
+
+# A face found again is a stored one when their boxes overlap this much: the detector before
+# issue 14 returned the full detector's own box for faces of 90 px and up, and for 75-90 px at
+# times the box one pyramid level larger (IoU about 0.7).
+SAME_FACE_IOU = 0.5
+
+
+def photo_rescan_record(
+    *, photo_id: int, faces: Sequence[FaceFound], now: datetime | None = None, tolerance: float | None = None
+) -> RescanOutcome:
+    """Add to a stored photo the faces that the current detector finds and its stored faces do not
+    cover, and mark it as scanned by that detector (SourcePhoto.detector).
+
+    `faces` is the analysis of the stored file (biometrics.ingest.analyse_bytes), made outside the
+    transaction. Stored faces are kept as they are. When a face found anew is within `tolerance`
+    of a suppression entry nothing is added and the photo stays unmarked: ingestion would not have
+    stored the photo at all, and deleting it is for staff (the admin's delete records every
+    removal); each later rescan reports it again until then.
+    """
+    now = now or timezone.now()
+    tolerance = settings.FACE_TOLERANCE if tolerance is None else tolerance
+    with transaction.atomic():
+        photo = SourcePhoto.objects.select_for_update().filter(pk=photo_id).first()
+        if photo is None or photo.detector == DETECTOR:
+            return RescanOutcome(RescanStatus.CURRENT)
+        stored = [face.box for face in photo.faces.all()]
+        new = [face for face in faces if all(box_iou(face.box, box) < SAME_FACE_IOU for box in stored)]
+        if new and selectors.suppression_matches_any([face.encoding for face in new], tolerance=tolerance):
+            return RescanOutcome(RescanStatus.SUPPRESSED)
+        created = faces_create(photo=photo, faces=new, now=now) if new else []
+        SourcePhoto.objects.filter(pk=photo.pk).update(detector=DETECTOR)
+    return RescanOutcome(RescanStatus.COMPLETED, added=len(created))
 
 
 @dataclass
@@ -38,6 +90,15 @@ class RescanReport:
     @property
     def done(self) -> int:
         return self.completed + self.current + len(self.suppressed) + len(self.unreadable)
+
+
+def _photos(batch: int = 500):
+    """The photos to rescan in batches by primary key (a store may hold millions): the ones a
+    batch leaves unmarked (suppressed, unreadable) are not read again in this run."""
+    last = 0
+    while rows := list(selectors.photos_to_rescan().filter(pk__gt=last).only("pk", "public_id", "image")[:batch]):
+        yield from rows
+        last = rows[-1].pk
 
 
 def _read(photo) -> bytes:
@@ -65,8 +126,7 @@ def run_rescan(
     """Rescan every photo selectors.photos_to_rescan() lists; KeyboardInterrupt stops cleanly
     (the report says so)."""
     limits = limits or ingest_limits()
-    photos = list(selectors.photos_to_rescan().only("pk", "public_id", "image"))
-    report = RescanReport(total=len(photos))
+    report = RescanReport(total=selectors.photos_to_rescan().count())
     started = time.monotonic()
 
     def analysed(photo, analysis: Analysis) -> None:
@@ -80,7 +140,7 @@ def run_rescan(
             on_photo()
 
     def readable():
-        for photo in photos:
+        for photo in _photos():
             try:
                 yield photo, _read(photo)
             except OSError as error:

@@ -29,15 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from biometrics import selectors
-from biometrics.faces import (
-    DETECTOR,
-    ENCODING_MODEL,
-    MODEL_VERSION,
-    SEARCH_MAX_SIDE,
-    DetectedFace,
-    box_iou,
-    detect_faces,
-)
+from biometrics.faces import DETECTOR, ENCODING_MODEL, MODEL_VERSION, SEARCH_MAX_SIDE, DetectedFace, detect_faces
 from biometrics.images import ImageRejected, image_to_array, load_image_checked
 from biometrics.models import (
     Customer,
@@ -80,18 +72,6 @@ class IngestOutcome:
     status: str
     photo_id: int | None = None
     faces: int = 0
-
-
-class RescanStatus:
-    COMPLETED = "completed"  # the faces it lacked were added (maybe none); the photo is marked
-    CURRENT = "current"  # scanned by the current detector already, or deleted meanwhile
-    SUPPRESSED = "suppressed"  # a face found anew belongs to a suppression entry: left for staff
-
-
-@dataclass(frozen=True)
-class RescanOutcome:
-    status: str
-    added: int = 0
 
 
 def _storage():
@@ -234,39 +214,6 @@ def photo_ingest(
             return IngestOutcome(IngestStatus.DUPLICATE)
         raise
     return IngestOutcome(IngestStatus.CREATED, photo_id=photo.pk, faces=len(created))
-
-
-# A face found again is a stored one when their boxes overlap this much: the detector before
-# issue 14 returned the full detector's own box for faces of 90 px and up, and for 75-90 px at
-# times the box one pyramid level larger (IoU about 0.7).
-SAME_FACE_IOU = 0.5
-
-
-def photo_rescan_record(
-    *, photo_id: int, faces: Sequence[FaceFound], now: datetime | None = None, tolerance: float | None = None
-) -> RescanOutcome:
-    """Add to a stored photo the faces that the current detector finds and its stored faces do not
-    cover, and mark it as scanned by that detector (SourcePhoto.detector).
-
-    `faces` is the analysis of the stored file (biometrics.ingest.analyse_bytes), made outside the
-    transaction. Stored faces are kept as they are. When a face found anew is within `tolerance`
-    of a suppression entry nothing is added and the photo stays unmarked: ingestion would not have
-    stored the photo at all, and deleting it is for staff (the admin's delete records every
-    removal); each later rescan reports it again until then.
-    """
-    now = now or timezone.now()
-    tolerance = settings.FACE_TOLERANCE if tolerance is None else tolerance
-    with transaction.atomic():
-        photo = SourcePhoto.objects.select_for_update().filter(pk=photo_id).first()
-        if photo is None or photo.detector == DETECTOR:
-            return RescanOutcome(RescanStatus.CURRENT)
-        stored = [face.box for face in photo.faces.all()]
-        new = [face for face in faces if all(box_iou(face.box, box) < SAME_FACE_IOU for box in stored)]
-        if new and selectors.suppression_matches_any([face.encoding for face in new], tolerance=tolerance):
-            return RescanOutcome(RescanStatus.SUPPRESSED)
-        created = faces_create(photo=photo, faces=new, now=now) if new else []
-        SourcePhoto.objects.filter(pk=photo.pk).update(detector=DETECTOR)
-    return RescanOutcome(RescanStatus.COMPLETED, added=len(created))
 
 
 def faces_create(*, photo: SourcePhoto, faces: Sequence[FaceFound], now: datetime | None = None) -> list[Face]:

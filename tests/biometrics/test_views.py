@@ -78,6 +78,16 @@ def test_statistics_count_photos_faces_and_domains(staff_client, store):
     assert stats.photos_with_several_faces == 1
     html = response.content.decode()
     assert 'data-stat="faces">7<' in html and "<svg" in html and "other.example" in html
+    assert stats.photos_to_rescan == 0 and "rescan_photos" not in html  # ingested by the current detector
+
+
+@pytest.mark.faces
+def test_photos_stored_before_the_full_detector_are_counted_with_the_command_to_rescan_them(staff_client, store):
+    SourcePhoto.objects.filter(pk__in=[store[path].pk for path in PHOTOS[:2]]).update(detector="")
+    html = staff_client.get(reverse("biometrics:store")).content.decode()
+    assert 'data-stat="photos-to-rescan">2<' in html
+    assert "2 photos were stored before ingestion used the full face detector" in html
+    assert "python manage.py rescan_photos" in html
 
 
 @pytest.mark.faces
