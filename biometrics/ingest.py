@@ -25,12 +25,14 @@ import os
 import signal
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
@@ -52,6 +54,9 @@ IMAGE_SUFFIXES = frozenset(
     | {".gif", ".bmp", ".tif", ".tiff"}  # not accepted, but tried so that the report names them
 )
 PATH_COLUMNS = ("path", "file", "file_path", "filename")
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def ingest_limits() -> ImageLimits:
@@ -455,44 +460,56 @@ def analysis_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     executor.shutdown(wait=True)
 
 
+def pool_results(
+    pool: ProcessPoolExecutor, calls: Iterable[tuple[K, Callable[[], V]]], *, in_flight: int
+) -> Iterator[tuple[K, Future[V]]]:
+    """Run each (key, call) in the pool, at most `in_flight` at a time, and yield (key, future)
+    as they finish. `calls` is read only as room frees up, so a long listing is never queued
+    whole; the caller handles each result in this process (the database is only touched here)."""
+    pending: dict[Future[V], K] = {}
+
+    def finished() -> Iterator[tuple[K, Future[V]]]:
+        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+        for future in done:
+            yield pending.pop(future), future
+
+    for key, call in calls:
+        pending[pool.submit(call)] = key
+        while len(pending) >= in_flight:
+            yield from finished()
+    while pending:
+        yield from finished()
+
+
 def _run_local(items, *, limits, record, workers: int) -> None:
     if workers <= 1:
         for item, _sha in _new_items(items, limits, record):
             record(ingest_item(item, limits=limits))
         return
-    pending: dict[Future, tuple[IngestItem, str]] = {}
-    with analysis_pool(workers) as executor:
-        for item, sha256 in _new_items(items, limits, record):
-            pending[executor.submit(analyse_file, item.path, limits)] = (item, sha256)
-            if len(pending) >= 3 * workers:
-                _collect(pending, limits, record, block=True)
-        while pending:
-            _collect(pending, limits, record, block=True)
+    calls = ((item, partial(analyse_file, item.path, limits)) for item, _sha in _new_items(items, limits, record))
+    with analysis_pool(workers) as pool:
+        for item, future in pool_results(pool, calls, in_flight=3 * workers):
+            _collect(item, future, limits, record)
 
 
-def _collect(pending: dict, limits: ImageLimits, record: Progress, *, block: bool) -> None:
-    done, _ = wait(list(pending), return_when=FIRST_COMPLETED, timeout=None if block else 0)
-    for future in done:
-        item, sha256 = pending.pop(future)
-        try:
-            analysis = future.result()
-        except Exception as exc:  # a crash in dlib or a killed worker: reported, run continues
-            record(ItemResult(item.path, ERROR, code="analysis_failed", message=type(exc).__name__))
-            continue
-        if analysis.error_code:
-            record(ItemResult(item.path, REJECTED, code=analysis.error_code, message=analysis.error_message))
-            continue
-        try:
-            data = read_photo(item.path, limits=limits)
-        except ImageRejected as rejected:
-            record(ItemResult(item.path, REJECTED, code=rejected.code, message=str(rejected.message)))
-            continue
-        if hashlib.sha256(data).hexdigest() != analysis.sha256:
-            record(
-                ItemResult(item.path, ERROR, code="changed", message=_("The file changed while it was being ingested."))
-            )
-            continue
-        record(store_analysis(item, analysis, data))
+def _collect(item: IngestItem, future: Future, limits: ImageLimits, record: Progress) -> None:
+    try:
+        analysis = future.result()
+    except Exception as exc:  # a crash in dlib or a killed worker: reported, run continues
+        record(ItemResult(item.path, ERROR, code="analysis_failed", message=type(exc).__name__))
+        return
+    if analysis.error_code:
+        record(ItemResult(item.path, REJECTED, code=analysis.error_code, message=analysis.error_message))
+        return
+    try:
+        data = read_photo(item.path, limits=limits)
+    except ImageRejected as rejected:
+        record(ItemResult(item.path, REJECTED, code=rejected.code, message=str(rejected.message)))
+        return
+    if hashlib.sha256(data).hexdigest() != analysis.sha256:
+        record(ItemResult(item.path, ERROR, code="changed", message=_("The file changed while it was being ingested.")))
+        return
+    record(store_analysis(item, analysis, data))
 
 
 def _run_celery(items, *, limits, record, in_flight: int) -> None:

@@ -6,8 +6,8 @@ detector (biometrics.faces.DETECTOR, the full one) on every stored photo not mar
 `photo_rescan_record` adds the faces found anew, one transaction per photo.
 
 The parent reads each stored file through the storage and writes to the database; detection
-runs in `workers` local processes (biometrics.ingest.analysis_pool), a few photos in flight per
-process. Interrupted, a rerun goes on where it stopped: a photo is marked only together with its
+runs in `workers` local processes (biometrics.ingest.analysis_pool and pool_results), a few
+photos in flight per process. Interrupted, a rerun goes on where it stopped: a photo is marked only together with its
 new faces. Nothing here logs encodings, boxes or file names.
 """
 
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +26,7 @@ from django.utils import timezone
 from biometrics import selectors
 from biometrics.faces import DETECTOR, box_iou
 from biometrics.images import ImageLimits
-from biometrics.ingest import Analysis, analyse_bytes, analysis_pool, ingest_limits
+from biometrics.ingest import Analysis, analyse_bytes, analysis_pool, ingest_limits, pool_results
 from biometrics.models import SourcePhoto
 from biometrics.services import FaceFound, faces_create
 
@@ -86,10 +86,6 @@ class RescanReport:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (public id, reason)
     interrupted: bool = False
     seconds: float = 0.0
-
-    @property
-    def done(self) -> int:
-        return self.completed + self.current + len(self.suppressed) + len(self.unreadable)
 
 
 def _photos(batch: int = 500):
@@ -151,21 +147,11 @@ def run_rescan(
             for photo, data in readable():
                 analysed(photo, analyse_bytes(data, limits=limits))
         else:
-            pending: dict[Future, object] = {}
+            calls = ((photo, partial(analyse_bytes, data, limits=limits)) for photo, data in readable())
             with analysis_pool(workers) as pool:
-                for photo, data in readable():
-                    pending[pool.submit(analyse_bytes, data, limits=limits)] = photo
-                    while len(pending) >= 2 * workers:
-                        _drain(pending, analysed)
-                while pending:
-                    _drain(pending, analysed)
+                for photo, future in pool_results(pool, calls, in_flight=2 * workers):
+                    analysed(photo, future.result())
     except KeyboardInterrupt:
         report.interrupted = True
     report.seconds = time.monotonic() - started
     return report
-
-
-def _drain(pending: dict, analysed) -> None:
-    done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-    for future in done:
-        analysed(pending.pop(future), future.result())
