@@ -35,6 +35,7 @@ The `search_faces` command, with no one waiting on a page, runs the full detecto
 photo, as ingestion and redaction do.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import face_recognition
@@ -105,6 +106,11 @@ def detect_faces(rgb: np.ndarray, *, max_side: int | None = None) -> list[Detect
         DetectedFace(box=box, encoding=np.asarray(enc, dtype=np.float64))
         for box, enc in zip(boxes, encodings, strict=True)
     ]
+
+
+def largest_face(faces: Sequence[DetectedFace]) -> DetectedFace:
+    """The face with the largest box: the requester's own in a selfie or identity document."""
+    return max(faces, key=lambda face: (face.box[2] - face.box[0]) * (face.box[1] - face.box[3]))
 
 
 def box_iou(a: Box, b: Box) -> float:

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from biometrics.faces import QUERY_MAX_SIDE, detect_faces
+from biometrics.faces import QUERY_MAX_SIDE, detect_faces, largest_face
 from biometrics.images import ImageRejected, image_to_array, load_image_checked
 from compliance.models import DataSubjectRequest, IdentityCheck
 from core.audit import audit_record
@@ -34,10 +34,6 @@ IDENTITY_TOLERANCE = 0.5
 
 def identity_tolerance() -> float:
     return float(settings.COMPLIANCE_IDENTITY_TOLERANCE)
-
-
-def _largest_face(faces):
-    return max(faces, key=lambda face: (face.box[2] - face.box[0]) * (face.box[1] - face.box[3]))
 
 
 def _faces_of(field_file):
@@ -52,7 +48,7 @@ def faces_match(selfie_faces, document_faces, *, tolerance: float) -> tuple[bool
         return False, "selfie_not_single_face"
     if not document_faces:
         return False, "no_face_on_document"
-    distance = float(np.linalg.norm(_largest_face(document_faces).encoding - selfie_faces[0].encoding))
+    distance = float(np.linalg.norm(largest_face(document_faces).encoding - selfie_faces[0].encoding))
     return (True, "matched") if distance <= tolerance else (False, "different_person")
 
 

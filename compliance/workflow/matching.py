@@ -66,7 +66,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from biometrics.faces import QUERY_MAX_SIDE, DetectedFace, detect_faces
+from biometrics.faces import QUERY_MAX_SIDE, DetectedFace, detect_faces, largest_face
 from biometrics.images import ImageRejected, image_to_array, load_image_checked
 from biometrics.models import Face
 from biometrics.search import search_faces, search_faces_batch
@@ -193,7 +193,7 @@ def _face_in(field_file, which: str) -> DetectedFace:
     faces = detect_faces(image_to_array(image), max_side=QUERY_MAX_SIDE)
     if not faces:
         raise MatchingError(f"No face was found in the {which}.")
-    return max(faces, key=lambda face: (face.box[2] - face.box[0]) * (face.box[1] - face.box[3]))
+    return largest_face(faces)
 
 
 SELFIE_NAMES = {"selfie": "selfie", "selfie_2": "second selfie", "selfie_3": "third selfie"}
