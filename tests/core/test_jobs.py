@@ -8,7 +8,8 @@ from django.db.models import Q
 
 from core.jobs import job_claim, job_fail, job_finish
 from core.models import OutboxEmail, OutboxStatus
-from reports.models import GeneratedReport, ReportKind, ReportStatus
+from reports.models import GeneratedReport, ReportStatus
+from tests.reports.factories import GeneratedReportFactory
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 DONE_FIELDS = {"file": "reports/2026/03/summary.pdf", "sha256": "a" * 64}
@@ -16,10 +17,7 @@ DONE_FIELDS = {"file": "reports/2026/03/summary.pdf", "sha256": "a" * 64}
 
 @pytest.fixture
 def report(db) -> GeneratedReport:
-    return GeneratedReport.objects.create(
-        kind=ReportKind.ENFORCEMENT_SUMMARY,
-        parameters={"query": ""},
-        requested_by_label="auditor",
+    return GeneratedReportFactory(
         status=ReportStatus.QUEUED,
         last_error="left by an earlier run",
         created_at=NOW,

@@ -13,8 +13,9 @@ from compliance.workflow.sweep import workflow_sweep
 from core.models import OutboxEmail, OutboxStatus
 from core.outbox import outbox_add, outbox_sweep
 from core.sweep import sweep_register, sweep_run, sweep_task, sweep_unregister, sweepers
-from reports.models import GeneratedReport, ReportKind, ReportStatus
+from reports.models import ReportStatus
 from reports.tasks import requeue_stalled
+from tests.reports.factories import GeneratedReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +62,7 @@ def test_a_failing_sweeper_does_not_stop_the_others(registered, auditor_user, ca
     that raises, with a person's data in its message, runs before a sweeper of the test's own and
     alongside the apps' ones: all the others run, and the log names the failure without the data."""
     now = timezone.now()
-    report = GeneratedReport.objects.create(
-        kind=ReportKind.ENFORCEMENT_SUMMARY,
-        parameters={"query": ""},
-        requested_by=auditor_user,
-        requested_by_label=auditor_user.username,
-        created_at=now - timedelta(hours=1),
-    )
+    report = GeneratedReportFactory(requested_by=auditor_user, created_at=now - timedelta(hours=1))
     email = outbox_add(
         kind="request.acknowledgement",
         recipient="ann@example.org",

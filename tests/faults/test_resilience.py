@@ -135,17 +135,12 @@ def test_the_sweeps_send_again_what_is_stale_and_nothing_else(db, eager, auditor
     from compliance.models import DataSubjectRequest, RequestStatus
     from core.models import OutboxEmail, OutboxStatus
     from core.sweep import sweep_run
-    from reports.models import GeneratedReport, ReportKind, ReportStatus
+    from reports.models import ReportStatus
+    from tests.reports.factories import GeneratedReportFactory
 
     lost = _file_request("lost@example.org", at=NOW - timedelta(hours=1))
     recent = _file_request("recent@example.org", at=NOW - timedelta(seconds=30))
-    report = GeneratedReport.objects.create(
-        kind=ReportKind.ENFORCEMENT_SUMMARY,
-        parameters={"query": ""},
-        requested_by=auditor_user,
-        requested_by_label=auditor_user.username,
-        created_at=NOW - timedelta(hours=1),
-    )
+    report = GeneratedReportFactory(requested_by=auditor_user, created_at=NOW - timedelta(hours=1))
     assert mail.outbox == [] and report.status == ReportStatus.QUEUED
 
     sent = sweep_run(now=NOW)
@@ -167,14 +162,12 @@ def test_the_sweeps_send_again_what_is_stale_and_nothing_else(db, eager, auditor
 
 
 def test_the_sweep_resumes_an_abandoned_report_but_not_a_running_one(db, eager, auditor_user):
-    from reports.models import GeneratedReport, ReportKind, ReportStatus
+    from reports.models import ReportStatus
+    from tests.reports.factories import GeneratedReportFactory
 
     def running(started):
-        return GeneratedReport.objects.create(
-            kind=ReportKind.ENFORCEMENT_SUMMARY,
-            parameters={"query": ""},
+        return GeneratedReportFactory(
             requested_by=auditor_user,
-            requested_by_label=auditor_user.username,
             status=ReportStatus.RUNNING,
             attempts=1,
             created_at=started,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import factory
 
 from compliance.models import DataSubjectRequest, RequestStatus, RequestType
+from reports.models import GeneratedReport, ReportKind
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 RECEIVED = datetime(2025, 1, 15, 10, 0, tzinfo=AMSTERDAM)
@@ -32,6 +33,18 @@ class RequestFactory(factory.django.DjangoModelFactory):
     email_verified_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(minutes=20))
     due_date = factory.LazyAttribute(lambda o: (o.received_at + timedelta(days=31)).date())
     selfie_consent_at = factory.LazyAttribute(lambda o: o.received_at)
+
+
+class GeneratedReportFactory(factory.django.DjangoModelFactory):
+    """A report as the export button leaves it: an enforcement summary, queued."""
+
+    class Meta:
+        model = GeneratedReport
+
+    kind = ReportKind.ENFORCEMENT_SUMMARY
+    parameters = factory.LazyFunction(lambda: {"query": ""})
+    requested_by = None
+    requested_by_label = factory.LazyAttribute(lambda o: o.requested_by.username if o.requested_by else "auditor")
 
 
 # --- the letters, issued through the workflow (compliance/workflow/documents.py) ----------------
